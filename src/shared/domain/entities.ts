@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { MoneySchema } from '../money.js';
+
+/** ISO-8601 instant with an explicit offset or Z (Jetway-internal timestamps are always UTC with Z). */
+export const InstantSchema = z.iso.datetime({ offset: true });
+export const IataSchema = z.string().regex(/^[A-Z]{3}$/, 'IATA airport code');
+export const StationSchema = IataSchema;
+
+export const FlightStatusSchema = z.enum(['SCHEDULED', 'DELAYED', 'CANCELLED', 'DEPARTED', 'ARRIVED', 'DIVERTED']);
+
+/** A flight instance. `version` increases by one on every committed change (optimistic concurrency). */
+export const FlightSchema = z.object({
+  id: z.string(), // flightInstanceId
+  carrier: z.string().regex(/^[A-Z0-9]{2}$/),
+  number: z.string().regex(/^\d{1,4}[A-Z]?$/),
+  origin: IataSchema,
+  destination: IataSchema,
+  scheduledDeparture: InstantSchema,
+  scheduledArrival: InstantSchema,
+  estimatedDeparture: InstantSchema.nullable().default(null),
+  estimatedArrival: InstantSchema.nullable().default(null),
+  actualDeparture: InstantSchema.nullable().default(null),
+  /** Door-open time at the destination (EU261 Germanwings, APPR "arrival"). */
+  actualArrivalDoorOpen: InstantSchema.nullable().default(null),
+  status: FlightStatusSchema,
+  gate: z.string().nullable().default(null),
+  terminal: z.string().nullable().default(null),
+  aircraft: z.string().nullable().default(null),
+  delayMinutes: z.number().int().nonnegative().default(0),
+  version: z.number().int().nonnegative(),
+});
+export type Flight = z.infer<typeof FlightSchema>;
+
+export const ContactPreferencesSchema = z.object({
+  email: z.boolean(),
+  sms: z.boolean(),
+  push: z.boolean().default(false),
+});
+
+export const PassengerSchema = z.object({
+  id: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  loyaltyNumber: z.string().nullable().default(null),
+  /** Loyalty tier as the airline names it (FlightPulse: `A-LIST PREFERRED`, `A-LIST`, `MEMBER`, …). */
+  tier: z.string().nullable().default(null),
+  language: z.string().default('en'),
+  contact: ContactPreferencesSchema,
+  specialRequests: z.array(z.string()).default([]),
+  version: z.number().int().nonnegative(),
+});
+export type Passenger = z.infer<typeof PassengerSchema>;
+
+export const BookingSchema = z.object({
+  id: z.string(),
+  pnr: z.string(),
+  passengerId: z.string(),
+  flightId: z.string(), // flightInstanceId
+  seat: z.string().nullable(),
+  fareClass: z.string().nullable(),
+  cabin: z.enum(['economy', 'premium_economy', 'business', 'first']).default('economy'),
+  fare: MoneySchema.nullable().default(null),
+  status: z.enum(['CONFIRMED', 'CHECKED_IN', 'BOARDED', 'NEEDS_REBOOKING', 'REBOOKED', 'CANCELLED']),
+  bagsChecked: z.number().int().nonnegative().default(0),
+  version: z.number().int().nonnegative(),
+});
+export type Booking = z.infer<typeof BookingSchema>;
+
+export const DisruptionKindSchema = z.enum(['DELAY', 'CANCELLATION', 'GATE_CHANGE', 'DIVERSION']);
+export const DelayCategorySchema = z.enum(['minor', 'major', 'severe']);
+
+/** Category per FlightPulse: minor < 30 min, major 30–120, severe > 120. */
+export function delayCategory(minutes: number): z.infer<typeof DelayCategorySchema> {
+  if (minutes < 30) return 'minor';
+  if (minutes <= 120) return 'major';
+  return 'severe';
+}
+
+export const DisruptionSchema = z.object({
+  id: z.string(),
+  flightId: z.string(),
+  kind: DisruptionKindSchema,
+  delayMinutes: z.number().int().nonnegative().default(0),
+  delayCategory: DelayCategorySchema.nullable().default(null),
+  /** Cause code as received (FlightPulse `WEATHER`/`MECHANICAL`/`ATC`/`CREW` or an IATA delay code). */
+  causeCode: z.string().nullable().default(null),
+  causeDetail: z.string().nullable().default(null),
+  urgent: z.boolean().default(false),
+  /** Event ids folded into this disruption, in order applied. */
+  eventIds: z.array(z.string()),
+  detectedAt: InstantSchema,
+  version: z.number().int().nonnegative(),
+});
+export type Disruption = z.infer<typeof DisruptionSchema>;
+
+export const EntitlementStatusSchema = z.enum(['OFFERED', 'PENDING_APPROVAL', 'ISSUED', 'DENIED', 'VOID']);
+
+/** One thing a passenger is owed under one regime, as decided by the policy engine. */
+export const EntitlementSchema = z.object({
+  id: z.string(),
+  caseId: z.string(),
+  regime: z.string(),
+  /** e.g. `cash`, `meal`, `hotel`, `transport`, `communication`, `refund`, `travel_credit`. */
+  type: z.string(),
+  carePeriod: z.string(),
+  amount: MoneySchema.nullable(),
+  automatic: z.boolean(),
+  status: EntitlementStatusSchema,
+  /** Clause ids (traceable to RULES.md) and the plain-language reason. */
+  clauses: z.array(z.object({ id: z.string(), reason: z.string() })),
+  issuanceId: z.string().nullable().default(null),
+  version: z.number().int().nonnegative(),
+});
+export type Entitlement = z.infer<typeof EntitlementSchema>;
+
+export const CaseStatusSchema = z.enum(['OPEN', 'IN_PROGRESS', 'AWAITING_APPROVAL', 'CLOSED']);
+
+export const CaseSchema = z.object({
+  id: z.string(),
+  flightId: z.string(),
+  disruptionId: z.string(),
+  passengerId: z.string(),
+  bookingId: z.string(),
+  status: CaseStatusSchema,
+  policyVersion: z.string().nullable(),
+  primaryRegime: z.string().nullable(),
+  needsReview: z.array(z.string()).default([]),
+  /** Stations whose change logs carry this case (the flight's origin and destination). */
+  stations: z.array(StationSchema),
+  version: z.number().int().nonnegative(),
+});
+export type Case = z.infer<typeof CaseSchema>;
+
+export const IssuanceSchema = z.object({
+  id: z.string(),
+  key: z.string(), // issuanceKey(...)
+  entitlementId: z.string(),
+  caseId: z.string(),
+  passengerId: z.string(),
+  type: z.string(),
+  amount: MoneySchema.nullable(),
+  voucherSerial: z.string(),
+  commandId: z.string(),
+  issuedBy: z.string(),
+  deskId: z.string(),
+  issuedAt: InstantSchema,
+  status: z.enum(['VALID', 'VOID']),
+  version: z.number().int().nonnegative(),
+});
+export type Issuance = z.infer<typeof IssuanceSchema>;
