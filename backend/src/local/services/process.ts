@@ -1,0 +1,188 @@
+/**
+ * Child processes of the local cloud (Java services, cognito-local). Each child runs in its own
+ * process group (detached) so stopping it also stops anything it forked, its output goes to a log
+ * file in the data dir, and every live child is killed when this process exits or receives
+ * SIGINT/SIGTERM — the local cloud never leaves orphans behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** A service failed to start or crashed; the message says what to do and where the log is. */
+export class ServiceError extends Error {
+  constructor(
+    message: string,
+    readonly service: string,
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly logFile: string;
+  readonly child: ChildProcess;
+  /** Resolves when the process has exited (with its code or signal). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  isRunning(): boolean;
+  /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves once it is gone. Idempotent. */
+  stop(graceMs?: number): Promise<void>;
+  /** Last lines of the log file, for error messages. */
+  logTail(lines?: number): string;
+}
+
+const live = new Set<ManagedProcess>();
+let handlersInstalled = false;
+
+/** Pids of every child this process started and has not yet seen exit (tests assert none leak). */
+export const livePids = (): number[] => [...live].map((p) => p.pid);
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function installExitHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  // 'exit' handlers must be synchronous: SIGKILL is the only thing that reliably works there.
+  process.on('exit', () => {
+    for (const p of live) killGroup(p.pid, 'SIGKILL');
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      for (const p of live) killGroup(p.pid, 'SIGTERM');
+      // If nobody else (e.g. the CLI's graceful shutdown) handles the signal, behave like the
+      // default handler would and exit — after the children were told to stop.
+      if (process.listenerCount(signal) === 1) {
+        setTimeout(() => process.exit(signal === 'SIGINT' ? 130 : 143), 200).unref();
+      }
+    });
+  }
+}
+
+export interface SpawnOptions {
+  name: string;
+  command: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  logFile: string;
+}
+
+/** Starts a child in its own process group with stdout/stderr appended to `logFile`. */
+export function spawnManaged(opts: SpawnOptions): ManagedProcess {
+  installExitHandlers();
+  mkdirSync(path.dirname(opts.logFile), { recursive: true });
+  const fd = openSync(opts.logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(opts.command, opts.args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', fd, fd],
+      detached: true,
+    });
+  } finally {
+    closeSync(fd);
+  }
+  let running = true;
+  let resolveExit!: (v: { code: number | null; signal: NodeJS.Signals | null }) => void;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => (resolveExit = r));
+  const spawnError = new Promise<Error>((r) => child.once('error', r));
+  void spawnError.then(() => {
+    running = false;
+    live.delete(managed);
+    resolveExit({ code: -1, signal: null });
+  });
+  child.once('exit', (code, signal) => {
+    running = false;
+    live.delete(managed);
+    // Anything the child forked in its group goes too.
+    if (child.pid) killGroup(child.pid, 'SIGKILL');
+    resolveExit({ code, signal });
+  });
+  let stopping: Promise<void> | null = null;
+  const managed: ManagedProcess = {
+    name: opts.name,
+    pid: child.pid ?? -1,
+    logFile: opts.logFile,
+    child,
+    exited,
+    isRunning: () => running,
+    stop(graceMs = 5000) {
+      if (stopping) return stopping;
+      stopping = (async () => {
+        if (!running || !child.pid) return;
+        killGroup(child.pid, 'SIGTERM');
+        const timer = setTimeout(() => child.pid && killGroup(child.pid, 'SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return stopping;
+    },
+    logTail(lines = 25) {
+      try {
+        return readFileSync(opts.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+      } catch {
+        return '(no log)';
+      }
+    },
+  };
+  if (child.pid) live.add(managed);
+  return managed;
+}
+
+/** True if a process with this pid exists (signal 0 probes without signalling). */
+export function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Polls `probe` until it returns true, failing fast (with the log tail) if the process exits
+ * first, or after `timeoutMs`.
+ */
+export async function waitUntilReady(
+  proc: ManagedProcess,
+  probe: () => Promise<boolean>,
+  { timeoutMs = 60_000, intervalMs = 200, hint = '' }: { timeoutMs?: number; intervalMs?: number; hint?: string } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!proc.isRunning()) {
+      const { code, signal } = await proc.exited;
+      throw new ServiceError(
+        `${proc.name} exited during start-up (code ${code}, signal ${signal}). Log ${proc.logFile}:\n${proc.logTail()}${hint ? `\n${hint}` : ''}`,
+        proc.name,
+      );
+    }
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) {
+      await proc.stop(1000);
+      throw new ServiceError(
+        `${proc.name} did not become ready within ${Math.round(timeoutMs / 1000)} s. Log ${proc.logFile}:\n${proc.logTail()}${hint ? `\n${hint}` : ''}`,
+        proc.name,
+      );
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Logs a first-use fetch of a service (setup-services), quiet when the cache is already there. */
+export const fetchLog = (line: string): void => {
+  if (!line.includes(': cached')) console.error(`[setup] ${line}`);
+};
