@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { JetwayFlightEventSchema, buildJetwayEvent, jetwayEventKey } from '../../../src/simulator/jetway-event.js';
+import { demoFlight } from '../../../src/simulator/flights.js';
+
+const flight = demoFlight('SW1234', '2026-11-24');
+const at = new Date('2026-11-24T06:00:00.000Z');
+
+describe('Jetway flight events', () => {
+  it('an arrival carries off-block and door-open times and the IATA delay codes', () => {
+    // Act
+    const e = buildJetwayEvent(flight, { kind: 'arrival', codes: [{ code: '41', minutes: 150 }, { code: '93', minutes: 40 }], taxiInMinutes: 7 }, { at });
+    // Assess
+    expect(e.status).toBe('ARRIVED');
+    expect(e.actual_departure).toBe('2026-11-24T11:10:00.000Z');
+    expect(e.door_open_at).toBe('2026-11-24T13:47:00.000Z');
+    expect(e.delay).toEqual({ total_minutes: 190, codes: [{ code: '41', minutes: 150 }, { code: '93', minutes: 40 }] });
+    expect(jetwayEventKey(e)).toBe('SW1234-2026-11-24');
+    expect(e.flight).toMatchObject({ carrier: 'SW', number: '1234', origin: 'DAL', destination: 'LAX' });
+  });
+
+  it.each([
+    ['delay', { kind: 'delay', codes: [{ code: '71', minutes: 45 }] }, 'DELAYED'],
+    ['cancel', { kind: 'cancel', reasonCode: '71', noticeGivenAt: '2026-11-20T10:00:00.000Z' }, 'CANCELLED'],
+    ['gate', { kind: 'gate', oldGate: 'A12', newGate: 'C3', terminalChange: true }, 'SCHEDULED'],
+  ] as const)('%s round-trips through the schema as JSON', (_n, update, status) => {
+    const e = buildJetwayEvent(flight, update, { at });
+    const back = JetwayFlightEventSchema.parse(JSON.parse(JSON.stringify(e)));
+    expect(back).toEqual(e);
+    expect(back.status).toBe(status);
+    expect(back.timestamp).toBe('2026-11-24T06:00:00.000Z');
+  });
+
+  it.each([
+    ['bad delay code', { codes: [{ code: '4', minutes: 1 }] }],
+    ['naive timestamp', { timestamp: '2026-11-24T06:00:00' }],
+    ['unknown field', { colour: 'red' }],
+  ])('rejects %s', (_n, patch) => {
+    const e = buildJetwayEvent(flight, { kind: 'delay', codes: [{ code: '41', minutes: 10 }] }, { at });
+    const bad = 'codes' in patch ? { ...e, delay: { total_minutes: 1, ...patch } } : { ...e, ...patch };
+    expect(JetwayFlightEventSchema.safeParse(bad).success).toBe(false);
+  });
+
+  it('an unknown demo flight is a clear error', () => {
+    expect(() => demoFlight('XX1', '2026-11-24')).toThrow(/unknown demo flight XX1/);
+  });
+});
