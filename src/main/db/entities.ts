@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import {
+  BookingSchema,
+  CaseSchema,
+  DisruptionSchema,
+  EntitlementSchema,
+  FlightSchema,
+  IssuanceSchema,
+  PassengerSchema,
+} from '../../shared/domain/entities.js';
+import type { EntityKind } from '../../shared/sync/protocol.js';
+
+/**
+ * How each entity kind of the change log maps to a cache table: the schema its snapshot must
+ * satisfy (parsed on the way in and on the way out) and the columns the desk queries by.
+ */
+const AnyObject = z.record(z.string(), z.unknown());
+
+export const ENTITY_TABLES = {
+  flight: {
+    table: 'flight',
+    schema: FlightSchema,
+    columns: (f: z.output<typeof FlightSchema>) => ({
+      origin: f.origin,
+      destination: f.destination,
+      scheduled_departure: f.scheduledDeparture,
+      status: f.status,
+    }),
+  },
+  disruption: { table: 'disruption', schema: DisruptionSchema, columns: (d: z.output<typeof DisruptionSchema>) => ({ flight_id: d.flightId }) },
+  passenger: {
+    table: 'passenger',
+    schema: PassengerSchema,
+    columns: (p: z.output<typeof PassengerSchema>) => ({ last_name: p.lastName, first_name: p.firstName }),
+  },
+  booking: {
+    table: 'booking',
+    schema: BookingSchema,
+    columns: (b: z.output<typeof BookingSchema>) => ({ flight_id: b.flightId, passenger_id: b.passengerId, pnr: b.pnr }),
+  },
+  case: {
+    table: 'case_file',
+    schema: CaseSchema,
+    columns: (c: z.output<typeof CaseSchema>) => ({ flight_id: c.flightId, passenger_id: c.passengerId, booking_id: c.bookingId }),
+  },
+  entitlement: {
+    table: 'entitlement',
+    schema: EntitlementSchema,
+    columns: (e: z.output<typeof EntitlementSchema>) => ({ case_id: e.caseId, status: e.status }),
+  },
+  issuance: {
+    table: 'issuance',
+    schema: IssuanceSchema,
+    columns: (i: z.output<typeof IssuanceSchema>) => ({ entitlement_id: i.entitlementId }),
+  },
+  command_result: { table: 'command_result', schema: AnyObject, columns: () => ({}) },
+  policy: { table: 'policy', schema: AnyObject, columns: () => ({}) },
+} satisfies Record<EntityKind, { table: string; schema: z.ZodType; columns: (e: never) => Record<string, string> }>;
+
+export const CACHE_TABLES = Object.values(ENTITY_TABLES).map((t) => t.table);

@@ -1,0 +1,175 @@
+import path from 'node:path';
+import type { EventName, EventPayload, Session, SyncStatus } from '../shared/rpc/contract.js';
+import { cognitoAuthApi, type CognitoAuthApi, type CognitoConfig } from './auth/cognito.js';
+import { AuthService, NotSignedInError } from './auth/session.js';
+import { CommandService } from './commands/service.js';
+import { CacheWriter } from './db/cache.js';
+import { deskId } from './db/meta.js';
+import { openDatabase, noKey, type Db, type KeyProvider } from './db/open.js';
+import { Outbox } from './db/outbox.js';
+import { CacheQueries } from './db/queries.js';
+import { createDispatch, type Dispatch, type RpcHandlers } from './rpc/dispatch.js';
+import { BackendClient } from './sync/backend.js';
+import { SyncEngine, type SyncEngineOptions } from './sync/engine.js';
+
+export interface DeskConfig {
+  /** Folder for the desk database (`desk.db`). */
+  dataDir: string;
+  /** Backend base URL, e.g. `http://127.0.0.1:4100`. */
+  apiUrl: string;
+  cognito: CognitoConfig;
+  keyProvider?: KeyProvider;
+  /** Stations an admin (`custom:stations` = `*`) syncs; none by default. */
+  adminStations?: string[];
+  fetch?: typeof fetch;
+  /** Test seam: a stand-in for Cognito. The app always uses the real SDK client. */
+  cognitoApi?: CognitoAuthApi;
+  sync?: Partial<Pick<SyncEngineOptions, 'waitSeconds' | 'minPollIntervalMs' | 'pageSize' | 'backoff'>>;
+  log?: (msg: string) => void;
+}
+
+export type DeskEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/** The running desk: what a transport needs (dispatch + events) and a way to shut it down. */
+export interface Desk {
+  dispatch: Dispatch;
+  onEvent(listener: (event: EventName, payload: unknown) => void): () => void;
+  db: Db;
+  engine: SyncEngine;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: builds every desk service once, with its dependencies passed in.
+ * Used by the Electron shell (src/main/index.ts) and by web mode (src/main/web/server.ts).
+ */
+export function createDesk(cfg: DeskConfig): Desk {
+  const log = cfg.log ?? ((m: string) => console.log(m));
+  const db = openDatabase(path.join(cfg.dataDir, 'desk.db'), { keyProvider: cfg.keyProvider ?? noKey });
+  const listeners = new Set<(event: EventName, payload: unknown) => void>();
+  const emit = (event: EventName, payload: unknown): void => {
+    for (const l of listeners) l(event, payload);
+  };
+
+  const cache = new CacheWriter(db);
+  const outbox = new Outbox(db);
+  const queries = new CacheQueries(db);
+  const auth = new AuthService(cfg.cognitoApi ?? cognitoAuthApi(cfg.cognito));
+  const backend = new BackendClient({ apiUrl: cfg.apiUrl, tokens: auth, ...(cfg.fetch ? { fetch: cfg.fetch } : {}) });
+
+  let statusTimer: NodeJS.Timeout | null = null;
+  const syncStatus = (): SyncStatus => {
+    const s = engine.status();
+    const session = auth.session();
+    return {
+      signedIn: session !== null,
+      online: s.online,
+      pendingCommands: outbox.count(),
+      stations: engine.cursors().filter((c) => syncedStations(session).includes(c.station)),
+      lastSyncAt: s.lastSyncAt,
+      lastError: s.lastError ?? outbox.lastError(),
+      needsAttention: outbox.attentionCount(),
+    };
+  };
+  // Coalesce bursts (every pull reports) into at most ~10 status events a second.
+  const statusChanged = (): void => {
+    if (statusTimer) return;
+    statusTimer = setTimeout(() => {
+      statusTimer = null;
+      emit('sync:status', syncStatus());
+    }, 100);
+  };
+
+  const engine = new SyncEngine({
+    db,
+    cache,
+    outbox,
+    backend,
+    ...cfg.sync,
+    onChange: (kinds, stations) => emit('data:changed', { kinds, stations }),
+    onStatus: statusChanged,
+    log,
+  });
+  const commands = new CommandService({ outbox, queries, deskId: deskId(db), onQueued: () => engine.kickPush() });
+
+  const syncedStations = (s: Session | null): string[] =>
+    s === null ? [] : s.stations.includes('*') ? (cfg.adminStations ?? []) : s.stations;
+  const requireSession = (): Session => {
+    const s = auth.session();
+    if (!s) throw new NotSignedInError('sign in first');
+    return s;
+  };
+
+  const handlers: RpcHandlers = {
+    'session:signIn': async ({ username, password }) => {
+      const session = await auth.signIn(username, password);
+      engine.start(syncedStations(session));
+      return session;
+    },
+    'session:get': () => auth.session(),
+    'session:signOut': async () => {
+      await engine.stop();
+      auth.signOut();
+      statusChanged();
+      return { signedOut: true };
+    },
+    'board:flights': ({ station }) => {
+      requireSession();
+      return queries.board(station);
+    },
+    'flight:get': ({ flightId }) => {
+      requireSession();
+      return queries.flight(flightId);
+    },
+    'flight:passengers': ({ flightId }) => {
+      requireSession();
+      return queries.flightPassengers(flightId);
+    },
+    'passenger:search': ({ query, limit }) => {
+      requireSession();
+      return { hits: queries.search(query, limit) };
+    },
+    'case:get': ({ caseId }) => {
+      requireSession();
+      return queries.caseView(caseId);
+    },
+    'entitlement:issue': ({ entitlementId }) => {
+      const result = commands.issueEntitlement(entitlementId, requireSession());
+      emit('data:changed', { kinds: ['entitlement'], stations: [] });
+      statusChanged();
+      return result;
+    },
+    'sync:status': () => syncStatus(),
+    'sync:now': async () => {
+      requireSession();
+      await engine.syncNow();
+      return syncStatus();
+    },
+    'attention:list': () => ({
+      items: outbox.attention().map((a) => ({
+        commandId: a.commandId,
+        type: a.type,
+        entitlementId: a.entityRef?.startsWith('entitlement:') ? a.entityRef.slice('entitlement:'.length) : null,
+        code: a.code,
+        message: a.message,
+        createdAt: a.createdAt,
+      })),
+    }),
+  };
+
+  return {
+    dispatch: createDispatch(handlers, (msg, err) => log(`${msg}: ${(err as Error)?.stack ?? String(err)}`)),
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    db,
+    engine,
+    async close() {
+      if (statusTimer) clearTimeout(statusTimer);
+      await engine.stop();
+      listeners.clear();
+      db.close();
+    },
+  };
+}

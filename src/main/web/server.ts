@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { WsCallFrameSchema } from '../../shared/rpc/contract.js';
+import { createDesk, type Desk, type DeskConfig } from '../services.js';
+
+export interface DeskServerOptions extends Omit<DeskConfig, 'dataDir' | 'apiUrl' | 'cognito'> {
+  dataDir: string;
+  apiUrl: string;
+  cognito: DeskConfig['cognito'];
+  /** 0 or omitted = a free port. */
+  port?: number;
+  host?: string;
+  /** Built renderer (index.html + assets). Defaults to `out/renderer` at the repo root. */
+  rendererDir?: string;
+}
+
+export interface DeskServer {
+  url: string;
+  desk: Desk;
+  stop(): Promise<void>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_RENDERER_DIR = path.resolve(here, '../../../out/renderer');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+/**
+ * Web mode: the desk's services in this Node process, the built renderer as static files and
+ * the RPC contract over a WebSocket at `/rpc` (same dispatch as Electron IPC). Binds to
+ * loopback and refuses WebSocket upgrades from other origins, so a web page elsewhere
+ * cannot drive the desk.
+ */
+export async function startDeskServer(opts: DeskServerOptions): Promise<DeskServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const rendererDir = path.resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
+  const desk = createDesk(opts);
+  const sockets = new Set<WebSocket>();
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      return;
+    }
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = path.resolve(rendererDir, `.${rel}`);
+    if (!file.startsWith(rendererDir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (!fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(rendererDir, 'index.html'); // SPA fallback
+    if (!fs.existsSync(file)) {
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('renderer not built: run `npm run build:web`');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
+    fs.createReadStream(file).pipe(res);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host}:${port}`;
+  const allowedOrigins = new Set([url, `http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+
+  const wss = new WebSocketServer({
+    server,
+    path: '/rpc',
+    maxPayload: 1024 * 1024,
+    verifyClient: ({ origin }: { origin?: string }) => origin === undefined || allowedOrigins.has(origin),
+  });
+  wss.on('connection', (ws) => {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('message', (raw) => {
+      let frame;
+      try {
+        frame = WsCallFrameSchema.parse(JSON.parse(String(raw)));
+      } catch {
+        ws.close(1003, 'malformed frame');
+        return;
+      }
+      void desk.dispatch(frame.channel, frame.request).then((result) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'reply', id: frame.id, result }));
+      });
+    });
+  });
+  const offEvents = desk.onEvent((event, payload) => {
+    const msg = JSON.stringify({ type: 'event', event, payload });
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(msg);
+  });
+
+  return {
+    url,
+    desk,
+    async stop() {
+      offEvents();
+      for (const ws of sockets) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await desk.close();
+    },
+  };
+}

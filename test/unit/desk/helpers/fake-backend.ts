@@ -1,0 +1,207 @@
+/**
+ * FAKE backend for desk tests: an in-memory HTTP server speaking the sync protocol
+ * (`GET /v1/sync/pull`, `POST /v1/sync/push`) as documented in src/shared/sync/protocol.ts.
+ * It is NOT helper C's backend; it exists so the desk's sync engine can be tested against a
+ * real HTTP socket with controllable faults. The real backend is exercised by the e2e test.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  CommandEnvelopeSchema,
+  IssueEntitlementPayloadSchema,
+  PushRequestSchema,
+  type Change,
+  type CommandResult,
+  type EntityKind,
+  type LogEntry,
+} from '../../../../src/shared/sync/protocol.js';
+
+export const TOKEN = 'fake-id-token';
+
+export interface FakeBackend {
+  apiUrl: string;
+  /** Commits changes to the given stations' logs (one entry per station) and stores the entities. */
+  commit(stations: string[], changes: Change[]): void;
+  entity(kind: EntityKind, id: string): Change | undefined;
+  /** Next `n` requests answer 503 (or drop the connection with `mode: 'drop'`). */
+  fail(n: number, mode?: 'status' | 'drop'): void;
+  /** Simulates a restore from backup: new epoch, logs restart. */
+  restore(epoch: string): void;
+  /** Drops log entries below `minSeq` (retention). */
+  truncate(station: string, minSeq: number): void;
+  pushed: CommandResult[];
+  pushCalls: number;
+  pullCalls: number;
+  stop(): Promise<void>;
+}
+
+export async function startFakeBackend(): Promise<FakeBackend> {
+  let epoch = 'E1';
+  const logs = new Map<string, LogEntry[]>();
+  const minSeq = new Map<string, number>();
+  const seqs = new Map<string, number>();
+  const entities = new Map<string, Change>();
+  const commands = new Map<string, CommandResult>();
+  const waiters = new Set<() => void>();
+  let failures = 0;
+  let failMode: 'status' | 'drop' = 'status';
+  const state = { pushed: [] as CommandResult[], pushCalls: 0, pullCalls: 0 };
+
+  const commit = (stations: string[], changes: Change[]): void => {
+    for (const c of changes) entities.set(`${c.kind}:${c.id}`, c);
+    for (const s of stations) {
+      const log = logs.get(s) ?? [];
+      const seq = (seqs.get(s) ?? 0) + 1;
+      seqs.set(s, seq);
+      log.push({ seq, changes });
+      logs.set(s, log);
+    }
+    for (const w of [...waiters]) w();
+  };
+  const head = (s: string): number => seqs.get(s) ?? 0;
+
+  const json = (res: http.ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  };
+
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      if (failures > 0) {
+        failures -= 1;
+        if (failMode === 'drop') {
+          req.socket.destroy();
+          return;
+        }
+        json(res, 503, { error: { code: 'UNAVAILABLE', message: 'fake outage' } });
+        return;
+      }
+      if (req.headers.authorization !== `Bearer ${TOKEN}`) return json(res, 401, { error: { code: 'UNAUTHORIZED', message: 'bad token' } });
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (req.method === 'GET' && url.pathname === '/v1/sync/pull') {
+        state.pullCalls += 1;
+        const station = url.searchParams.get('station') ?? '';
+        const cursor = Number(url.searchParams.get('cursor') ?? '0');
+        const reqEpoch = url.searchParams.get('epoch') || null;
+        const limit = Number(url.searchParams.get('limit') ?? '200');
+        const wait = Number(url.searchParams.get('wait') ?? '0');
+        const min = minSeq.get(station) ?? 1;
+        if ((reqEpoch !== null && reqEpoch !== epoch) || (cursor > 0 && cursor < min - 1)) {
+          return json(res, 200, { station, epoch, entries: [], cursor: 0, hasMore: false, head: head(station), resync: true, retention: { minSeq: min } });
+        }
+        if (wait > 0 && head(station) <= cursor) {
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(done, wait * 1000);
+            function done(): void {
+              clearTimeout(t);
+              waiters.delete(done);
+              resolve();
+            }
+            waiters.add(done);
+            req.on('close', done);
+          });
+        }
+        const entries = (logs.get(station) ?? []).filter((e) => e.seq > cursor).slice(0, limit);
+        const next = entries.at(-1)?.seq ?? cursor;
+        return json(res, 200, { station, epoch, entries, cursor: next, hasMore: next < head(station), head: head(station), resync: false, retention: { minSeq: min } });
+      }
+      if (req.method === 'POST' && url.pathname === '/v1/sync/push') {
+        state.pushCalls += 1;
+        let body = '';
+        for await (const chunk of req) body += String(chunk);
+        const parsed = PushRequestSchema.safeParse(JSON.parse(body));
+        if (!parsed.success) return json(res, 400, { error: { code: 'BAD_REQUEST', message: parsed.error.message } });
+        const results = parsed.data.commands.map((raw) => {
+          const cmd = CommandEnvelopeSchema.parse(raw);
+          const seen = commands.get(cmd.commandId);
+          if (seen) return { ...seen, replayed: true };
+          const { entitlementId } = IssueEntitlementPayloadSchema.parse(cmd.payload);
+          const ent = entities.get(`entitlement:${entitlementId}`);
+          let result: CommandResult;
+          if (!ent?.data) result = { commandId: cmd.commandId, status: 'rejected', replayed: false, code: 'NOT_FOUND', message: 'no such entitlement', effects: [] };
+          else if (ent.data.status === 'ISSUED')
+            result = { commandId: cmd.commandId, status: 'rejected', replayed: false, code: 'ALREADY_ISSUED', message: 'already issued', effects: [] };
+          else {
+            const issuanceId = `ISS-${cmd.commandId}`;
+            const newEnt: Change = { ...ent, version: ent.version + 1, data: { ...ent.data, status: 'ISSUED', issuanceId, version: ent.version + 1 } };
+            const iss: Change = {
+              kind: 'issuance',
+              id: issuanceId,
+              version: 1,
+              op: 'put',
+              data: {
+                id: issuanceId,
+                key: `k-${entitlementId}`,
+                entitlementId,
+                caseId: ent.data.caseId,
+                passengerId: 'P',
+                type: ent.data.type,
+                amount: ent.data.amount,
+                voucherSerial: `V-${cmd.commandId.slice(-6)}`,
+                commandId: cmd.commandId,
+                issuedBy: 'agent',
+                deskId: cmd.deskId,
+                issuedAt: new Date().toISOString(),
+                status: 'VALID',
+                version: 1,
+              },
+            };
+            result = {
+              commandId: cmd.commandId,
+              status: 'applied',
+              replayed: false,
+              code: null,
+              message: null,
+              effects: [
+                { ref: `entitlement:${entitlementId}`, version: newEnt.version },
+                { ref: `issuance:${issuanceId}`, version: 1 },
+              ],
+            };
+            commit([cmd.station], [newEnt, iss]);
+          }
+          commands.set(cmd.commandId, result);
+          state.pushed.push(result);
+          return result;
+        });
+        return json(res, 200, { results });
+      }
+      json(res, 404, { error: { code: 'NOT_FOUND', message: 'no route' } });
+    })();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    apiUrl: `http://127.0.0.1:${port}`,
+    commit,
+    entity: (kind, id) => entities.get(`${kind}:${id}`),
+    fail(n, mode = 'status') {
+      failures = n;
+      failMode = mode;
+    },
+    restore(e) {
+      epoch = e;
+      logs.clear();
+      seqs.clear();
+      minSeq.clear();
+      commands.clear();
+      for (const w of [...waiters]) w();
+    },
+    truncate(station, seq) {
+      minSeq.set(station, seq);
+      logs.set(station, (logs.get(station) ?? []).filter((e) => e.seq >= seq));
+    },
+    get pushed() {
+      return state.pushed;
+    },
+    get pushCalls() {
+      return state.pushCalls;
+    },
+    get pullCalls() {
+      return state.pullCalls;
+    },
+    async stop() {
+      for (const w of [...waiters]) w();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

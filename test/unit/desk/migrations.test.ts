@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../../src/main/db/migrations/index.js';
+import { openDatabase, schemaVersion } from '../../../src/main/db/open.js';
+import { tempDir } from './helpers/factories.js';
+
+/** Per migration: a query the desk runs against what it created, and the index it must use. */
+const PLANS: { version: number; sql: string; params: unknown[]; index: string }[] = [
+  { version: 10, sql: 'SELECT data FROM flight WHERE origin = ? ORDER BY scheduled_departure', params: ['PHX'], index: 'flight_origin' },
+  { version: 10, sql: 'SELECT data FROM flight WHERE destination = ?', params: ['PHX'], index: 'flight_destination' },
+  { version: 10, sql: 'SELECT data FROM booking WHERE flight_id = ?', params: ['F'], index: 'booking_flight' },
+  { version: 10, sql: 'SELECT data FROM booking WHERE pnr = ?', params: ['ABC123'], index: 'booking_pnr' },
+  { version: 10, sql: 'SELECT data FROM passenger WHERE last_name LIKE ?', params: ['smi%'], index: 'passenger_name' },
+  { version: 10, sql: 'SELECT data FROM case_file WHERE flight_id = ? AND passenger_id = ?', params: ['F', 'P'], index: 'case_file_flight' },
+  { version: 10, sql: 'SELECT data FROM entitlement WHERE case_id = ?', params: ['C'], index: 'entitlement_case' },
+  { version: 10, sql: 'SELECT data FROM issuance WHERE entitlement_id = ?', params: ['E'], index: 'issuance_entitlement' },
+  { version: 20, sql: 'SELECT cursor FROM sync_cursor WHERE station = ?', params: ['PHX'], index: 'PRIMARY KEY' },
+  { version: 30, sql: `SELECT envelope FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 50`, params: [], index: 'outbox_state' },
+  { version: 30, sql: 'SELECT code FROM attention WHERE entity_ref = ? AND resolved_at IS NULL', params: ['entitlement:E'], index: 'attention_entity' },
+];
+
+describe.each(MIGRATIONS.map((m) => [m.version, m.name, m] as const))('migration %i (%s)', (version, _name, migration) => {
+  it('brings a database from the previous version to this one', () => {
+    // Prepare
+    const dir = tempDir();
+    const upTo = MIGRATIONS.filter((m) => m.version <= version);
+    const before = MIGRATIONS.filter((m) => m.version < version);
+    const file = path.join(dir, 'desk.db');
+    if (before.length > 0) openDatabase(file, { migrations: before }).close();
+    // Act
+    const db = openDatabase(file, { migrations: upTo });
+    // Assess
+    expect(schemaVersion(db)).toBe(migration.version);
+    if (before.length > 0) expect(fs.existsSync(`${file}.v${before.at(-1)!.version}.bak`)).toBe(true);
+    db.close();
+  });
+
+  const plans = PLANS.filter((p) => p.version === version);
+  it.each(plans.map((p) => [p.index, p] as const))('query plan uses %s', (index, p) => {
+    const db = openDatabase(path.join(tempDir(), 'desk.db'), { migrations: MIGRATIONS.filter((m) => m.version <= version) });
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${p.sql}`).all(...p.params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    db.close();
+    expect(plan).toContain(index);
+    expect(plan).not.toMatch(/SCAN (flight|booking|passenger|case_file|entitlement|issuance|outbox|attention|sync_cursor)\b(?! USING)/);
+  });
+});
+
+describe('migration files', () => {
+  it('are numbered in steps of 10, strictly increasing, and every one has a query-plan check', () => {
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions).toEqual(versions.map((_, i) => (i + 1) * 10));
+    for (const v of versions) expect(PLANS.some((p) => p.version === v)).toBe(true);
+    const files = fs.readdirSync(path.resolve(import.meta.dirname, '../../../src/main/db/migrations')).filter((f) => /^\d{4}-/.test(f));
+    expect(files.map((f) => Number(f.slice(0, 4)))).toEqual(versions);
+  });
+
+  it('creates STRICT tables only', () => {
+    const db = openDatabase(path.join(tempDir(), 'desk.db'));
+    const sqls = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string; sql: string }[];
+    db.close();
+    expect(sqls.length).toBeGreaterThan(5);
+    for (const t of sqls) expect(t.sql, t.name).toMatch(/\)\s*STRICT/);
+  });
+
+  it('is idempotent: reopening a current database changes nothing and writes no backup', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'desk.db');
+    openDatabase(file).close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
+    db.close();
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.bak'))).toEqual([]);
+  });
+});
+
+describe('encryption (SQLCipher)', () => {
+  it('stores no plaintext and refuses a wrong key', () => {
+    // Prepare
+    const file = path.join(tempDir(), 'desk.db');
+    const db = openDatabase(file, { keyProvider: { getKey: () => 'correct horse' } });
+    db.prepare(`INSERT INTO meta (key, value) VALUES ('probe', 'PLAINTEXT-PASSENGER-NAME')`).run();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    // Assess
+    const bytes = fs.readFileSync(file);
+    expect(bytes.includes(Buffer.from('PLAINTEXT-PASSENGER-NAME'))).toBe(false);
+    expect(bytes.subarray(0, 15).toString()).not.toBe('SQLite format 3');
+    expect(() => openDatabase(file, { keyProvider: { getKey: () => 'wrong' } })).toThrow(/not a database/);
+    const again = openDatabase(file, { keyProvider: { getKey: () => 'correct horse' } });
+    expect(again.prepare(`SELECT value FROM meta WHERE key = 'probe'`).pluck().get()).toBe('PLAINTEXT-PASSENGER-NAME');
+    again.close();
+  });
+});
