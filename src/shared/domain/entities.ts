@@ -108,8 +108,14 @@ export const EntitlementSchema = z.object({
   amount: MoneySchema.nullable(),
   automatic: z.boolean(),
   status: EntitlementStatusSchema,
-  /** Clause ids (traceable to RULES.md) and the plain-language reason. */
-  clauses: z.array(z.object({ id: z.string(), reason: z.string() })),
+  /** Clause ids (traceable to RULES.md), the plain-language reason and the inputs used (policy engine Decision). */
+  clauses: z.array(
+    z.object({
+      id: z.string(),
+      reason: z.string(),
+      inputs: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+    }),
+  ),
   issuanceId: z.string().nullable().default(null),
   version: z.number().int().nonnegative(),
 });

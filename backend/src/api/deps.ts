@@ -1,0 +1,18 @@
+import type { DataContext } from '../data/client.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { PolicySet } from '../../../src/shared/policy/index.js';
+import type { TokenVerifier } from './auth/verifier.js';
+import type { ChangeWaiter } from './change-waiter.js';
+import type { Logger } from './http.js';
+
+/** What API handlers need; built from env in Lambda (lambda-deps.ts), passed in by the local app. */
+export interface ApiDeps {
+  ctx: DataContext;
+  verifier: TokenVerifier;
+  notifier: Notifier;
+  policy: () => PolicySet;
+  changes: ChangeWaiter;
+  log: Logger;
+  /** Long-poll cap in seconds (≤ 20; API Gateway's timeout is 29 s). */
+  maxWaitSeconds?: number;
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { StationSchema } from '../../../../src/shared/domain/index.js';
+import type { PullResponse } from '../../../../src/shared/sync/protocol.js';
+import { getEpoch, readHead, readLog, readMinSeq } from '../../data/changelog.js';
+import type { ApiDeps } from '../deps.js';
+import { ApiError, header, json, parseWith, route, type ApiEvent, type ApiResult } from '../http.js';
+import { lambdaRoute } from '../lambda-deps.js';
+import { holdsStation } from '../principal.js';
+
+const intParam = (min: number, max: number, dflt: number) =>
+  z
+    .string()
+    .regex(/^\d{1,15}$/, 'non-negative integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? dflt);
+
+export const PullQuerySchema = z.object({
+  station: StationSchema,
+  cursor: intParam(0, Number.MAX_SAFE_INTEGER, 0),
+  epoch: z
+    .string()
+    .max(64)
+    .optional()
+    .transform((v) => (v ? v : null)),
+  limit: intParam(1, 1000, 200),
+  wait: intParam(0, 20, 0),
+});
+
+/**
+ * GET /v1/sync/pull?station=&cursor=&epoch=&limit=&wait= → PullResponse. Entries after the
+ * cursor, read strongly consistent; `wait` long-polls until something is committed. `resync`
+ * when the epoch differs (restored table), the cursor is ahead of the head, or older than the
+ * retained log; the response then restarts from the first retained entry.
+ */
+export function makePullHandler(deps: ApiDeps): (e: ApiEvent) => Promise<ApiResult> {
+  return route(deps.log, async (event) => {
+    const principal = await deps.verifier.verify(header(event, 'authorization'));
+    const q = parseWith(PullQuerySchema, event.queryStringParameters ?? {});
+    if (!holdsStation(principal, q.station)) throw new ApiError(403, 'forbidden_station', `you do not hold station ${q.station}`);
+    const { ctx } = deps;
+    const epoch = await getEpoch(ctx);
+    let head = await readHead(ctx, q.station);
+    const minSeq = (await readMinSeq(ctx, q.station)) ?? head + 1;
+    const resync = (q.epoch !== null && q.epoch !== epoch) || q.cursor > head || (q.cursor > 0 && q.cursor < minSeq - 1);
+    const from = resync ? Math.max(0, minSeq - 1) : q.cursor;
+    if (!resync && q.wait > 0 && head <= from) {
+      head = await deps.changes.waitFor(ctx, q.station, from, Math.min(q.wait, deps.maxWaitSeconds ?? 20) * 1000);
+    }
+    const entries = head > from ? await readLog(ctx, q.station, from, q.limit) : [];
+    const cursor = entries.length > 0 ? entries[entries.length - 1]!.seq : from;
+    const body: PullResponse = {
+      station: q.station,
+      epoch,
+      entries,
+      cursor,
+      hasMore: cursor < head,
+      head: Math.max(head, cursor),
+      resync,
+      retention: { minSeq: Math.max(1, minSeq) },
+    };
+    return json(200, body);
+  });
+}
+
+export const handler = lambdaRoute(makePullHandler);

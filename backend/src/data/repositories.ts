@@ -1,0 +1,171 @@
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BookingSchema,
+  CaseSchema,
+  DisruptionSchema,
+  EntitlementSchema,
+  FlightSchema,
+  IssuanceSchema,
+  PassengerSchema,
+  disruptionId as disruptionIdOf,
+  type Booking,
+  type Case,
+  type Disruption,
+  type Entitlement,
+  type Flight,
+  type Issuance,
+  type Passenger,
+} from '../../../src/shared/domain/index.js';
+import type { DataContext } from './client.js';
+import { BOOKING_SK_PREFIX, ENTITLEMENT_SK_PREFIX, caseIdOfEntitlement, flightNumberPartition, keys, stripKeys } from './keys.js';
+
+/**
+ * Item ↔ entity mapping and reads. Every row read back is parsed with zod (a boundary);
+ * writes are composed by callers into transactions (changelog.ts).
+ */
+export const items = {
+  flight: (f: Flight) => ({ ...keys.flight(f.id), ...keys.flightGsi1(f.carrier, f.number, f.scheduledDeparture), entityType: 'flight', ...f }),
+  booking: (b: Booking) => ({ ...keys.booking(b.flightId, b.id), ...keys.bookingGsi1(b.passengerId, b.flightId, b.id), entityType: 'booking', ...b }),
+  passenger: (p: Passenger) => ({ ...keys.passenger(p.id), entityType: 'passenger', ...p }),
+  disruption: (d: Disruption & Record<string, unknown>) => ({ ...keys.disruption(d.flightId, d.id), entityType: 'disruption', ...d }),
+  case: (c: Case) => ({ ...keys.case(c.id), entityType: 'case', ...c }),
+  entitlement: (e: Entitlement) => ({ ...keys.entitlement(e.caseId, e.id), entityType: 'entitlement', ...e }),
+  issuance: (i: Issuance) => ({ ...keys.issuance(i.id), entityType: 'issuance', ...i }),
+};
+
+async function getItem(ctx: DataContext, key: { PK: string; SK: string }, consistent = true) {
+  const res = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: key, ConsistentRead: consistent }));
+  return res.Item ?? null;
+}
+
+export async function getFlight(ctx: DataContext, id: string): Promise<Flight | null> {
+  const it = await getItem(ctx, keys.flight(id));
+  return it ? FlightSchema.parse(stripKeys(it)) : null;
+}
+
+export async function getPassenger(ctx: DataContext, id: string): Promise<Passenger | null> {
+  const it = await getItem(ctx, keys.passenger(id));
+  return it ? PassengerSchema.parse(stripKeys(it)) : null;
+}
+
+/** Stored disruption, including the ingest fold state (`aspects`, ingest/fold.ts) beyond the schema. */
+export type StoredDisruption = Disruption & { aspects: Record<string, unknown> };
+
+export async function getDisruption(ctx: DataContext, flightId: string): Promise<StoredDisruption | null> {
+  const it = await getItem(ctx, keys.disruption(flightId, disruptionIdOf(flightId)));
+  if (!it) return null;
+  const d = DisruptionSchema.parse(stripKeys(it));
+  return { ...d, aspects: (it.aspects as Record<string, unknown> | undefined) ?? {} };
+}
+
+export async function getCase(ctx: DataContext, caseId: string): Promise<Case | null> {
+  const it = await getItem(ctx, keys.case(caseId));
+  return it ? CaseSchema.parse(stripKeys(it)) : null;
+}
+
+export async function getEntitlement(ctx: DataContext, entitlementId: string): Promise<Entitlement | null> {
+  const caseId = caseIdOfEntitlement(entitlementId);
+  if (!caseId) return null;
+  const it = await getItem(ctx, keys.entitlement(caseId, entitlementId));
+  return it ? EntitlementSchema.parse(stripKeys(it)) : null;
+}
+
+export async function getIssuance(ctx: DataContext, id: string): Promise<Issuance | null> {
+  const it = await getItem(ctx, keys.issuance(id));
+  return it ? IssuanceSchema.parse(stripKeys(it)) : null;
+}
+
+/** A case with its entitlements (one query on the case partition). */
+export async function getCaseWithEntitlements(ctx: DataContext, caseId: string): Promise<{ case: Case; entitlements: Entitlement[] } | null> {
+  const res = await ctx.doc.send(
+    new QueryCommand({ TableName: ctx.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.case(caseId).PK }, ConsistentRead: true }),
+  );
+  const rows = res.Items ?? [];
+  const meta = rows.find((r) => r.SK === 'META');
+  if (!meta) return null;
+  return {
+    case: CaseSchema.parse(stripKeys(meta)),
+    entitlements: rows.filter((r) => String(r.SK).startsWith(ENTITLEMENT_SK_PREFIX)).map((r) => EntitlementSchema.parse(stripKeys(r))),
+  };
+}
+
+/** One page of a flight's bookings (consistent query on the flight partition). */
+export async function pageBookings(
+  ctx: DataContext,
+  flightId: string,
+  limit: number,
+  after: string | null,
+): Promise<{ bookings: Booking[]; next: string | null }> {
+  const res = await ctx.doc.send(
+    new QueryCommand({
+      TableName: ctx.table,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :pre)',
+      ExpressionAttributeValues: { ':pk': keys.flight(flightId).PK, ':pre': BOOKING_SK_PREFIX },
+      ConsistentRead: true,
+      Limit: limit,
+      ...(after ? { ExclusiveStartKey: { PK: keys.flight(flightId).PK, SK: `${BOOKING_SK_PREFIX}${after}` } } : {}),
+    }),
+  );
+  const bookings = (res.Items ?? []).map((r) => BookingSchema.parse(stripKeys(r)));
+  const lek = res.LastEvaluatedKey?.SK as string | undefined;
+  return { bookings, next: lek ? lek.slice(BOOKING_SK_PREFIX.length) : null };
+}
+
+export async function getBookings(ctx: DataContext, flightId: string, bookingIds: string[]): Promise<Booking[]> {
+  const rows = await batchGet(ctx, bookingIds.map((id) => keys.booking(flightId, id)));
+  return rows.map((r) => BookingSchema.parse(stripKeys(r)));
+}
+
+export async function getPassengers(ctx: DataContext, ids: string[]): Promise<Passenger[]> {
+  const rows = await batchGet(ctx, [...new Set(ids)].map((id) => keys.passenger(id)));
+  return rows.map((r) => PassengerSchema.parse(stripKeys(r)));
+}
+
+/** Existing items among `keyList` (BatchGet in chunks of 100, consistent, unprocessed keys retried). */
+export async function batchGet(ctx: DataContext, keyList: { PK: string; SK: string }[]): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < keyList.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      const res = await ctx.doc.send(new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: pending, ConsistentRead: true } } }));
+      out.push(...(res.Responses?.[ctx.table] ?? []));
+      pending = res.UnprocessedKeys?.[ctx.table]?.Keys as Record<string, unknown>[] | undefined;
+      if (pending?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+    }
+  }
+  return out;
+}
+
+/** Split FlightPulse's `SW1234` into carrier and number. */
+export function splitFlightNumber(flightNumber: string): { carrier: string; number: string } | null {
+  const m = /^([A-Z0-9]{2})(\d{1,4}[A-Z]?)$/.exec(flightNumber);
+  return m ? { carrier: m[1]!, number: m[2]! } : null;
+}
+
+/**
+ * Resolve carrier + number to the instance whose scheduled departure is nearest `at`,
+ * searching ±`windowHours` on GSI1 (flight-number partition, departure-sorted).
+ */
+export async function resolveFlightInstance(ctx: DataContext, carrier: string, number: string, at: Date, windowHours = 36): Promise<Flight | null> {
+  const from = new Date(at.getTime() - windowHours * 3600_000).toISOString();
+  const to = new Date(at.getTime() + windowHours * 3600_000).toISOString();
+  const res = await ctx.doc.send(
+    new QueryCommand({
+      TableName: ctx.table,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': flightNumberPartition(carrier, number), ':from': from, ':to': to },
+    }),
+  );
+  let best: Flight | null = null;
+  let bestDist = Infinity;
+  for (const row of res.Items ?? []) {
+    const f = FlightSchema.parse(stripKeys(row));
+    const dist = Math.abs(Date.parse(f.scheduledDeparture) - at.getTime());
+    if (dist < bestDist || (dist === bestDist && best && f.scheduledDeparture < best.scheduledDeparture)) {
+      best = f;
+      bestDist = dist;
+    }
+  }
+  return best;
+}

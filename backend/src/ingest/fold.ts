@@ -1,0 +1,111 @@
+import { delayCategory, type Disruption, type Flight } from '../../../src/shared/domain/index.js';
+import type { OpsEvent } from './events.js';
+
+/**
+ * Folding ops events into a flight and its disruption, order-independently: FlightPulse sends
+ * no message key, so events about one flight may arrive in any order (scenario 5). Each aspect
+ * (delay, cancellation, gate, progress) is last-writer-wins by (event timestamp, event id);
+ * flags (terminal change) are sticky; the public fields are derived from the aspects. Any
+ * delivery order of the same set of events therefore yields the same state.
+ */
+export interface Aspects {
+  delay?: { at: string; minutes: number; causeCode: string | null; causeDetail: string | null; estimatedDeparture: string | null; estimatedArrival: string | null };
+  cancel?: { at: string; causeCode: string | null; causeDetail: string | null; noticeGivenAt: string | null };
+  gate?: { at: string; gate: string | null; terminal: string | null };
+  progress?: { at: string; status: string | null; actualDeparture: string | null; doorOpenArrival: string | null };
+  terminalChanged?: boolean;
+  firstSeen?: string;
+}
+
+export type StoredDisruptionState = Disruption & { aspects: Aspects };
+
+const orderKey = (e: OpsEvent): string => `${e.timestamp}|${e.eventId}`;
+const newer = (e: OpsEvent, cur?: { at: string }): boolean => !cur || orderKey(e) > cur.at;
+
+export function applyEventToAspects(prev: Aspects, e: OpsEvent): Aspects {
+  const a: Aspects = { ...prev };
+  const at = orderKey(e);
+  a.firstSeen = !a.firstSeen || e.timestamp < a.firstSeen ? e.timestamp : a.firstSeen;
+  if (e.terminalChange) a.terminalChanged = true;
+  if (e.delayMinutes !== null && newer(e, a.delay)) {
+    a.delay = {
+      at,
+      minutes: e.delayMinutes,
+      causeCode: e.causeCode,
+      causeDetail: e.causeDetail,
+      estimatedDeparture: e.estimatedDeparture,
+      estimatedArrival: e.estimatedArrival,
+    };
+  }
+  if (e.kind === 'CANCELLATION' && newer(e, a.cancel)) {
+    a.cancel = { at, causeCode: e.causeCode, causeDetail: e.causeDetail, noticeGivenAt: e.noticeGivenAt };
+  }
+  if ((e.gate !== null || e.terminal !== null) && newer(e, a.gate)) {
+    a.gate = { at, gate: e.gate ?? a.gate?.gate ?? null, terminal: e.terminal ?? a.gate?.terminal ?? null };
+  }
+  if ((e.actualDeparture || e.doorOpenArrival || (e.status && e.status !== 'CANCELLED')) && newer(e, a.progress)) {
+    a.progress = { at, status: e.status, actualDeparture: e.actualDeparture, doorOpenArrival: e.doorOpenArrival };
+  }
+  return a;
+}
+
+/** Flight as derived from its base (as scheduled/seeded) plus the aspects. */
+export function deriveFlight(base: Flight, a: Aspects, version: number): Flight {
+  const delayMinutes = a.delay?.minutes ?? base.delayMinutes;
+  const status: Flight['status'] = a.cancel
+    ? 'CANCELLED'
+    : a.progress?.doorOpenArrival
+      ? 'ARRIVED'
+      : a.progress?.actualDeparture
+        ? 'DEPARTED'
+        : a.progress?.status === 'DIVERTED'
+          ? 'DIVERTED'
+          : delayMinutes > 0
+            ? 'DELAYED'
+            : base.status;
+  return {
+    ...base,
+    status,
+    delayMinutes,
+    estimatedDeparture: a.delay?.estimatedDeparture ?? base.estimatedDeparture,
+    estimatedArrival: a.delay?.estimatedArrival ?? base.estimatedArrival,
+    actualDeparture: a.progress?.actualDeparture ?? base.actualDeparture,
+    actualArrivalDoorOpen: a.progress?.doorOpenArrival ?? base.actualArrivalDoorOpen,
+    gate: a.gate?.gate ?? base.gate,
+    terminal: a.gate?.terminal ?? base.terminal,
+    version,
+  };
+}
+
+export function deriveDisruption(id: string, flightId: string, a: Aspects, eventIds: string[], version: number): StoredDisruptionState {
+  const delayMinutes = a.delay?.minutes ?? 0;
+  const kind: Disruption['kind'] = a.cancel
+    ? 'CANCELLATION'
+    : a.progress?.status === 'DIVERTED'
+      ? 'DIVERSION'
+      : delayMinutes > 0
+        ? 'DELAY'
+        : 'GATE_CHANGE';
+  const category = delayMinutes > 0 ? delayCategory(delayMinutes) : null;
+  const cause = a.cancel ?? a.delay;
+  return {
+    id,
+    flightId,
+    kind,
+    delayMinutes,
+    delayCategory: category,
+    causeCode: cause?.causeCode ?? null,
+    causeDetail: cause?.causeDetail ?? null,
+    urgent: Boolean(a.cancel) || Boolean(a.terminalChanged) || category === 'severe',
+    // Sorted (not arrival order) so that every delivery order converges to the same state.
+    eventIds: [...eventIds].sort(),
+    detectedAt: a.firstSeen ?? new Date(0).toISOString(),
+    version,
+    aspects: a,
+  };
+}
+
+/** Whether a disruption warrants per-passenger cases (the workflow). Gate changes and minor delays do not. */
+export function needsCases(d: Disruption): boolean {
+  return d.kind === 'CANCELLATION' || d.kind === 'DIVERSION' || (d.kind === 'DELAY' && d.delayMinutes >= 30);
+}

@@ -1,0 +1,186 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { disruptionId as disruptionIdOf, type Flight } from '../../../src/shared/domain/index.js';
+import type { DataContext } from '../data/client.js';
+import { ConditionFailedError, commitWithLog, putChange, type TransactItem } from '../data/changelog.js';
+import { keys } from '../data/keys.js';
+import { getDisruption, getFlight, items, resolveFlightInstance } from '../data/repositories.js';
+import type { WorkflowStarter } from '../workflows/starter.js';
+import { executionName } from '../workflows/starter.js';
+import { parseOpsEvent, type OpsEvent } from './events.js';
+import { applyEventToAspects, deriveDisruption, deriveFlight, needsCases, type Aspects } from './fold.js';
+
+/** Where a record came from (for the dead-letter message). */
+export interface RecordMeta {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** A dead-letter message: why, where in the event, the original bytes, where it came from. */
+export interface DeadLetter extends RecordMeta {
+  reason: string;
+  errorPath: string;
+  error: string;
+  originalValue: string | null;
+  eventId: string | null;
+  deadLetteredAt: string;
+}
+
+export interface DeadLetterSink {
+  send(letter: DeadLetter): Promise<void>;
+}
+
+export interface IngestDeps {
+  ctx: DataContext;
+  workflows: WorkflowStarter;
+  deadLetters: DeadLetterSink;
+  log?: { info(msg: string, extra?: Record<string, unknown>): void; warn(msg: string, extra?: Record<string, unknown>): void };
+}
+
+export type IngestOutcome =
+  | { outcome: 'applied'; eventId: string; flightId: string; disruptionId: string; workflowStarted: boolean }
+  | { outcome: 'duplicate'; eventId: string; workflowStarted: boolean }
+  | { outcome: 'dead-lettered'; reason: string };
+
+const MAX_ORIGINAL = 64 * 1024;
+
+/**
+ * Ingest one Kafka record: parse (zod) → resolve the flight instance → dedupe + persist flight
+ * and disruption with their change-log entries in one transaction → start the workflow.
+ * Bad records go to the dead-letter sink and the call returns normally, so ingestion goes on.
+ * Infrastructure errors throw (the record is retried by Kafka / the event source mapping).
+ */
+export async function ingestRecord(deps: IngestDeps, value: Buffer | string | null, meta: RecordMeta): Promise<IngestOutcome> {
+  const parsed = parseOpsEvent(value);
+  if (!parsed.ok) {
+    await deadLetter(deps, meta, value, parsed.reason, parsed.errorPath, parsed.error, null);
+    return { outcome: 'dead-lettered', reason: parsed.reason };
+  }
+  const e = parsed.event;
+  const flight = await resolve(deps.ctx, e);
+  if (!flight) {
+    const when = e.flight.scheduledDeparture ?? e.timestamp;
+    await deadLetter(deps, meta, value, 'FLIGHT_NOT_FOUND', e.eventType === 'JETWAY_FLIGHT_UPDATE' ? 'payload.flight' : 'payload.flight_id',
+      `no instance of ${e.flight.carrier}${e.flight.number} scheduled near ${when}`, e.eventId);
+    return { outcome: 'dead-lettered', reason: 'FLIGHT_NOT_FOUND' };
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyOnce(deps, e, flight.id);
+    } catch (err) {
+      // Another event on the same flight committed first (version check): re-read and re-fold.
+      if (err instanceof VersionRace && attempt < 20) {
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+class VersionRace extends Error {}
+
+async function applyOnce(deps: IngestDeps, e: OpsEvent, flightId: string): Promise<IngestOutcome> {
+  const { ctx } = deps;
+  const existing = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.event(e.eventId), ConsistentRead: true }));
+  if (existing.Item) return duplicate(deps, e, existing.Item);
+
+  const flight = await getFlight(ctx, flightId);
+  if (!flight) throw new VersionRace('flight vanished');
+  const prev = await getDisruption(ctx, flightId);
+  const prevAspects = (prev?.aspects ?? {}) as Aspects;
+  const aspects = applyEventToAspects(prevAspects, e);
+  const dId = disruptionIdOf(flightId);
+  const disruption = deriveDisruption(dId, flightId, aspects, [...(prev?.eventIds ?? []), e.eventId], (prev?.version ?? 0) + 1);
+  const newFlight: Flight = deriveFlight(flight, aspects, flight.version + 1);
+  const runWorkflow = needsCases(disruption);
+  const now = new Date().toISOString();
+
+  const writes: TransactItem[] = [
+    {
+      Put: {
+        TableName: ctx.table,
+        Item: { ...keys.event(e.eventId), entityType: 'event', eventId: e.eventId, eventType: e.eventType, flightId, disruptionId: dId, receivedAt: now, runWorkflow, workflowStarted: false },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    {
+      Put: {
+        TableName: ctx.table,
+        Item: items.flight(newFlight),
+        ConditionExpression: '#v = :v',
+        ExpressionAttributeNames: { '#v': 'version' },
+        ExpressionAttributeValues: { ':v': flight.version },
+      },
+    },
+    {
+      Put: {
+        TableName: ctx.table,
+        Item: items.disruption(disruption),
+        ...(prev
+          ? { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': prev.version } }
+          : { ConditionExpression: 'attribute_not_exists(PK)' }),
+      },
+    },
+  ];
+  const { aspects: _a, ...publicDisruption } = disruption;
+  try {
+    await commitWithLog(ctx, {
+      items: writes,
+      changes: [putChange('flight', newFlight), putChange('disruption', publicDisruption)],
+      stations: [flight.origin, flight.destination],
+    });
+  } catch (err) {
+    if (err instanceof ConditionFailedError) {
+      if (err.failedIndexes.includes(0)) {
+        const again = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.event(e.eventId), ConsistentRead: true }));
+        if (again.Item) return duplicate(deps, e, again.Item);
+      }
+      throw new VersionRace('concurrent update');
+    }
+    throw err;
+  }
+  deps.log?.info('ops event applied', { eventId: e.eventId, flightId, kind: disruption.kind, runWorkflow });
+  const started = runWorkflow ? await startWorkflow(deps, e.eventId, flightId, dId) : false;
+  return { outcome: 'applied', eventId: e.eventId, flightId, disruptionId: dId, workflowStarted: started };
+}
+
+/** A redelivered event: nothing to persist, but re-start the workflow if the first try crashed before starting it. */
+async function duplicate(deps: IngestDeps, e: OpsEvent, marker: Record<string, unknown>): Promise<IngestOutcome> {
+  let started = marker.workflowStarted === true;
+  if (marker.runWorkflow === true && !started) {
+    started = await startWorkflow(deps, e.eventId, String(marker.flightId), String(marker.disruptionId));
+  }
+  deps.log?.info('duplicate ops event skipped', { eventId: e.eventId });
+  return { outcome: 'duplicate', eventId: e.eventId, workflowStarted: started };
+}
+
+async function startWorkflow(deps: IngestDeps, eventId: string, flightId: string, disruptionId: string): Promise<boolean> {
+  const input = { flightId, disruptionId, eventId };
+  await deps.workflows.startDisruption(input, executionName(input));
+  await deps.ctx.doc.send(
+    new UpdateCommand({ TableName: deps.ctx.table, Key: keys.event(eventId), UpdateExpression: 'SET workflowStarted = :t', ExpressionAttributeValues: { ':t': true } }),
+  );
+  return true;
+}
+
+async function resolve(ctx: DataContext, e: OpsEvent): Promise<Flight | null> {
+  // Jetway events name the instance; FlightPulse's `SW1234` is resolved to the nearest departure.
+  if (e.flight.instanceId) return getFlight(ctx, e.flight.instanceId);
+  return resolveFlightInstance(ctx, e.flight.carrier, e.flight.number, new Date(e.timestamp));
+}
+
+async function deadLetter(deps: IngestDeps, meta: RecordMeta, value: Buffer | string | null, reason: string, errorPath: string, error: string, eventId: string | null) {
+  const original = value === null || value === undefined ? null : typeof value === 'string' ? value : value.toString('utf8');
+  const letter: DeadLetter = {
+    ...meta,
+    reason,
+    errorPath,
+    error,
+    originalValue: original === null ? null : original.slice(0, MAX_ORIGINAL),
+    eventId,
+    deadLetteredAt: new Date().toISOString(),
+  };
+  deps.log?.warn('ops event dead-lettered', { reason, errorPath, topic: meta.topic, partition: meta.partition, offset: meta.offset });
+  await deps.deadLetters.send(letter);
+}

@@ -1,0 +1,11 @@
+import type { DataContext } from '../data/client.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { PolicySet } from '../../../src/shared/policy/index.js';
+
+/** What workflow task handlers need; built from env in Lambda, passed in by the local runner. */
+export interface WorkflowDeps {
+  ctx: DataContext;
+  policy: () => PolicySet;
+  notifier: Notifier;
+  log?: { info(msg: string, extra?: Record<string, unknown>): void; warn(msg: string, extra?: Record<string, unknown>): void };
+}
