@@ -1,0 +1,49 @@
+/**
+ * CDK context parameters (`cdk synth -c key=value` or cdk.json "context"), parsed with zod:
+ * deployment config is a boundary like any other. Everything is optional so that a bare
+ * `cdk synth` works offline; the MSK event source is created only when `mskClusterArn` is set.
+ */
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .or(z.array(z.string()));
+
+export const InfraConfigSchema = z.object({
+  /** Prefix for physical names (table `${prefix}jetway`); lets two stages share an account. */
+  stage: z.string().regex(/^[a-z][a-z0-9-]{0,20}$/).default('dev'),
+  /** MSK cluster ARN; the ingest function's event source (topic flight-operations). */
+  mskClusterArn: z.string().startsWith('arn:').optional(),
+  /** Bootstrap servers for the handler's own producer (dead-letter topic flight-operations.dlq). */
+  mskBootstrapServers: z.string().optional(),
+  /** Put the ingest function in the MSK VPC (needed to produce to the dead-letter topic). */
+  ingestVpcId: z.string().startsWith('vpc-').optional(),
+  ingestSubnetIds: csv.optional(),
+  ingestSecurityGroupIds: csv.optional(),
+  ingestAvailabilityZones: csv.optional(),
+  /** Verified SES sender (address or domain identity) for passenger e-mail. */
+  emailFrom: z.string().default('no-reply@jetway.example'),
+  sesIdentityArn: z.string().startsWith('arn:').optional(),
+  logRetentionDays: z.coerce.number().int().positive().default(30),
+  /** Keep data (table, user pool) when the stack is deleted; default true outside `dev`. */
+  retainData: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')])
+    .optional(),
+});
+export type InfraConfig = z.infer<typeof InfraConfigSchema>;
+
+/** Reads the keys of InfraConfigSchema from a context getter (App.node.tryGetContext). */
+export function readInfraConfig(get: (key: string) => unknown): InfraConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(InfraConfigSchema.shape)) {
+    const v = get(key);
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const parsed = InfraConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid CDK context ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}

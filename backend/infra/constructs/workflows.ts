@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+
+/** Every `*.asl.json` in a folder, by workflow name (`disruption.asl.json` → `disruption`). */
+export function listStateMachineFiles(dir: string): { name: string; file: string }[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.asl.json'))
+    .sort()
+    .map((f) => ({ name: f.slice(0, -'.asl.json'.length), file: path.join(dir, f) }));
+}
+
+/** The `${Name}` placeholders a definition uses (DefinitionSubstitutions keys). */
+export function substitutionKeys(definition: string): string[] {
+  return [...new Set([...definition.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] as string))].sort();
+}
+
+/** `disruption` → `Disruption`, `approval-wait` → `ApprovalWait` (construct ids, outputs). */
+export const pascal = (name: string): string => name.split(/[^A-Za-z0-9]/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+
+/** `disruption` → `DISRUPTION_STATE_MACHINE_ARN`: the env var starters read. */
+export const stateMachineArnEnv = (name: string): string => `${name.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_STATE_MACHINE_ARN`;
+
+/**
+ * One Standard state machine per ASL file, loaded unchanged with DefinitionBody.fromFile (the
+ * local cloud runs the same files). Each `${<Handler>Arn}` placeholder is substituted with that
+ * manifest handler's function ARN, and the state machine may invoke exactly those functions.
+ * A placeholder with no handler fails the synth.
+ */
+export class JetwayWorkflows extends Construct {
+  readonly stateMachines = new Map<string, sfn.StateMachine>();
+
+  constructor(scope: Construct, id: string, props: { dir: string; namePrefix: string; functions: ReadonlyMap<string, lambda.IFunction>; logRetention: logs.RetentionDays }) {
+    super(scope, id);
+    for (const { name, file } of listStateMachineFiles(props.dir)) {
+      const substitutions: Record<string, string> = {};
+      const invoked: lambda.IFunction[] = [];
+      for (const key of substitutionKeys(readFileSync(file, 'utf8'))) {
+        const fn = key.endsWith('Arn') ? props.functions.get(key.slice(0, -3)) : undefined;
+        if (!fn) throw new Error(`${path.basename(file)}: placeholder \${${key}} names no handler in src/handlers.ts`);
+        substitutions[key] = fn.functionArn;
+        invoked.push(fn);
+      }
+      const logGroup = new logs.LogGroup(this, `${pascal(name)}Logs`, { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+      const sm = new sfn.StateMachine(this, pascal(name), {
+        stateMachineName: `${props.namePrefix}${name}`,
+        stateMachineType: sfn.StateMachineType.STANDARD,
+        definitionBody: sfn.DefinitionBody.fromFile(file),
+        definitionSubstitutions: substitutions,
+        tracingEnabled: true,
+        logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
+      });
+      for (const fn of invoked) fn.grantInvoke(sm);
+      this.stateMachines.set(name, sm);
+    }
+  }
+}

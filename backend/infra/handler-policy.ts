@@ -1,0 +1,23 @@
+import type { HandlerManifestEntry } from '../src/handlers.js';
+import type { TableAccess } from './constructs/jetway-function.js';
+
+/* Per-handler permissions beyond the defaults of JetwayFunction, in one reviewable place. */
+
+/**
+ * Table access per handler (least privilege). Explicit entries win; otherwise API reads are
+ * read-only and ingest/workflow tasks write. A new handler that needs less must be listed here.
+ */
+const EXPLICIT: Record<string, TableAccess> = {
+  ApiHealth: 'none',
+  ApiMe: 'read',
+  ApiSyncPull: 'read',
+  ApiSyncPush: 'readWrite',
+};
+
+export function tableAccessFor(h: HandlerManifestEntry): TableAccess {
+  return EXPLICIT[h.name] ?? (h.kind === 'api' ? 'read' : 'readWrite');
+}
+
+/** Handlers that send passenger e-mail/SMS (SES/SNS permissions, EMAIL_FROM). */
+const NOTIFIERS = new Set(['WfQueueNotifications']);
+export const sendsNotifications = (h: HandlerManifestEntry): boolean => NOTIFIERS.has(h.name);

@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { MAIN_TABLE } from '../../../src/data/tables.js';
+import { HANDLERS } from '../../../src/handlers.js';
+import { listStateMachineFiles, substitutionKeys } from '../../../infra/constructs/workflows.js';
+import { readInfraConfig } from '../../../infra/config.js';
+import { STATE_MACHINES_DIR } from '../../../infra/paths.js';
+import { MSK_ARN, functionIdFor, resourcesOf, synth } from './synth-helper.js';
+
+const { template } = synth({ mskClusterArn: MSK_ARN, mskBootstrapServers: 'b-1.ops:9098' });
+const apiRoutes = HANDLERS.flatMap((h) => (h.routes ?? []).map((r) => ({ route: r, h })));
+
+describe('DynamoDB table = src/data/tables.ts', () => {
+  const tables = Object.values(resourcesOf(template, 'AWS::DynamoDB::Table'));
+  it('one table with the defined keys, GSIs, stream, TTL, on-demand and PITR', () => {
+    expect(tables).toHaveLength(1);
+    const p = tables[0]!.Properties!;
+    expect(p.KeySchema).toEqual([
+      { AttributeName: MAIN_TABLE.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: MAIN_TABLE.sortKey.name, KeyType: 'RANGE' },
+    ]);
+    expect(p.GlobalSecondaryIndexes).toEqual(
+      MAIN_TABLE.globalSecondaryIndexes.map((g) => ({
+        IndexName: g.indexName,
+        KeySchema: [
+          { AttributeName: g.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: g.sortKey.name, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
+    const keyAttrs = [MAIN_TABLE.partitionKey, MAIN_TABLE.sortKey, ...MAIN_TABLE.globalSecondaryIndexes.flatMap((g) => [g.partitionKey, g.sortKey])];
+    expect(p.AttributeDefinitions).toEqual(expect.arrayContaining(keyAttrs.map((k) => ({ AttributeName: k.name, AttributeType: k.type }))));
+    expect(p.AttributeDefinitions).toHaveLength(new Set(keyAttrs.map((k) => k.name)).size);
+    expect(p.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(p.TimeToLiveSpecification).toEqual({ AttributeName: MAIN_TABLE.ttlAttribute, Enabled: true });
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(p.TableName).toBe('dev-jetway');
+  });
+});
+
+describe('every manifest handler is a Lambda with the house defaults', () => {
+  const fns = resourcesOf(template, 'AWS::Lambda::Function');
+  const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
+  it('one function per handler, nothing else', () => {
+    // CDK may add helper functions (e.g. log retention); ours are exactly the manifest's.
+    const ours = Object.keys(fns).filter((id) => HANDLERS.some((h) => id.startsWith(`${h.name}Fn`)));
+    expect(ours).toHaveLength(HANDLERS.length);
+  });
+  it.each(HANDLERS.map((h) => [h.name, h] as const))('%s', (_name, h) => {
+    const p = fns[functionIdFor(template, h.name)]!.Properties!;
+    expect(p.Architectures).toEqual(['arm64']);
+    expect(p.Runtime).toBe('nodejs20.x');
+    expect(p.TracingConfig).toEqual({ Mode: 'Active' });
+    expect(p.Handler).toBe(`index.${h.export}`);
+    expect(p.MemorySize).toBe(h.memoryMb);
+    expect(p.Timeout).toBe(h.timeoutSeconds);
+    const env = (p.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'jetway', POWERTOOLS_METRICS_NAMESPACE: 'Jetway', TABLE_NAME: expect.anything() });
+    const lgRef = (p.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    expect(logGroups[lgRef]?.Properties?.RetentionInDays).toBe(30);
+  });
+});
+
+describe('least-privilege table access', () => {
+  const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
+  const actionsOf = (handlerName: string): string[] => {
+    const roleId = (resourcesOf(template, 'AWS::Lambda::Function')[functionIdFor(template, handlerName)]!.Properties!.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    return policies
+      .filter((p) => (p.Properties!.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+      .flatMap((p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
+      .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+  };
+  it.each([
+    ['ApiHealth', [], ['dynamodb:GetItem', 'dynamodb:PutItem']],
+    ['ApiSyncPull', ['dynamodb:Query', 'dynamodb:GetItem'], ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']],
+    ['ApiSyncPush', ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], []],
+    ['IngestFlightOperations', ['dynamodb:PutItem', 'states:StartExecution', 'kafka-cluster:WriteData'], []],
+    ['WfQueueNotifications', ['ses:SendEmail', 'sns:Publish'], []],
+    ['WfEvaluatePassengers', ['dynamodb:PutItem'], ['ses:SendEmail', 'sns:Publish', 'states:StartExecution']],
+  ])('%s may %j and not %j', (name, allowed, denied) => {
+    const actions = actionsOf(name);
+    for (const a of allowed) expect(actions).toContain(a);
+    for (const a of denied) expect(actions).not.toContain(a);
+  });
+});
+
+describe('HTTP API', () => {
+  const routes = resourcesOf(template, 'AWS::ApiGatewayV2::Route');
+  const authorizers = Object.entries(resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer'));
+  it('a Cognito JWT authorizer: the pool as issuer, the desk client as audience', () => {
+    expect(authorizers).toHaveLength(1);
+    const p = authorizers[0]![1].Properties!;
+    expect(p.AuthorizerType).toBe('JWT');
+    expect(JSON.stringify(p.JwtConfiguration)).toMatch(/cognito-idp\.eu-west-1\.amazonaws\.com/);
+    expect(JSON.stringify((p.JwtConfiguration as { Audience: unknown }).Audience)).toMatch(/DeskClient/);
+  });
+  it('exactly the manifest routes', () => {
+    expect(Object.values(routes).map((r) => r.Properties!.RouteKey).sort()).toEqual(apiRoutes.map((r) => r.route).sort());
+    expect(apiRoutes.map((r) => r.route)).toEqual(expect.arrayContaining(['GET /v1/health', 'GET /v1/me', 'GET /v1/sync/pull', 'POST /v1/sync/push']));
+  });
+  it.each(apiRoutes.map((r) => [r.route, r.h.authorized !== false] as const))('%s authorized=%s', (key, authorized) => {
+    const route = Object.values(routes).find((r) => r.Properties!.RouteKey === key)!.Properties!;
+    if (authorized) {
+      expect(route.AuthorizationType).toBe('JWT');
+      expect(route.AuthorizerId).toEqual({ Ref: authorizers[0]![0] });
+    } else {
+      expect(key).toBe('GET /v1/health');
+      expect(route.AuthorizationType ?? 'NONE').toBe('NONE');
+    }
+  });
+});
+
+describe('Cognito', () => {
+  it('groups agent, supervisor, admin', () => {
+    const groups = Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties!.GroupName);
+    expect(groups.sort()).toEqual(['admin', 'agent', 'supervisor']);
+  });
+  it('custom attribute stations; admin-created users only', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      Schema: Match.arrayWith([Match.objectLike({ Name: 'stations', AttributeDataType: 'String', Mutable: true })]),
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+  });
+  it('desk client: USER_PASSWORD_AUTH + SRP, no secret, may read but not write custom:stations', () => {
+    const clients = Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolClient'));
+    expect(clients).toHaveLength(1);
+    const p = clients[0]!.Properties!;
+    expect(p.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']));
+    expect(p.GenerateSecret).toBe(false);
+    expect(p.ReadAttributes).toContain('custom:stations');
+    expect(p.WriteAttributes).not.toContain('custom:stations');
+  });
+});
+
+describe('Step Functions: every ASL file is a state machine', () => {
+  const machines = Object.values(resourcesOf(template, 'AWS::StepFunctions::StateMachine'));
+  const files = listStateMachineFiles(STATE_MACHINES_DIR);
+  it('one per file', () => {
+    expect(files.length).toBeGreaterThan(0);
+    expect(machines.map((m) => m.Properties!.StateMachineName).sort()).toEqual(files.map((f) => `jetway-dev-${f.name}`).sort());
+  });
+  it.each(files.map((f) => [f.name, f.file] as const))('%s: loaded from the file, every placeholder bound to its handler ARN', (name, file) => {
+    const m = machines.find((x) => x.Properties!.StateMachineName === `jetway-dev-${name}`)!.Properties!;
+    expect(m.DefinitionS3Location).toBeDefined(); // DefinitionBody.fromFile → S3 asset of the unchanged file
+    expect(m.TracingConfiguration).toEqual({ Enabled: true });
+    const subs = m.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
+    const keys = substitutionKeys(readFileSync(file, 'utf8'));
+    expect(Object.keys(subs).sort()).toEqual(keys);
+    for (const k of keys) {
+      expect(subs[k]!['Fn::GetAtt']).toEqual([functionIdFor(template, k.replace(/Arn$/, '')), 'Arn']);
+    }
+  });
+});
+
+describe('MSK event source for ingest', () => {
+  it('reads flight-operations from the cluster in context', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: MSK_ARN,
+      Topics: ['flight-operations'],
+      FunctionName: { Ref: functionIdFor(template, 'IngestFlightOperations') },
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'jetway-ingest' },
+    });
+    const env = resourcesOf(template, 'AWS::Lambda::Function')[functionIdFor(template, 'IngestFlightOperations')]!.Properties!.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(env.Variables.KAFKA_BROKERS).toBe('b-1.ops:9098');
+    expect(env.Variables.DISRUPTION_STATE_MACHINE_ARN).toBeDefined();
+  });
+  it('without a cluster ARN there is no event source (synth still works)', () => {
+    const bare = synth({}).template;
+    expect(Object.keys(resourcesOf(bare, 'AWS::Lambda::EventSourceMapping'))).toHaveLength(0);
+  });
+});
+
+describe('outputs for the desk', () => {
+  it.each(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'Region'])('%s', (name) => {
+    expect(Object.keys(template.findOutputs('*'))).toContain(name);
+  });
+});
+
+describe('context parameters are parsed', () => {
+  it.each([
+    [{ mskClusterArn: 'not-an-arn' }, /mskClusterArn/],
+    [{ logRetentionDays: 'x' }, /logRetentionDays/],
+    [{ stage: 'Prod!' }, /stage/],
+  ])('%j is refused', (ctx, msg) => {
+    expect(() => readInfraConfig((k) => (ctx as Record<string, unknown>)[k])).toThrow(msg);
+  });
+  it('a log retention CloudWatch does not offer is refused at synth', () => {
+    expect(() => synth({ logRetentionDays: 31 })).toThrow(/retention/);
+  });
+});
