@@ -40,11 +40,11 @@ export class CacheQueries {
   board(station: string): BoardResponse {
     const rows = this.db
       .prepare(
-        `SELECT data FROM flight WHERE origin = ?1
-         UNION ALL SELECT data FROM flight WHERE destination = ?1 AND origin <> ?1`,
+        `SELECT data FROM flight WHERE origin = @station
+         UNION ALL SELECT data FROM flight WHERE destination = @station AND origin <> @station`,
       )
       .pluck()
-      .all(station) as string[];
+      .all({ station }) as string[];
     const flights = rows.map((r) => this.boardFlight(FlightSchema.parse(JSON.parse(r))));
     flights.sort((a, b) => {
       if (a.disrupted !== b.disrupted) return a.disrupted ? -1 : 1;
@@ -120,13 +120,13 @@ export class CacheQueries {
          FROM booking b JOIN passenger p ON p.id = b.passenger_id
          LEFT JOIN flight f ON f.id = b.flight_id
          LEFT JOIN case_file c ON c.flight_id = b.flight_id AND c.passenger_id = b.passenger_id
-         WHERE b.pnr = ?1
-            OR p.last_name LIKE ?2 ESCAPE '\\'
-            OR (p.first_name LIKE ?3 ESCAPE '\\' AND p.last_name LIKE ?4 ESCAPE '\\')
+         WHERE b.pnr = @pnr
+            OR p.last_name LIKE @whole ESCAPE '\\'
+            OR (p.first_name LIKE @first ESCAPE '\\' AND p.last_name LIKE @rest ESCAPE '\\')
          ORDER BY p.last_name, p.first_name, f.scheduled_departure
-         LIMIT ?5`,
+         LIMIT @limit`,
       )
-      .all(q, `${escaped(q)}%`, `${escaped(words[0] ?? '')}%`, `${escaped(words.slice(1).join(' ') || '\u0000')}%`, limit) as {
+      .all({ pnr: q, whole: `${escaped(q)}%`, first: `${escaped(words[0] ?? '')}%`, rest: `${escaped(words.slice(1).join(' ') || '\u0000')}%`, limit }) as {
       passenger: string;
       booking: string;
       flight: string | null;

@@ -169,13 +169,16 @@ export class SyncEngine {
       for (const s of this.sleepers.values()) s.wake();
       return { changed: ['flight'] };
     }
-    const plan = planApply(res.entries, stored.cursor, (kind, id) => cache.versionOf(kind, id));
+    // A desk starting from nothing takes the log from its retention floor on (older entries
+    // were compacted into later snapshots); otherwise every sequence must follow the cursor.
+    const from = stored.cursor === 0 ? Math.max(0, res.retention.minSeq - 1) : stored.cursor;
+    const plan = planApply(res.entries, from, (kind, id) => cache.versionOf(kind, id));
     db.transaction(() => {
       for (const w of plan.writes) cache.write(w);
       db.prepare(
         `INSERT INTO sync_cursor (station, epoch, cursor, head, last_pull_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(station) DO UPDATE SET epoch = excluded.epoch, cursor = excluded.cursor, head = excluded.head, last_pull_at = excluded.last_pull_at`,
-      ).run(station, res.epoch, Math.max(stored.cursor, plan.cursor), res.head, this.o.now().toISOString());
+      ).run(station, res.epoch, Math.max(from, plan.cursor), res.head, this.o.now().toISOString());
       outbox.reconcile(
         (ref) => {
           const i = ref.indexOf(':');
@@ -219,6 +222,9 @@ export class SyncEngine {
         failures = 0;
         this.markSuccess();
         if (changed.length > 0) this.o.onChange?.(changed, [station]);
+        // Anything still pending (e.g. re-queued after a restore) goes out now; a push retry
+        // that is already armed keeps its backoff.
+        if (!this.pushing && !this.pushTimer && this.o.outbox.pendingCount() > 0) this.schedulePush(0);
         if (res.hasMore || res.resync) {
           this.caughtUp.delete(station);
           continue;

@@ -1,0 +1,184 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CommandEnvelope } from '../../../src/shared/sync/protocol.js';
+import { deskHarness, until, type Harness } from './helpers/desk-harness.js';
+import { cancelledFlight, flight } from './helpers/factories.js';
+import { startFakeBackend, type FakeBackend } from './helpers/fake-backend.js';
+
+// The backend here is the FAKE in helpers/fake-backend.ts (protocol only), not helper C's.
+
+const FLIGHT = 'SW9012-2026-11-24';
+const ENT = `CASE-${FLIGHT}-P001/goodwill/meal/day1`;
+let n = 0;
+const cmd = (entitlementId = ENT): CommandEnvelope => ({
+  commandId: `01JCMD${String(++n).padStart(20, '0')}`,
+  type: 'issueEntitlement',
+  schemaVersion: 1,
+  deskId: 'DESK-1',
+  station: 'PHX',
+  expectedVersions: {},
+  payload: { entitlementId, voucherSerial: null },
+  createdAt: '2026-11-24T15:00:00.000Z',
+});
+
+let fake: FakeBackend;
+let desks: Harness[] = [];
+const desk = (opts?: Parameters<typeof deskHarness>[1]): Harness => {
+  const h = deskHarness(fake.apiUrl, opts);
+  desks.push(h);
+  return h;
+};
+
+beforeEach(async () => {
+  fake = await startFakeBackend();
+});
+afterEach(async () => {
+  for (const d of desks) await d.close();
+  desks = [];
+  await fake.stop();
+});
+
+describe('sync engine against a fake backend', () => {
+  it('pulls a station page by page and resumes from the stored cursor after a restart', async () => {
+    // Prepare: 250 log entries (pages of 100)
+    for (let i = 0; i < 250; i += 1) fake.commit(['PHX'], [flight({ id: `F${i}`, version: 1 })]);
+    const a = desk({ pageSize: 100 });
+    // Act
+    a.engine.start(['PHX']);
+    await until(() => a.engine.cursors()[0]?.cursor === 250, 'cursor 250');
+    await a.close();
+    desks = [];
+    fake.commit(['PHX'], [flight({ id: 'F-new', version: 1 })]);
+    const pullsBefore = fake.pullCalls;
+    const b = desk({ file: a.file, pageSize: 100 });
+    b.engine.start(['PHX']);
+    await until(() => b.engine.cursors()[0]?.cursor === 251, 'cursor 251');
+    // Assess: the restarted desk fetched only the new entry (1 pull + the long-poll it is in)
+    expect(b.queries.board('PHX').counts.total).toBe(251);
+    expect(fake.pullCalls - pullsBefore).toBeLessThanOrEqual(3);
+  });
+
+  it('shows a new change within 1 s of its commit (long-poll)', async () => {
+    const d = desk();
+    d.engine.start(['PHX']);
+    await until(() => d.engine.status().online, 'online');
+    await new Promise((r) => setTimeout(r, 150)); // now waiting in a long-poll
+    const t0 = Date.now();
+    fake.commit(['PHX', 'OAK'], cancelledFlight(3));
+    await until(() => d.queries.board('PHX').counts.cancelled === 1, 'cancelled flight');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(d.queries.flightPassengers(FLIGHT).counts).toEqual({ passengers: 3, cases: 3, issued: 0 });
+  });
+
+  it('pushes a queued command, keeps it until the pull brings the effect, then shows it synced', async () => {
+    fake.commit(['PHX'], cancelledFlight(2));
+    const d = desk();
+    d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(ENT), 'entitlement cached');
+    d.outbox.enqueue(cmd());
+    d.engine.kickPush();
+    await until(() => d.queries.entitlement(ENT)?.syncState === 'synced', 'synced');
+    expect(d.outbox.count()).toBe(0);
+    expect(d.queries.entitlement(ENT)?.voucherSerial).toMatch(/^V-/);
+    expect(fake.pushed.filter((r) => r.status === 'applied')).toHaveLength(1);
+  });
+
+  it('re-arms the push retry after failures without any new local write', async () => {
+    fake.commit(['PHX'], cancelledFlight(1));
+    const d = desk();
+    d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(ENT), 'entitlement cached');
+    fake.fail(4, 'drop'); // connection resets: the desk is offline for a while
+    d.outbox.enqueue(cmd());
+    d.engine.kickPush();
+    await until(() => d.queries.entitlement(ENT)?.syncState === 'synced', 'synced after retries', 8000);
+    expect(fake.pushed).toHaveLength(1);
+    expect(d.engine.status()).toMatchObject({ online: true, lastError: null });
+  });
+
+  it('reports offline while the backend is unreachable and recovers by itself', async () => {
+    const d = desk();
+    fake.fail(1000, 'drop');
+    d.engine.start(['PHX']);
+    await until(() => d.engine.status().lastError !== null, 'an error');
+    expect(d.engine.status().online).toBe(false);
+    fake.fail(0);
+    fake.commit(['PHX'], [flight()]);
+    await until(() => d.engine.status().online && d.queries.board('PHX').counts.total === 1, 'back online', 5000);
+  });
+
+  it('lists a rejected command for attention and does not block the next one', async () => {
+    fake.commit(['PHX'], cancelledFlight(2));
+    const d = desk();
+    d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(ENT), 'entitlement cached');
+    const other = `CASE-${FLIGHT}-P002/goodwill/meal/day1`;
+    d.outbox.enqueue(cmd('does-not-exist'));
+    d.outbox.enqueue(cmd(other));
+    d.engine.kickPush();
+    await until(() => d.queries.entitlement(other)?.syncState === 'synced', 'second command synced');
+    expect(d.outbox.attention()).toMatchObject([{ code: 'NOT_FOUND' }]);
+    expect(d.outbox.count()).toBe(0);
+  });
+
+  it('does a full resync when the cursor fell out of retention, keeping the outbox', async () => {
+    fake.commit(['PHX'], cancelledFlight(1));
+    const d = desk();
+    d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(ENT), 'entitlement cached');
+    await d.engine.stop();
+    // Offline: the agent issues; meanwhile the server's log moves on and is truncated.
+    d.outbox.enqueue(cmd());
+    for (let i = 0; i < 5; i += 1) fake.commit(['PHX'], [flight({ id: `X${i}`, version: 1 })]);
+    fake.commit(['PHX'], cancelledFlight(1)); // full snapshot re-logged (as a compaction would)
+    fake.truncate('PHX', 7);
+    d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(ENT)?.syncState === 'synced', 'synced after resync');
+    expect(d.queries.board('PHX').counts.total).toBe(1); // only what the retained log holds
+    expect(fake.pushed.filter((r) => r.status === 'applied')).toHaveLength(1);
+  });
+
+  it('after a server restore (new epoch) re-pushes commands the server had acknowledged', async () => {
+    fake.commit(['PHX'], cancelledFlight(1));
+    const d = desk();
+    d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(ENT), 'entitlement cached');
+    await d.engine.stop();
+    // Acked by the old server but its effect never pulled:
+    d.outbox.enqueue(cmd());
+    d.outbox.recordResults([{ commandId: `01JCMD${String(n).padStart(20, '0')}`, status: 'applied', replayed: false, code: null, message: null, effects: [{ ref: `entitlement:${ENT}`, version: 99 }] }]);
+    fake.restore('E2');
+    fake.commit(['PHX'], cancelledFlight(1));
+    d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(ENT)?.syncState === 'synced', 'synced after restore');
+    expect(d.engine.cursors()[0]?.epoch).toBe('E2');
+    expect(d.outbox.count()).toBe(0);
+  });
+
+  it('applying the same page twice changes nothing (idempotent apply)', async () => {
+    const d = desk();
+    const page = {
+      station: 'PHX',
+      epoch: 'E1',
+      entries: [{ seq: 1, changes: cancelledFlight(2) }],
+      cursor: 1,
+      hasMore: false,
+      head: 1,
+      resync: false,
+      retention: { minSeq: 1 },
+    };
+    expect(d.engine.applyPull('PHX', page).changed.length).toBeGreaterThan(0);
+    const before = JSON.stringify(d.queries.flightPassengers(FLIGHT));
+    expect(d.engine.applyPull('PHX', page).changed).toEqual([]);
+    expect(JSON.stringify(d.queries.flightPassengers(FLIGHT))).toBe(before);
+  });
+
+  it('a malformed snapshot aborts the whole page: nothing half-applied, cursor unchanged', () => {
+    const d = desk();
+    const good = cancelledFlight(1);
+    const bad = { kind: 'passenger' as const, id: 'PX', version: 1, op: 'put' as const, data: { id: 'PX', version: 1 } };
+    const page = { station: 'PHX', epoch: 'E1', entries: [{ seq: 1, changes: [...good, bad] }], cursor: 1, hasMore: false, head: 1, resync: false, retention: { minSeq: 1 } };
+    expect(() => d.engine.applyPull('PHX', page)).toThrow(/invalid passenger PX/);
+    expect(d.queries.board('PHX').counts.total).toBe(0);
+    expect(d.engine.cursors()).toEqual([]);
+  });
+});
