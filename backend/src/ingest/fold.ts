@@ -15,6 +15,15 @@ export interface Aspects {
   progress?: { at: string; status: string | null; actualDeparture: string | null; doorOpenArrival: string | null };
   terminalChanged?: boolean;
   firstSeen?: string;
+  /** The flight's own fields before the first event, so that derivation never builds on derived values. */
+  base?: Pick<Flight, 'status' | 'delayMinutes' | 'estimatedDeparture' | 'estimatedArrival' | 'actualDeparture' | 'actualArrivalDoorOpen' | 'gate' | 'terminal'>;
+}
+
+/** Capture the flight's pre-event fields once (call before the first event is applied). */
+export function withBase(a: Aspects, flight: Flight): Aspects {
+  if (a.base) return a;
+  const { status, delayMinutes, estimatedDeparture, estimatedArrival, actualDeparture, actualArrivalDoorOpen, gate, terminal } = flight;
+  return { ...a, base: { status, delayMinutes, estimatedDeparture, estimatedArrival, actualDeparture, actualArrivalDoorOpen, gate, terminal } };
 }
 
 export type StoredDisruptionState = Disruption & { aspects: Aspects };
@@ -50,7 +59,8 @@ export function applyEventToAspects(prev: Aspects, e: OpsEvent): Aspects {
 }
 
 /** Flight as derived from its base (as scheduled/seeded) plus the aspects. */
-export function deriveFlight(base: Flight, a: Aspects, version: number): Flight {
+export function deriveFlight(current: Flight, a: Aspects, version: number): Flight {
+  const base: Flight = a.base ? { ...current, ...a.base } : current;
   const delayMinutes = a.delay?.minutes ?? base.delayMinutes;
   const status: Flight['status'] = a.cancel
     ? 'CANCELLED'

@@ -7,7 +7,7 @@ import { getDisruption, getFlight, items, resolveFlightInstance } from '../data/
 import type { WorkflowStarter } from '../workflows/starter.js';
 import { executionName } from '../workflows/starter.js';
 import { parseOpsEvent, type OpsEvent } from './events.js';
-import { applyEventToAspects, deriveDisruption, deriveFlight, needsCases, type Aspects } from './fold.js';
+import { applyEventToAspects, withBase, deriveDisruption, deriveFlight, needsCases, type Aspects } from './fold.js';
 
 /** Where a record came from (for the dead-letter message). */
 export interface RecordMeta {
@@ -89,7 +89,7 @@ async function applyOnce(deps: IngestDeps, e: OpsEvent, flightId: string): Promi
   if (!flight) throw new VersionRace('flight vanished');
   const prev = await getDisruption(ctx, flightId);
   const prevAspects = (prev?.aspects ?? {}) as Aspects;
-  const aspects = applyEventToAspects(prevAspects, e);
+  const aspects = applyEventToAspects(withBase(prevAspects, flight), e);
   const dId = disruptionIdOf(flightId);
   const disruption = deriveDisruption(dId, flightId, aspects, [...(prev?.eventIds ?? []), e.eventId], (prev?.version ?? 0) + 1);
   const newFlight: Flight = deriveFlight(flight, aspects, flight.version + 1);
