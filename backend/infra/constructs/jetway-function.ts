@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Annotations, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -88,7 +88,7 @@ export class JetwayFunction extends Construct {
     });
     // Node 20 matches the toolchain the handlers are tested with (local cloud, CI). Its Lambda
     // deprecation is known; move runtime + toolchain together (decisions.md, 2026-11-24).
-    Annotations.of(this.fn).acknowledgeWarning('CloudFormation-Validate::W2531', 'Node 20 pinned with the toolchain; upgrade together');
+    Validations.of(this.fn).acknowledge({ id: 'CloudFormation-Validate::W2531', reason: 'Node 20 pinned with the toolchain; upgrade together' });
     if (props.tableAccess === 'read') props.table.grantReadData(this.fn);
     if (props.tableAccess === 'readWrite') props.table.grantReadWriteData(this.fn);
   }

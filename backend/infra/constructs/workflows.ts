@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { checkMachine, type Machine } from '../asl-rules.js';
 
 /** Every `*.asl.json` in a folder, by workflow name (`disruption.asl.json` → `disruption`). */
 export function listStateMachineFiles(dir: string): { name: string; file: string }[] {
@@ -29,7 +30,7 @@ export const stateMachineArnEnv = (name: string): string => `${name.replace(/[^A
  * One Standard state machine per ASL file, loaded unchanged with DefinitionBody.fromFile (the
  * local cloud runs the same files). Each `${<Handler>Arn}` placeholder is substituted with that
  * manifest handler's function ARN, and the state machine may invoke exactly those functions.
- * A placeholder with no handler fails the synth.
+ * A placeholder with no handler, or a Task without timeout/specific retry/catch, fails the synth.
  */
 export class JetwayWorkflows extends Construct {
   readonly stateMachines = new Map<string, sfn.StateMachine>();
@@ -39,7 +40,10 @@ export class JetwayWorkflows extends Construct {
     for (const { name, file } of listStateMachineFiles(props.dir)) {
       const substitutions: Record<string, string> = {};
       const invoked: lambda.IFunction[] = [];
-      for (const key of substitutionKeys(readFileSync(file, 'utf8'))) {
+      const text = readFileSync(file, 'utf8');
+      const problems = checkMachine(JSON.parse(text) as Machine);
+      if (problems.length) throw new Error(`${path.basename(file)} breaks the Task rules:\n  ${problems.join('\n  ')}`);
+      for (const key of substitutionKeys(text)) {
         const fn = key.endsWith('Arn') ? props.functions.get(key.slice(0, -3)) : undefined;
         if (!fn) throw new Error(`${path.basename(file)}: placeholder \${${key}} names no handler in src/handlers.ts`);
         substitutions[key] = fn.functionArn;
