@@ -1,0 +1,124 @@
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { createDataContext, type DataContext } from '../../src/data/client.js';
+import { startBackendApp, type BackendApp } from '../../src/local/app.js';
+import { DEMO_PASSWORD, startCognitoLocal, type CognitoLocal } from '../../src/local/services/cognito.js';
+import { createTables, localDynamoClient, startDynamoDbLocal, type DynamoDbLocal } from '../../src/local/services/dynamodb.js';
+import { startKafka, type LocalKafka } from '../../src/local/services/kafka.js';
+import { startSmtpSink, type SmtpSink } from '../../src/local/services/smtp.js';
+
+/**
+ * Real local services for an integration suite (B's starters): one DynamoDB Local (in memory)
+ * per suite, Kafka and cognito-local when asked, an SMTP sink. Each test gets its own table
+ * prefix via newTables().
+ */
+export interface Services {
+  dynamo: DynamoDbLocal;
+  kafka: LocalKafka | null;
+  cognito: CognitoLocal | null;
+  smtp: SmtpSink;
+  newTables(): Promise<{ ctx: DataContext; prefix: string }>;
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function startServices(opts: { kafka?: boolean; cognito?: boolean } = {}): Promise<Services> {
+  const [dynamo, kafka, cognito, smtp] = await Promise.all([
+    startDynamoDbLocal(),
+    opts.kafka ? startKafka() : Promise.resolve(null),
+    opts.cognito ? startCognitoLocal() : Promise.resolve(null),
+    startSmtpSink(),
+  ]);
+  const client = localDynamoClient(dynamo.endpoint);
+  return {
+    dynamo,
+    kafka,
+    cognito,
+    smtp,
+    async newTables() {
+      const prefix = `t${process.pid}x${++counter}_`;
+      await createTables(client, prefix);
+      return { ctx: createDataContext({ endpoint: dynamo.endpoint, tablePrefix: prefix }), prefix };
+    },
+    async stop() {
+      client.destroy();
+      await Promise.allSettled([dynamo.stop(), kafka?.stop(), cognito?.stop(), smtp.stop()]);
+    },
+  };
+}
+
+export async function startApp(s: Services, prefix: string, opts: { ingest?: boolean } = {}): Promise<BackendApp> {
+  if (!s.cognito) throw new Error('startApp needs cognito');
+  return startBackendApp({
+    dynamodbEndpoint: s.dynamo.endpoint,
+    tablePrefix: prefix,
+    kafkaBrokers: s.kafka?.brokers ?? [],
+    cognito: s.cognito,
+    smtpPort: s.smtp.port,
+    ingest: opts.ingest ?? Boolean(s.kafka),
+    ingestGroupId: `jetway-ingest-${prefix}`,
+  });
+}
+
+export async function idToken(s: Services, username: string): Promise<string> {
+  if (!s.cognito) throw new Error('no cognito');
+  const idp = new CognitoIdentityProviderClient({ endpoint: s.cognito.endpoint, region: s.cognito.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const r = await idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: s.cognito.clientId, AuthParameters: { USERNAME: username, PASSWORD: DEMO_PASSWORD } }));
+    const t = r.AuthenticationResult?.IdToken;
+    if (!t) throw new Error('no id token');
+    return t;
+  } finally {
+    idp.destroy();
+  }
+}
+
+/** Produce messages with no key (FlightPulse's way) to a topic. */
+export async function produce(brokers: string[], topic: string, values: (string | Buffer | null)[], key?: (i: number) => string): Promise<void> {
+  const kafka = new Kafka({ clientId: 'test-producer', brokers, logLevel: logLevel.NOTHING });
+  const p = kafka.producer({ allowAutoTopicCreation: true });
+  await p.connect();
+  try {
+    await p.send({ topic, messages: values.map((value, i) => ({ value, ...(key ? { key: key(i) } : {}) })) });
+  } finally {
+    await p.disconnect();
+  }
+}
+
+/** Read everything on a topic (from the beginning) until `count` messages were seen or the timeout. */
+export async function readTopic(brokers: string[], topic: string, count: number, timeoutMs = 20_000): Promise<{ value: string; key: string | null }[]> {
+  const kafka = new Kafka({ clientId: 'test-reader', brokers, logLevel: logLevel.NOTHING });
+  const c: Consumer = kafka.consumer({ groupId: `reader-${Date.now()}-${Math.random()}`, sessionTimeout: 6000, heartbeatInterval: 1000 });
+  const out: { value: string; key: string | null }[] = [];
+  await c.connect();
+  try {
+    await c.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, timeoutMs);
+      void c.run({
+        eachMessage: async ({ message }) => {
+          out.push({ value: message.value?.toString('utf8') ?? '', key: message.key?.toString('utf8') ?? null });
+          if (out.length >= count) {
+            clearTimeout(t);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await c.disconnect();
+  }
+  return out;
+}
+
+/** Poll `fn` until it returns a truthy value or time runs out. */
+export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, stepMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
