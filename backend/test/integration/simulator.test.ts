@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSimulateCli } from '../../../src/cli/simulate.js';
 import { startKafka, type LocalKafka } from '../../src/local/services/kafka.js';
 import { parseOpsEvent } from '../../src/ingest/events.js';
-import { FlightPulseEventSchema, NAIVE_UTC_ISO } from '../../src/simulator/events.js';
+import { FlightPulseEventSchema, NAIVE_UTC_ISO, buildDelayEvent, pythonJsonDumps } from '../../src/simulator/events.js';
 import { JetwayFlightEventSchema } from '../../src/simulator/jetway-event.js';
 import { flightPulseDataDir, scenarioFile } from '../../src/simulator/scenarios.js';
 
@@ -172,4 +173,12 @@ describe('jetway simulate → real Kafka', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/jetway simulate: .*(ECONNREFUSED|Connection|connect)/i);
   }, 60_000);
+});
+
+describe('byte compatibility with FlightPulse’s Python producer', () => {
+  it('pythonJsonDumps(event) = Python json.dumps(event) (Debian python3, as kafka-python serializes)', () => {
+    const event = buildDelayEvent({ flightId: 'SW1234', delayMinutes: 45, reason: 'CREW', reasonDetail: 'Équipage en retard → “late” crew' });
+    const python = execFileSync('/usr/bin/python3', ['-c', 'import json,sys; sys.stdout.write(json.dumps(json.load(sys.stdin)))'], { input: JSON.stringify(event) }).toString('utf8');
+    expect(pythonJsonDumps(event)).toBe(python);
+  });
 });
