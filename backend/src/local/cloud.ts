@@ -1,0 +1,341 @@
+/**
+ * The local cloud: DynamoDB Local, a Kafka broker, cognito-local, an SMTP sink and an SMS log,
+ * with the backend app (./app.ts: API, Kafka ingest, local workflow runner) on top, seeded with
+ * demo data. Persistent by default (`.jetway/cloud`: DynamoDB `-dbPath`, Kafka log dirs, Cognito
+ * pool, mail and SMS logs survive a restart); ephemeral for tests (temp dir, in-memory DynamoDB,
+ * removed on stop). Every port is free-picked unless asked for, so tests run while
+ * `npm run cloud` is up. `<dataDir>/cloud.json` lists every endpoint for the desk and tools.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from '../../../scripts/setup-services.mjs';
+import { createDataContext } from '../data/client.js';
+// Type-only: ./app.ts (helper C) is loaded lazily, so `app: false` works even when it cannot load.
+import type { BackendApp, BackendAppOptions } from './app.js';
+import { demoData, type DemoDataOptions } from './demo/index.js';
+import { DEMO_PASSWORD, DEMO_USERS, startCognitoLocal, type CognitoLocal } from './services/cognito.js';
+import { createTables, localDynamoClient, startDynamoDbLocal, type DynamoDbLocal } from './services/dynamodb.js';
+import { FLIGHT_OPERATIONS_DLQ_TOPIC, FLIGHT_OPERATIONS_TOPIC, startKafka, type LocalKafka } from './services/kafka.js';
+import { ServiceError, isPidAlive } from './services/process.js';
+import { createSmsLog, type SmsLog } from './services/sms.js';
+import { startSmtpSink, type SmtpSink } from './services/smtp.js';
+
+export const DEFAULT_CLOUD_DIR = path.join(repoRoot, '.jetway', 'cloud');
+
+export interface LocalCloudPorts {
+  dynamodb?: number;
+  kafka?: number;
+  cognito?: number;
+  smtp?: number;
+  api?: number;
+}
+
+export interface LocalCloudOptions {
+  /** Persistent state folder (default `.jetway/cloud`); ignored when `ephemeral`. */
+  dataDir?: string;
+  /** Temp folder + in-memory DynamoDB, all removed on stop (tests). */
+  ephemeral?: boolean;
+  /** Seed demo data (default true). A persistent cloud seeds once per day (see seedIfNeeded). */
+  seed?: boolean;
+  /** Demo data options (PRNG seed, today, sizes). */
+  demo?: DemoDataOptions;
+  ports?: LocalCloudPorts;
+  tablePrefix?: string;
+  /** Start the backend app (API, ingest, workflows). Default true; false = services only. */
+  app?: boolean;
+  /** Extra options for startBackendApp (e.g. an isolated ingest consumer group in tests). */
+  appOptions?: Partial<BackendAppOptions>;
+  /** Operator log lines (the CLI prints them); default silent. */
+  log?: (line: string) => void;
+}
+
+export interface CognitoEndpoints {
+  endpoint: string;
+  region: string;
+  userPoolId: string;
+  clientId: string;
+  issuer: string;
+  jwksUri: string;
+}
+
+export interface ServiceInfo {
+  name: string;
+  address: string;
+  pid: number | null;
+  log: string | null;
+  readyMs: number;
+}
+
+export interface LocalCloud {
+  apiUrl: string;
+  cognito: CognitoEndpoints;
+  kafkaBrokers: string[];
+  dynamodbEndpoint: string;
+  tablePrefix: string;
+  smtp: SmtpSink;
+  sms: SmsLog;
+  dataDir: string;
+  ephemeral: boolean;
+  /** One line per service, in start order, for the CLI and tools. */
+  services: ServiceInfo[];
+  /** Pids of every child process started (tests check they are gone after stop). */
+  pids: number[];
+  /** The backend app as ./app.ts returned it (null when `app: false`). */
+  app: BackendApp | null;
+  seeded: { flights: number; passengers: number; bookings: number; ms: number } | null;
+  stop(): Promise<void>;
+}
+
+/** `<dataDir>/cloud.json`: what the desk and tools read to find a running local cloud. */
+export interface CloudFile {
+  pid: number;
+  startedAt: string;
+  dataDir: string;
+  ephemeral: boolean;
+  apiUrl: string;
+  dynamodbEndpoint: string;
+  tablePrefix: string;
+  kafkaBrokers: string[];
+  topics: { events: string; deadLetter: string };
+  cognito: CognitoEndpoints;
+  smtp: { host: string; port: number; file: string | null };
+  sms: { file: string | null };
+  demoUsers: { username: string; group: string; stations: string; password: string }[];
+  services: ServiceInfo[];
+}
+
+export const cloudFilePath = (dataDir: string): string => path.join(dataDir, 'cloud.json');
+
+/** Reads a running cloud's endpoints (null when none is recorded or its process is gone). */
+export function readCloudFile(dataDir = DEFAULT_CLOUD_DIR): CloudFile | null {
+  const file = cloudFilePath(dataDir);
+  if (!existsSync(file)) return null;
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as CloudFile;
+  return isPidAlive(parsed.pid) ? parsed : null;
+}
+
+/** One cloud per persistent data dir: DynamoDB's file and Kafka's log dirs cannot be shared. */
+function claimDataDir(dir: string): () => void {
+  const lock = path.join(dir, 'cloud.pid');
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8').trim());
+    if (pid && pid !== process.pid && isPidAlive(pid)) {
+      throw new ServiceError(
+        `another local cloud (pid ${pid}) is using ${dir}. Stop it (Ctrl-C in its terminal, or kill ${pid}) or use another --data-dir.`,
+        'local-cloud',
+      );
+    }
+  }
+  writeFileSync(lock, String(process.pid));
+  return () => {
+    try {
+      if (readFileSync(lock, 'utf8').trim() === String(process.pid)) rmSync(lock, { force: true });
+    } catch {
+      // already gone
+    }
+  };
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { value, ms: Math.round(performance.now() - t0) };
+}
+
+/**
+ * Seeds demo data through C's backend/src/data/seed.ts (idempotent there: existing items are
+ * left alone). A persistent cloud re-seeds only when the day changed since its last seed, so a
+ * restart is fast and "today"'s flights appear on a new day.
+ */
+async function seedIfNeeded(
+  dir: string,
+  ephemeral: boolean,
+  opts: { dynamodbEndpoint: string; tablePrefix: string; demo: DemoDataOptions },
+  log: (l: string) => void,
+): Promise<LocalCloud['seeded']> {
+  const today = opts.demo.today ?? new Date().toISOString().slice(0, 10);
+  const marker = path.join(dir, 'seeded.json');
+  const stamp = JSON.stringify({ today, seed: opts.demo.seed ?? 'jetway', tablePrefix: opts.tablePrefix });
+  if (!ephemeral && existsSync(marker) && readFileSync(marker, 'utf8') === stamp) {
+    log(`demo data already seeded for ${today} (delete ${marker} or use --fresh to re-seed)`);
+    return null;
+  }
+  let seedModule: { seedDemoData?: (ctx: unknown, data: unknown) => Promise<unknown> };
+  try {
+    const spec = '../data/seed.js';
+    seedModule = (await import(spec)) as typeof seedModule;
+  } catch (e) {
+    log(`WARNING: backend/src/data/seed.ts could not be loaded (${(e as Error).message}); starting without demo data`);
+    return null;
+  }
+  if (typeof seedModule.seedDemoData !== 'function') {
+    log('WARNING: backend/src/data/seed.ts has no seedDemoData(); starting without demo data');
+    return null;
+  }
+  const t0 = performance.now();
+  const data = demoData({ ...opts.demo, today });
+  const ctx = createDataContext({ endpoint: opts.dynamodbEndpoint, tablePrefix: opts.tablePrefix, region: 'us-east-1' });
+  await seedModule.seedDemoData(ctx, data);
+  ctx.doc.destroy();
+  if (!ephemeral) writeFileSync(marker, stamp);
+  return { flights: data.flights.length, passengers: data.passengers.length, bookings: data.bookings.length, ms: Math.round(performance.now() - t0) };
+}
+
+/** Starts the whole local cloud; see the module comment. Fails loudly and stops what it started on any error. */
+export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const log = opts.log ?? (() => {});
+  const ephemeral = opts.ephemeral ?? false;
+  const dir = ephemeral ? mkdtempSync(path.join(os.tmpdir(), 'jetway-cloud-')) : path.resolve(opts.dataDir ?? DEFAULT_CLOUD_DIR);
+  mkdirSync(dir, { recursive: true });
+  const releaseDir = ephemeral ? () => {} : claimDataDir(dir);
+  const tablePrefix = opts.tablePrefix ?? '';
+  const ports = opts.ports ?? {};
+  const stops: (() => Promise<void>)[] = [];
+  const services: ServiceInfo[] = [];
+  const pids: number[] = [];
+  const cleanup = async () => {
+    // Reverse start order; every stop runs even if one fails.
+    for (const s of stops.reverse()) await s().catch(() => {});
+    stops.length = 0;
+    releaseDir();
+    if (ephemeral) rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    // The four services are independent: start them together (the two JVMs dominate).
+    const [dynamo, kafka, cognito, smtp] = await Promise.allSettled([
+      timed(() =>
+        startDynamoDbLocal({
+          ...(ports.dynamodb ? { port: ports.dynamodb } : {}),
+          ...(ephemeral ? { logDir: dir } : { dbPath: path.join(dir, 'dynamodb') }),
+        }),
+      ),
+      timed(() => startKafka({ ...(ports.kafka ? { port: ports.kafka } : {}), dataDir: path.join(dir, 'kafka') })),
+      timed(() => startCognitoLocal({ ...(ports.cognito ? { port: ports.cognito } : {}), dataDir: path.join(dir, 'cognito') })),
+      timed(() => startSmtpSink({ ...(ports.smtp ? { port: ports.smtp } : {}), ...(ephemeral ? {} : { file: path.join(dir, 'mail.jsonl') }) })),
+    ]);
+    const ok = <T>(r: PromiseSettledResult<T>): T | null => (r.status === 'fulfilled' ? r.value : null);
+    const d = ok(dynamo);
+    const k = ok(kafka);
+    const c = ok(cognito);
+    const m = ok(smtp);
+    if (d) stops.push(() => d.value.stop());
+    if (k) stops.push(() => k.value.stop());
+    if (c) stops.push(() => c.value.stop());
+    if (m) stops.push(() => m.value.stop());
+    const failures = [dynamo, kafka, cognito, smtp].flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+    if (failures.length || !d || !k || !c || !m) {
+      throw failures.length === 1 ? failures[0] : new ServiceError(failures.map((e) => e.message).join('\n\n'), 'local-cloud');
+    }
+    const db: DynamoDbLocal = d.value;
+    const broker: LocalKafka = k.value;
+    const idp: CognitoLocal = c.value;
+    const sink: SmtpSink = m.value;
+    pids.push(db.pid, idp.pid, ...(broker.pid ? [broker.pid] : []));
+    services.push(
+      { name: 'dynamodb-local', address: db.endpoint, pid: db.pid, log: db.logFile, readyMs: d.ms },
+      {
+        name: broker.external ? 'kafka (KAFKA_BROKERS)' : 'kafka',
+        address: broker.brokers.join(','),
+        pid: broker.pid,
+        log: broker.logFile,
+        readyMs: k.ms,
+      },
+      { name: 'cognito-local', address: `${idp.endpoint} (pool ${idp.userPoolId}, client ${idp.clientId})`, pid: idp.pid, log: idp.logFile, readyMs: c.ms },
+      { name: 'smtp-sink', address: `smtp://${sink.host}:${sink.port}`, pid: null, log: ephemeral ? null : path.join(dir, 'mail.jsonl'), readyMs: m.ms },
+    );
+    const sms = createSmsLog(ephemeral ? undefined : dir);
+    services.push({ name: 'sms-log', address: sms.file ?? '(in memory)', pid: null, log: sms.file, readyMs: 0 });
+
+    const tables = await timed(async () => {
+      const client = localDynamoClient(db.endpoint);
+      try {
+        return await createTables(client, tablePrefix);
+      } finally {
+        client.destroy();
+      }
+    });
+    log(`tables ready: ${tables.value.join(', ')} (${tables.ms} ms)`);
+
+    const cognitoEndpoints: CognitoEndpoints = {
+      endpoint: idp.endpoint,
+      region: idp.region,
+      userPoolId: idp.userPoolId,
+      clientId: idp.clientId,
+      issuer: idp.issuer,
+      jwksUri: idp.jwksUri,
+    };
+
+    let app: BackendApp | null = null;
+    if (opts.app !== false) {
+      const appStart = await timed(async () => {
+        const { startBackendApp } = await import('./app.js');
+        return startBackendApp({
+          dynamodbEndpoint: db.endpoint,
+          tablePrefix,
+          kafkaBrokers: broker.brokers,
+          cognito: cognitoEndpoints,
+          smtpPort: sink.port,
+          sms,
+          ...(ports.api ? { port: ports.api } : {}),
+          ...opts.appOptions,
+        });
+      });
+      const started = appStart.value;
+      app = started;
+      stops.push(() => started.stop());
+      services.push({ name: 'api', address: started.apiUrl, pid: null, log: null, readyMs: appStart.ms });
+    }
+
+    const seeded =
+      opts.seed === false ? null : await seedIfNeeded(dir, ephemeral, { dynamodbEndpoint: db.endpoint, tablePrefix, demo: opts.demo ?? {} }, log);
+    if (seeded) log(`seeded ${seeded.flights} flights, ${seeded.passengers} passengers, ${seeded.bookings} bookings (${(seeded.ms / 1000).toFixed(1)} s)`);
+
+    const cloudFile: CloudFile = {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      dataDir: dir,
+      ephemeral,
+      apiUrl: app?.apiUrl ?? '',
+      dynamodbEndpoint: db.endpoint,
+      tablePrefix,
+      kafkaBrokers: broker.brokers,
+      topics: { events: FLIGHT_OPERATIONS_TOPIC, deadLetter: FLIGHT_OPERATIONS_DLQ_TOPIC },
+      cognito: cognitoEndpoints,
+      smtp: { host: sink.host, port: sink.port, file: ephemeral ? null : path.join(dir, 'mail.jsonl') },
+      sms: { file: sms.file },
+      // Local demo credentials (cognito-local keeps them in plain text anyway).
+      demoUsers: DEMO_USERS.map((u) => ({ username: u.username, group: u.group, stations: u.stations, password: DEMO_PASSWORD })),
+      services,
+    };
+    writeFileSync(cloudFilePath(dir), `${JSON.stringify(cloudFile, null, 2)}\n`);
+
+    let stopping: Promise<void> | null = null;
+    return {
+      apiUrl: app?.apiUrl ?? '',
+      cognito: cognitoEndpoints,
+      kafkaBrokers: broker.brokers,
+      dynamodbEndpoint: db.endpoint,
+      tablePrefix,
+      smtp: sink,
+      sms,
+      dataDir: dir,
+      ephemeral,
+      services,
+      pids,
+      app,
+      seeded,
+      stop() {
+        stopping ??= (async () => {
+          rmSync(cloudFilePath(dir), { force: true });
+          await cleanup();
+        })();
+        return stopping;
+      },
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
