@@ -41,7 +41,7 @@ Jetway events (JETWAY_FLIGHT_UPDATE, keyed by flight instance, door-open times, 
            (--delay CODE:MIN[,CODE:MIN] | --arrived CODE:MIN[,...] [--taxi-in MIN]
             | --cancel CODE [--notice ISO] | --gate-from A5 --gate-to D15 [--terminal-change])
 
-options: --brokers host:port[,…] (else $KAFKA_BROKERS, else .jetway/cloud/cloud.json)
+options: --brokers host:port[,…] (else $KAFKA_BROKERS, else .jetway/cloud/cloud.json)   --ssl (TLS listener)
          --topic NAME (default flight-operations)   --dry-run (print the values, send nothing)
 `;
 
@@ -67,6 +67,7 @@ const OPTIONS = {
   'gate-from': { type: 'string' },
   'gate-to': { type: 'string' },
   brokers: { type: 'string' },
+  ssl: { type: 'boolean' },
   topic: { type: 'string' },
   'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -195,7 +196,7 @@ export async function runSimulateCli(argv: string[], io: SimulateIo): Promise<nu
       return 0;
     }
     const { brokers } = resolveBrokers({ flag: v.brokers });
-    const producer = await createEventProducer({ brokers, topic: v.topic, log: (l) => io.stderr.write(`${l}\n`) });
+    const producer = await createEventProducer({ brokers, topic: v.topic, ssl: v.ssl ?? false, log: (l) => io.stderr.write(`${l}\n`) });
     try {
       await producer.send(messages);
     } finally {
@@ -229,7 +230,7 @@ async function load(v: Values, io: SimulateIo): Promise<number> {
     return 0;
   }
   const { brokers } = resolveBrokers({ flag: v.brokers });
-  const producer = await createEventProducer({ brokers, topic: v.topic, log: (l) => io.stderr.write(`${l}\n`) });
+  const producer = await createEventProducer({ brokers, topic: v.topic, ssl: v.ssl ?? false, log: (l) => io.stderr.write(`${l}\n`) });
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);

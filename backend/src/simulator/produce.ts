@@ -20,6 +20,8 @@ export async function createEventProducer(opts: {
   brokers: string[];
   topic?: string;
   clientId?: string;
+  /** TLS to the brokers (e.g. an MSK TLS listener). */
+  ssl?: boolean;
   log?: (line: string) => void;
 }): Promise<EventProducer> {
   const topic = opts.topic ?? FLIGHT_OPERATIONS_TOPIC;
@@ -27,6 +29,7 @@ export async function createEventProducer(opts: {
   const kafka = new Kafka({
     clientId: opts.clientId ?? 'jetway-simulator',
     brokers: opts.brokers,
+    ssl: opts.ssl ?? false,
     connectionTimeout: 5000,
     retry: { retries: 5 },
     logLevel: logLevel.ERROR,
