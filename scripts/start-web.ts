@@ -1,0 +1,103 @@
+/**
+ * Web mode launcher (`npm run start:web`, spawned by scripts/start.mjs through tsx): the local
+ * cloud (helper B's startLocalCloud, seeded with demo data) + the desk server (src/main/web)
+ * serving the built renderer and the RPC contract over WebSocket. Optional `--simulate` feeds
+ * FlightPulse scenarios to Kafka every 30 s (helper E's simulator). Ctrl-C stops everything.
+ *
+ *   tsx scripts/start-web.ts [--port N] [--ephemeral] [--simulate] [--cloud-only] [--json]
+ *
+ * `--cloud-only` (used by `npm start` for Electron) starts the cloud and prints
+ * `JETWAY_CLOUD <json>` with apiUrl and Cognito settings for the Electron shell.
+ */
+import '../backend/src/local/polyfills.js';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLocalCloud } from '../backend/src/local/cloud.js';
+import { DEMO_PASSWORD, DEMO_USERS } from '../backend/src/local/services/cognito.js';
+import { DEFAULT_RENDERER_DIR, startDeskServer } from '../src/main/web/server.js';
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '5173' },
+    ephemeral: { type: 'boolean', default: false },
+    simulate: { type: 'boolean', default: false },
+    'cloud-only': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    'desk-data-dir': { type: 'string' },
+  },
+  strict: true,
+});
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a TCP port, got ${values.port}`);
+  process.exit(2);
+}
+
+const log = (line: string): void => console.log(`[jetway] ${line}`);
+
+if (!values['cloud-only'] && !fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) {
+  log('renderer not built yet: running `electron-vite build` (once) …');
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('[jetway] renderer build failed');
+    process.exit(1);
+  }
+}
+
+const t0 = performance.now();
+log('starting the local cloud (DynamoDB Local, Kafka, cognito-local, SMTP sink, backend app) …');
+const cloud = await startLocalCloud({ ephemeral: values.ephemeral, log: (l) => log(`cloud: ${l}`) });
+const stops: (() => Promise<void>)[] = [() => cloud.stop()];
+
+let stopping = false;
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log('stopping …');
+  for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.error('[jetway] stop failed:', e));
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  if (values['cloud-only']) {
+    console.log(`JETWAY_CLOUD ${JSON.stringify({ apiUrl: cloud.apiUrl, cognito: cloud.cognito, kafkaBrokers: cloud.kafkaBrokers })}`);
+  } else {
+    const dataDir = values['desk-data-dir'] ?? (values.ephemeral ? fs.mkdtempSync(path.join(cloud.dataDir, 'desk-')) : path.join(repoRoot, '.jetway', 'desk-web'));
+    const server = await startDeskServer({ dataDir, apiUrl: cloud.apiUrl, cognito: cloud.cognito, port, log: (l) => log(`desk: ${l}`) });
+    stops.push(() => server.stop());
+    if (values.simulate) stops.push(await startSimulator(cloud.kafkaBrokers));
+    if (values.json) console.log(`JETWAY_READY ${JSON.stringify({ url: server.url, apiUrl: cloud.apiUrl, kafkaBrokers: cloud.kafkaBrokers })}`);
+    log(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    log(`desk:  ${server.url}   (open it in Chromium)`);
+    log(`users: ${DEMO_USERS.map((u) => u.username).join(', ')} — password ${DEMO_PASSWORD}`);
+    log('Ctrl-C stops everything.');
+  }
+} catch (err) {
+  console.error('[jetway] failed to start:', err);
+  await shutdown(1);
+}
+
+/** FlightPulse scenarios 1–5 in turn, one every 30 s, re-dated to today (helper E's builders). */
+async function startSimulator(brokers: string[]): Promise<() => Promise<void>> {
+  const { scenarioMessages } = await import('../backend/src/simulator/scenarios.js');
+  const { createEventProducer } = await import('../backend/src/simulator/produce.js');
+  const producer = await createEventProducer({ brokers });
+  let n = 0;
+  const tick = async () => {
+    const scenario = (n++ % 5) + 1;
+    const msgs = scenarioMessages(scenario, { verbatim: false, date: new Date().toISOString().slice(0, 10) });
+    await producer.send(msgs.map((m) => ({ key: null, value: m.value })));
+    log(`simulator: scenario ${scenario} (${msgs.length} event${msgs.length === 1 ? '' : 's'}) produced`);
+  };
+  const timer = setInterval(() => void tick().catch((e: unknown) => log(`simulator: ${(e as Error).message}`)), 30_000);
+  void tick().catch((e: unknown) => log(`simulator: ${(e as Error).message}`));
+  return async () => {
+    clearInterval(timer);
+    await producer.disconnect();
+  };
+}

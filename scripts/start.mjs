@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/**
+ * `npm start`      → the Electron desk + the local cloud (needs the Electron binary).
+ * `npm run start:web` → web mode: the local cloud + the desk server; open the printed URL in
+ *                    Chromium. Same desk services, same renderer, WebSocket instead of IPC.
+ * Extra arguments pass through (e.g. `npm run start:web -- --simulate --port 8080`).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const web = args.includes('--web');
+const rest = args.filter((a) => a !== '--web');
+const tsx = path.join(root, 'node_modules/tsx/dist/cli.mjs');
+
+function run(extra) {
+  const child = spawn(process.execPath, [tsx, path.join(root, 'scripts/start-web.ts'), ...extra], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] });
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  return child;
+}
+
+if (web) {
+  const child = run(rest);
+  child.stdout.pipe(process.stdout);
+  child.on('exit', (code) => process.exit(code ?? 1));
+} else {
+  // The Electron binary is downloaded by electron's postinstall; where that is impossible
+  // (ELECTRON_SKIP_BINARY_DOWNLOAD=1, no network), say so instead of failing obscurely.
+  let electronPath = null;
+  try {
+    electronPath = createRequire(import.meta.url)('electron');
+  } catch (err) {
+    electronPath = null;
+    process.stderr.write(`electron: ${String(err?.message ?? err).split('\n')[0]}\n`);
+  }
+  if (typeof electronPath !== 'string' || !(await import('node:fs')).existsSync(electronPath)) {
+    console.error(
+      [
+        '',
+        'The Electron binary is not installed on this machine (it could not be downloaded, e.g. ELECTRON_SKIP_BINARY_DOWNLOAD=1).',
+        'Run the same desk in web mode instead:',
+        '',
+        '    npm run start:web',
+        '',
+        'and open the printed URL in Chromium. On a machine with network access, `npm install` fetches Electron',
+        'and `npm start` opens the desktop window.',
+        '',
+      ].join('\n'),
+    );
+    process.exit(3);
+  }
+  const build = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  const cloud = run(['--cloud-only', ...rest]);
+  let buf = '';
+  cloud.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    buf += String(chunk);
+    const m = /JETWAY_CLOUD (\{.*\})/.exec(buf);
+    if (!m || cloud.electron) return;
+    const cfg = JSON.parse(m[1]);
+    cloud.electron = spawn(electronPath, [root], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, JETWAY_API_URL: cfg.apiUrl, JETWAY_COGNITO: JSON.stringify(cfg.cognito) },
+    });
+    cloud.electron.on('exit', () => cloud.kill('SIGTERM'));
+  });
+  cloud.on('exit', (code) => process.exit(code ?? 1));
+}

@@ -1,0 +1,31 @@
+import { call } from '../../rpc/client.js';
+import { errorText, type Slice } from '../types.js';
+
+export interface BoardActions {
+  loadBoard(): Promise<void>;
+  /** Re-queries everything on screen (after a `data:changed` event or sign-in). */
+  refreshAll(): Promise<void>;
+}
+
+export const boardActions: Slice<BoardActions> = (set, get) => ({
+  async loadBoard() {
+    const station = get().station;
+    if (!station) return;
+    set({ boardLoading: get().board === null });
+    try {
+      const board = await call('board:flights', { station });
+      if (get().station === station) set({ board, boardLoading: false, boardError: null });
+    } catch (e) {
+      set({ boardLoading: false, boardError: errorText(e) });
+    }
+  },
+  async refreshAll() {
+    const s = get();
+    await Promise.all([
+      s.loadBoard(),
+      s.flightId ? s.reloadFlight() : Promise.resolve(),
+      s.caseId ? s.reloadCase() : Promise.resolve(),
+      s.loadSync(),
+    ]);
+  },
+});

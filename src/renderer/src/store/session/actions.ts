@@ -1,0 +1,45 @@
+import { call } from '../../rpc/client.js';
+import { boardInitialState } from '../board/initialState.js';
+import { caseInitialState } from '../caseview/initialState.js';
+import { flightInitialState } from '../flight/initialState.js';
+import { errorText, type Slice } from '../types.js';
+import { sessionInitialState } from './initialState.js';
+
+export interface SessionActions {
+  bootstrap(): Promise<void>;
+  signIn(username: string, password: string): Promise<void>;
+  signOut(): Promise<void>;
+  setStation(station: string): void;
+}
+
+const firstStation = (stations: string[]): string | null => stations.find((s) => s !== '*') ?? null;
+
+export const sessionActions: Slice<SessionActions> = (set, get) => ({
+  async bootstrap() {
+    try {
+      const session = await call('session:get', {});
+      set({ session, booting: false, station: session ? firstStation(session.stations) : null });
+      if (session) await get().refreshAll();
+    } catch (e) {
+      set({ booting: false, signInError: errorText(e) });
+    }
+  },
+  async signIn(username, password) {
+    set({ signingIn: true, signInError: null });
+    try {
+      const session = await call('session:signIn', { username, password });
+      set({ session, signingIn: false, station: firstStation(session.stations) });
+      await get().refreshAll();
+    } catch (e) {
+      set({ signingIn: false, signInError: errorText(e) });
+    }
+  },
+  async signOut() {
+    await call('session:signOut', {}).catch(() => undefined);
+    set({ ...sessionInitialState, booting: false, ...boardInitialState, ...flightInitialState, ...caseInitialState });
+  },
+  setStation(station) {
+    set({ station, ...flightInitialState, ...caseInitialState });
+    void get().loadBoard();
+  },
+});

@@ -1,0 +1,8 @@
+import type { DeskState } from '../types.js';
+
+export const syncSelectors = {
+  status: (s: DeskState) => s.syncStatus,
+  attention: (s: DeskState) => s.attention,
+  showAttention: (s: DeskState) => s.showAttention,
+  syncingNow: (s: DeskState) => s.syncingNow,
+};

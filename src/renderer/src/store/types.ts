@@ -1,0 +1,31 @@
+import type { StateCreator } from 'zustand';
+import type { BoardActions } from './board/actions.js';
+import type { BoardState } from './board/initialState.js';
+import type { CaseActions } from './caseview/actions.js';
+import type { CaseState } from './caseview/initialState.js';
+import type { FlightActions } from './flight/actions.js';
+import type { FlightState } from './flight/initialState.js';
+import type { SessionActions } from './session/actions.js';
+import type { SessionState } from './session/initialState.js';
+import type { SyncActions } from './sync/actions.js';
+import type { SyncState } from './sync/initialState.js';
+import type { UiActions } from './ui/actions.js';
+import type { UiState } from './ui/initialState.js';
+
+/** The whole renderer store: one slice per domain. */
+export type DeskState = SessionState &
+  SessionActions &
+  BoardState &
+  BoardActions &
+  FlightState &
+  FlightActions &
+  CaseState &
+  CaseActions &
+  SyncState &
+  SyncActions &
+  UiState &
+  UiActions;
+
+export type Slice<T> = StateCreator<DeskState, [], [], T>;
+
+export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -1,0 +1,10 @@
+import type { DeskState } from '../types.js';
+
+export const uiSelectors = {
+  zone: (s: DeskState) => s.zone,
+  boardIndex: (s: DeskState) => s.boardIndex,
+  passengerIndex: (s: DeskState) => s.passengerIndex,
+  entitlementIndex: (s: DeskState) => s.entitlementIndex,
+  showHelp: (s: DeskState) => s.showHelp,
+  search: (s: DeskState) => ({ query: s.searchQuery, hits: s.searchHits, open: s.searchOpen, error: s.searchError }),
+};
