@@ -1,0 +1,510 @@
+import { PolicyInputError, formatPath } from './errors.js';
+import { canonicalJson, sha256Hex } from './hash.js';
+import {
+  Metrics,
+  PolicyDocumentSchema,
+  type AmountSpec,
+  type AssistanceRow,
+  type Band,
+  type CauseCategory,
+  type CompRow,
+  type Condition,
+  type DisruptionKind,
+  type PolicyDocument,
+  type RegimeOutcome,
+  type RegimeSpec,
+  type RoleLimits,
+  type ScopeRule,
+} from './schema.js';
+
+/**
+ * Policy documents → a PolicySet: validated, hashed, immutable per id+version, and precompiled
+ * (metrics as indexes, templates pre-split, bands resolved per set) so evaluation does no parsing.
+ */
+
+export const METRIC_INDEX: Record<string, number> = Object.fromEntries(Metrics.map((m, i) => [m, i]));
+
+export interface CompiledCondition {
+  metric: number;
+  metricName: string;
+  op: 0 | 1 | 2 | 3; // >= > < <=
+  opText: string;
+  value: number;
+  ifMissing: 'fail' | 'match' | 'review';
+}
+
+/** A template split into literal parts (even indexes) and variable names (odd indexes). */
+export type Template = string[];
+
+export interface CompiledRowBase {
+  id: string;
+  reason: Template;
+  kinds: ReadonlySet<DisruptionKind> | null;
+  bands: ReadonlySet<string> | null;
+  causes: ReadonlySet<CauseCategory> | null;
+  notCauses: ReadonlySet<CauseCategory> | null;
+  tiers: ReadonlySet<string> | null;
+  notTiers: ReadonlySet<string> | null;
+  carrierSizes: ReadonlySet<string> | null;
+  choice: ReadonlySet<string> | null;
+  volunteer: boolean | undefined;
+  overnight: boolean | undefined;
+  when: CompiledCondition[];
+  refs: { id: string; reason: string }[];
+}
+export interface CompiledCompRow extends CompiledRowBase {
+  amount: AmountSpec | null;
+}
+export interface CompiledAdjustment extends CompiledRowBase {
+  percent: number;
+}
+export interface CompiledAssistance extends CompiledRowBase {
+  type: string;
+  amount: AmountSpec | null;
+  automatic: boolean;
+  period: 'EVENT' | 'PER_DAY' | 'PER_NIGHT';
+  maxPeriods: number;
+  causeNotes: { id: string; reason: string; causes: ReadonlySet<CauseCategory> }[];
+}
+export interface CompiledTable {
+  id: string;
+  type: string;
+  bandSet: string;
+  rows: CompiledCompRow[];
+  adjustments: CompiledAdjustment[];
+  automatic: boolean;
+  compensation: boolean;
+  limit: boolean;
+}
+/** Scope rule with its country groups as bit masks (see ActivePolicy.countryMask). */
+export interface CompiledScope {
+  rule: ScopeRule;
+  dep: number;
+  arr: number;
+  touches: number;
+  licence: number;
+  clauseIds: string;
+}
+export interface CompiledBand {
+  band: Band;
+  betweenA: number;
+  betweenB: number;
+  touches: number;
+  notTouches: number;
+}
+
+export interface CompiledRegime {
+  spec: RegimeSpec;
+  regime: string;
+  title: string;
+  currency: string;
+  policy: string; // id@version
+  scope: CompiledScope[];
+  bands: Record<string, CompiledBand[]>;
+  tables: CompiledTable[];
+  assistance: CompiledAssistance[];
+  /** Which kinds any table or assistance row can produce something for (fast skip). */
+  kinds: ReadonlySet<DisruptionKind> | null;
+  notApplicableReason: string;
+  undecidedReason: string;
+  /** Frozen outcome shared by every decision where the regime does not apply (no allocation per evaluation). */
+  notApplicable: Readonly<RegimeOutcome>;
+}
+
+export interface CarrierRef {
+  name: string;
+  country: string;
+  size: 'large' | 'small';
+}
+export interface CauseRef {
+  category: 'within_control' | 'within_control_safety' | 'extraordinary';
+  label: string;
+  evidence?: string | undefined;
+}
+
+/** The merged view of the documents in force at one instant. */
+export interface ActivePolicy {
+  key: string;
+  policyVersion: string;
+  policies: { id: string; version: string; hash: string }[];
+  groups: Map<string, ReadonlySet<string>>;
+  /** Country → bit mask of the country groups (in force) it belongs to. */
+  countryMask: Map<string, number>;
+  carriers: Map<string, CarrierRef>;
+  causes: Map<string, CauseRef>;
+  roles: Partial<Record<'agent' | 'supervisor' | 'admin', RoleLimits>>;
+  precedence: string[];
+  regimes: CompiledRegime[];
+}
+
+export interface PolicyDocumentInfo {
+  id: string;
+  version: string;
+  hash: string;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  notInForce: boolean;
+  description: string | null;
+}
+
+/** A validated, precompiled set of policy documents (all versions). */
+export interface PolicySet {
+  readonly documents: readonly PolicyDocumentInfo[];
+  /** The raw validated documents, e.g. for publishing or simulation. */
+  readonly raw: readonly PolicyDocument[];
+  /** Documents in force at an instant (ISO string or epoch ms), merged and compiled; cached. */
+  at(instant: string | number): ActivePolicy;
+  /** Approval limits and offline caps per role (agent/supervisor/admin) in force at an instant. */
+  roleLimits(instant: string | number): Partial<Record<'agent' | 'supervisor' | 'admin', RoleLimits>>;
+}
+
+interface StoredDoc {
+  doc: PolicyDocument;
+  hash: string;
+  fromMs: number;
+  toMs: number;
+}
+
+function compileTemplate(s: string): Template {
+  return s.split(/\{(\w+)\}/);
+}
+
+const OPS = { '>=': 0, '>': 1, '<': 2, '<=': 3 } as const;
+
+function compileConditions(c: Condition[] | undefined): CompiledCondition[] {
+  return (c ?? []).map((x) => ({
+    metric: METRIC_INDEX[x.metric]!,
+    metricName: x.metric,
+    op: OPS[x.op],
+    opText: x.op,
+    value: x.value,
+    ifMissing: x.ifMissing,
+  }));
+}
+
+function set<T>(a: readonly T[] | undefined): ReadonlySet<T> | null {
+  return a && a.length ? new Set(a) : null;
+}
+
+function compileRowBase(r: {
+  id: string;
+  reason: string;
+  kinds?: DisruptionKind[] | undefined;
+  bands?: string[] | undefined;
+  causes?: CauseCategory[] | undefined;
+  notCauses?: CauseCategory[] | undefined;
+  tiers?: string[] | undefined;
+  notTiers?: string[] | undefined;
+  carrierSizes?: ('large' | 'small')[] | undefined;
+  choice?: ('reroute' | 'refund' | 'none')[] | undefined;
+  volunteer?: boolean | undefined;
+  overnight?: boolean | undefined;
+  when?: Condition[] | undefined;
+  refs?: { id: string; reason: string }[] | undefined;
+}): CompiledRowBase {
+  return {
+    id: r.id,
+    reason: compileTemplate(r.reason),
+    kinds: set(r.kinds),
+    bands: set(r.bands),
+    causes: set(r.causes),
+    notCauses: set(r.notCauses),
+    tiers: set(r.tiers),
+    notTiers: set(r.notTiers),
+    carrierSizes: set(r.carrierSizes),
+    choice: set(r.choice),
+    volunteer: r.volunteer,
+    overnight: r.overnight,
+    when: compileConditions(r.when),
+    refs: r.refs ?? [],
+  };
+}
+
+function maskOf(gi: Map<string, number>, names: readonly string[] | undefined): number {
+  let m = 0;
+  for (const n of names ?? []) m |= 1 << gi.get(n)!;
+  return m;
+}
+
+function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>): CompiledRegime {
+  const tables: CompiledTable[] = spec.compensation.map((t) => ({
+    id: t.id,
+    type: t.type,
+    bandSet: t.bandSet,
+    rows: t.rows.map((r: CompRow) => ({ ...compileRowBase(r), amount: r.amount })),
+    adjustments: t.adjustments.map((a) => ({ ...compileRowBase(a), percent: a.percent })),
+    automatic: t.automatic,
+    compensation: t.compensation,
+    limit: t.limit,
+  }));
+  const assistance: CompiledAssistance[] = spec.assistance.map((a: AssistanceRow) => ({
+    ...compileRowBase(a),
+    type: a.type,
+    amount: a.amount,
+    automatic: a.automatic,
+    period: a.period,
+    maxPeriods: a.maxPeriods,
+    causeNotes: (a.causeNotes ?? []).map((n) => ({ id: n.id, reason: n.reason, causes: new Set(n.causes) })),
+  }));
+  let kinds: Set<DisruptionKind> | null = new Set();
+  for (const r of [...tables.flatMap((t) => t.rows), ...assistance]) {
+    if (!r.kinds) {
+      kinds = null;
+      break;
+    }
+    for (const k of r.kinds) kinds.add(k);
+  }
+  return {
+    spec,
+    regime: spec.regime,
+    title: spec.title,
+    currency: spec.currency,
+    policy,
+    scope: spec.scope.map((rule) => ({
+      rule,
+      dep: maskOf(gi, rule.departureIn),
+      arr: maskOf(gi, rule.arrivalIn),
+      touches: maskOf(gi, rule.touches),
+      licence: maskOf(gi, rule.carrierLicenceIn),
+      clauseIds: rule.id,
+    })),
+    bands: Object.fromEntries(
+      Object.entries(spec.bands).map(([k, bs]) => [
+        k,
+        bs.map((band) => ({
+          band,
+          betweenA: band.between ? maskOf(gi, [band.between[0]]) : 0,
+          betweenB: band.between ? maskOf(gi, [band.between[1]]) : 0,
+          touches: band.touches ? maskOf(gi, [band.touches]) : 0,
+          notTouches: band.notTouches ? maskOf(gi, [band.notTouches]) : 0,
+        })),
+      ]),
+    ),
+    tables,
+    assistance,
+    kinds,
+    notApplicableReason: `${spec.title} does not apply: the journey matches none of its scope rules (${spec.scope.map((s) => s.id).join(', ')}).`,
+    undecidedReason: `Cannot decide whether ${spec.title} applies: a datum is missing (see needs review).`,
+    notApplicable: Object.freeze({
+      regime: spec.regime,
+      title: spec.title,
+      applies: false,
+      reason: `${spec.title} does not apply: the journey matches none of its scope rules (${spec.scope.map((s) => s.id).join(', ')}).`,
+      policy,
+      band: null,
+      primary: false,
+      cash: null,
+      clauses: Object.freeze([]) as unknown as RegimeOutcome['clauses'],
+    }),
+  };
+}
+
+function dateMs(d: string): number {
+  return Date.parse(`${d}T00:00:00Z`);
+}
+
+/** Group names and band sets a document refers to must exist somewhere in the set. */
+function checkReferences(docs: StoredDoc[]): void {
+  const groups = new Set<string>();
+  for (const { doc } of docs) for (const g of Object.keys(doc.countryGroups ?? {})) groups.add(g);
+  const issues: { path: string; message: string }[] = [];
+  docs.forEach(({ doc }, di) => {
+    (doc.regimes ?? []).forEach((r, ri) => {
+      const base = `[${di}](${doc.id}@${doc.version}).regimes[${ri}]`;
+      const need = (g: string, p: string): void => {
+        if (!groups.has(g)) issues.push({ path: p, message: `unknown country group "${g}"` });
+      };
+      r.scope.forEach((s, si) => {
+        for (const k of ['departureIn', 'arrivalIn', 'touches', 'carrierLicenceIn'] as const)
+          (s[k] ?? []).forEach((g, gi) => need(g, `${base}.scope[${si}].${k}[${gi}]`));
+      });
+      for (const [setName, bands] of Object.entries(r.bands))
+        bands.forEach((b, bi) => {
+          const p = `${base}.bands.${setName}[${bi}]`;
+          if (b.between) b.between.forEach((g, gi) => need(g, `${p}.between[${gi}]`));
+          if (b.touches) need(b.touches, `${p}.touches`);
+          if (b.notTouches) need(b.notTouches, `${p}.notTouches`);
+        });
+      r.compensation.forEach((t, ti) => {
+        const bs = r.bands[t.bandSet];
+        const usesBands = t.rows.some((x) => x.bands) || t.adjustments.some((x) => x.bands);
+        if (usesBands && !bs) issues.push({ path: `${base}.compensation[${ti}].bandSet`, message: `unknown band set "${t.bandSet}"` });
+        if (bs) {
+          const ids = new Set(bs.map((b) => b.id));
+          [...t.rows, ...t.adjustments].forEach((x, xi) =>
+            (x.bands ?? []).forEach((b) => {
+              if (!ids.has(b)) issues.push({ path: `${base}.compensation[${ti}].rows[${xi}].bands`, message: `unknown band "${b}"` });
+            }),
+          );
+        }
+      });
+      if (r.assistance.some((a) => a.bands) && !r.bands.default)
+        issues.push({ path: `${base}.assistance`, message: 'rows use bands but there is no "default" band set' });
+    });
+  });
+  if (issues.length) throw new PolicyInputError('policy document references', issues);
+}
+
+/**
+ * Validate policy documents and build a PolicySet. Throws PolicyInputError naming the path of the first
+ * bad field, or when two different documents share an id+version (a published version is immutable).
+ * Identical duplicates are accepted once.
+ */
+export function parsePolicySet(docs: unknown[]): PolicySet {
+  if (!Array.isArray(docs)) throw new PolicyInputError('policy set', [{ path: '', message: 'expected an array of documents' }]);
+  const stored: StoredDoc[] = [];
+  const seen = new Map<string, StoredDoc>();
+  docs.forEach((raw, i) => {
+    const r = PolicyDocumentSchema.safeParse(raw);
+    if (!r.success) {
+      const id = raw && typeof raw === 'object' && 'id' in raw ? String((raw as { id: unknown }).id) : '?';
+      throw new PolicyInputError(
+        `policy document [${i}] (${id})`,
+        r.error.issues.map((x) => ({ path: formatPath(x.path), message: x.message })),
+      );
+    }
+    const doc = r.data;
+    const hash = sha256Hex(canonicalJson(doc));
+    const key = `${doc.id}@${doc.version}`;
+    const prev = seen.get(key);
+    if (prev) {
+      if (prev.hash !== hash)
+        throw new PolicyInputError(`policy document [${i}]`, [
+          { path: 'version', message: `${key} is already published with different content (hash ${prev.hash.slice(0, 12)} vs ${hash.slice(0, 12)}); publish a new version instead` },
+        ]);
+      return;
+    }
+    const fromMs = dateMs(doc.effectiveFrom);
+    const toMs = doc.effectiveTo ? dateMs(doc.effectiveTo) : Infinity;
+    if (!(toMs > fromMs))
+      throw new PolicyInputError(`policy document [${i}] (${key})`, [{ path: 'effectiveTo', message: 'must be after effectiveFrom' }]);
+    const s = { doc, hash, fromMs, toMs };
+    seen.set(key, s);
+    stored.push(s);
+  });
+  checkReferences(stored);
+  // Country groups become bits of a 31-bit mask so scope and band tests are integer ANDs.
+  const groupNames = [...new Set(stored.flatMap((x) => Object.keys(x.doc.countryGroups ?? {})))].sort();
+  if (groupNames.length > 31)
+    throw new PolicyInputError('policy set', [{ path: 'countryGroups', message: `at most 31 country groups (got ${groupNames.length})` }]);
+  const gi = new Map(groupNames.map((g, i) => [g, i]));
+
+  // Versions of one id: sorted by effectiveFrom; each is in force until its effectiveTo or the next one's start.
+  const byId = new Map<string, StoredDoc[]>();
+  for (const s of stored) {
+    const l = byId.get(s.doc.id) ?? [];
+    l.push(s);
+    byId.set(s.doc.id, l);
+  }
+  const lists = [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [id, l] of lists) {
+    l.sort((a, b) => a.fromMs - b.fromMs);
+    for (let i = 1; i < l.length; i++)
+      if (l[i]!.fromMs === l[i - 1]!.fromMs)
+        throw new PolicyInputError(`policy ${id}`, [
+          { path: 'effectiveFrom', message: `versions ${l[i - 1]!.doc.version} and ${l[i]!.doc.version} start on the same date` },
+        ]);
+  }
+  const pick = (l: StoredDoc[], t: number): number => {
+    let found = -1;
+    for (let i = 0; i < l.length; i++) {
+      const s = l[i]!;
+      const next = l[i + 1];
+      const end = Math.min(s.toMs, next ? next.fromMs : Infinity);
+      if (s.fromMs <= t && t < end) found = i;
+    }
+    return found;
+  };
+
+  const cache = new Map<string, ActivePolicy>();
+  const compiledRegimes = new Map<StoredDoc, CompiledRegime[]>();
+
+  const build = (chosen: StoredDoc[], key: string): ActivePolicy => {
+    const groups = new Map<string, ReadonlySet<string>>();
+    const carriers = new Map<string, CarrierRef>();
+    const causes = new Map<string, CauseRef>();
+    let roles: ActivePolicy['roles'] = {};
+    let precedence: string[] = [];
+    const regimes: CompiledRegime[] = [];
+    for (const s of chosen) {
+      const d = s.doc;
+      for (const [g, cs] of Object.entries(d.countryGroups ?? {})) groups.set(g, new Set(cs));
+      for (const [c, ref] of Object.entries(d.carriers ?? {})) carriers.set(c, ref);
+      for (const [c, ref] of Object.entries(d.causes ?? {})) causes.set(c.toUpperCase(), ref);
+      if (d.roles) roles = { ...roles, ...d.roles };
+      if (d.precedence) precedence = d.precedence;
+      let cr = compiledRegimes.get(s);
+      if (!cr) {
+        cr = (d.regimes ?? []).map((r) => compileRegime(r, `${d.id}@${d.version}`, gi));
+        compiledRegimes.set(s, cr);
+      }
+      regimes.push(...cr);
+    }
+    const countryMask = new Map<string, number>();
+    for (const [g, cs] of groups) for (const c of cs) countryMask.set(c, (countryMask.get(c) ?? 0) | (1 << gi.get(g)!));
+    const rank = (r: string): number => {
+      const i = precedence.indexOf(r);
+      return i < 0 ? precedence.length : i;
+    };
+    regimes.sort((a, b) => rank(a.regime) - rank(b.regime));
+    const policies = chosen.map((s) => ({ id: s.doc.id, version: s.doc.version, hash: s.hash }));
+    return {
+      key,
+      policyVersion: policies.map((p) => `${p.id}@${p.version}`).join('+'),
+      policies,
+      groups,
+      countryMask,
+      carriers,
+      causes,
+      roles,
+      precedence,
+      regimes,
+    };
+  };
+
+  // The chosen versions only change at version boundaries: cache one ActivePolicy per interval between
+  // consecutive boundaries and find the interval by binary search (no allocation per evaluation).
+  const bounds = [...new Set(stored.flatMap((s) => [s.fromMs, s.toMs]).filter((x) => Number.isFinite(x)))].sort((x, y) => x - y);
+  const perInterval: (ActivePolicy | undefined)[] = new Array(bounds.length + 1);
+  const at = (instant: string | number): ActivePolicy => {
+    const t = typeof instant === 'number' ? instant : Date.parse(instant);
+    let lo = 0;
+    let hi = bounds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (bounds[mid]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    const hit = perInterval[lo];
+    if (hit) return hit;
+    const chosen: StoredDoc[] = [];
+    let key = '';
+    for (const [, l] of lists) {
+      const i = pick(l, t);
+      key += `${i},`;
+      if (i >= 0) chosen.push(l[i]!);
+    }
+    let a = cache.get(key);
+    if (!a) {
+      a = build(chosen, key);
+      cache.set(key, a);
+    }
+    if (!Number.isNaN(t)) perInterval[lo] = a;
+    return a;
+  };
+
+  return {
+    documents: stored.map((s) => ({
+      id: s.doc.id,
+      version: s.doc.version,
+      hash: s.hash,
+      effectiveFrom: s.doc.effectiveFrom,
+      effectiveTo: s.doc.effectiveTo ?? null,
+      notInForce: s.doc.notInForce ?? false,
+      description: s.doc.description ?? null,
+    })),
+    raw: stored.map((s) => s.doc),
+    at,
+    roleLimits: (instant) => at(instant).roles,
+  };
+}

@@ -1,0 +1,913 @@
+import { percentOf, type Money } from '../money.js';
+import { airportByIata, greatCircleKm, type AirportRef } from '../reference/airports.js';
+import {
+  METRIC_INDEX,
+  type ActivePolicy,
+  type CarrierRef,
+  type CompiledAssistance,
+  type CompiledBand,
+  type CompiledScope,
+  type CompiledCondition,
+  type CompiledRegime,
+  type CompiledRowBase,
+  type PolicySet,
+  type Template,
+} from './compile.js';
+import type {
+  AmountSpec,
+  Band,
+  CauseCategory,
+  ClaimCase,
+  Clause,
+  Decision,
+  DecisionEntitlement,
+  DisruptionKind,
+  RegimeOutcome,
+  ScopeRule,
+} from './schema.js';
+
+/**
+ * The interpreter: evaluates a claim case against the policy documents in force at the disrupted
+ * flight's scheduled departure. Pure and deterministic (no clock, no I/O); every regime's rules are data,
+ * only generic doctrines live here (scope tri-state logic, first-match tables, primary-regime selection,
+ * Art 12-style deduction, partial attribution, currency conversion at a supplied rate).
+ */
+
+const M_DISTANCE = METRIC_INDEX.distanceKm!;
+const M_ARRIVAL = METRIC_INDEX.arrivalDelayMin!;
+const M_COMPENSABLE = METRIC_INDEX.compensableDelayMin!;
+const M_DEPARTURE = METRIC_INDEX.departureDelayMin!;
+const M_NOTICE = METRIC_INDEX.noticeMin!;
+const M_RR_ARR = METRIC_INDEX.rerouteArrivalDelayMin!;
+const M_RR_ADV = METRIC_INDEX.rerouteDepartureAdvanceMin!;
+const M_RR_DEP = METRIC_INDEX.rerouteDepartureDelayMin!;
+const M_BLOCK = METRIC_INDEX.blockMin!;
+const METRIC_COUNT = Object.keys(METRIC_INDEX).length;
+
+const MISSING_DATUM: string[] = [];
+MISSING_DATUM[M_DISTANCE] = 'distance (airport coordinates)';
+MISSING_DATUM[M_ARRIVAL] = 'arrival time at the final destination (actualArrivalDoorOpen, reroute.arrival or arrivalDelayMinutes)';
+MISSING_DATUM[M_COMPENSABLE] = MISSING_DATUM[M_ARRIVAL]!;
+MISSING_DATUM[M_DEPARTURE] = 'expected or actual departure time (expectedDeparture, actualDeparture or departureDelayMinutes)';
+MISSING_DATUM[M_NOTICE] = 'time the passenger was informed (notifiedAt)';
+MISSING_DATUM[M_RR_ARR] = 're-routing offered (reroute.arrival)';
+MISSING_DATUM[M_RR_ADV] = 're-routing offered (reroute.departure)';
+MISSING_DATUM[M_RR_DEP] = 're-routing offered (reroute.departure)';
+MISSING_DATUM[M_BLOCK] = 'scheduled block time';
+
+const MIN = 60_000;
+
+interface Ctx {
+  c: ClaimCase;
+  a: ActivePolicy;
+  kind: DisruptionKind;
+  policyMs: number;
+  originCode: string;
+  destCode: string;
+  origin: AirportRef | null;
+  dest: AirportRef | null;
+  /** Bit mask of the country groups of the origin / final destination; -1 when the airport is unknown. */
+  originMask: number;
+  destMask: number;
+  m: Float64Array;
+  causeCode: string | null;
+  causeCategory: CauseCategory;
+  causeLabel: string;
+  carrierCode: string;
+  carrier: CarrierRef | null;
+  tier: string | null;
+  choice: 'reroute' | 'refund' | 'none';
+  volunteer: boolean;
+  review: string[];
+  nights: number; // -2 not computed, -1 unknown
+  schedDepMs: number;
+  newDepMs: number;
+}
+
+function addReview(ctx: Ctx, msg: string): void {
+  if (!ctx.review.includes(msg)) ctx.review.push(msg);
+}
+
+// ─────────── time zones (cached per zone and UTC hour; Intl is slow) ───────────
+
+const tzFormatters = new Map<string, Intl.DateTimeFormat>();
+const tzOffsets = new Map<string, Map<number, number>>();
+
+function tzOffsetMin(tz: string, ms: number): number {
+  const hour = Math.floor(ms / 3_600_000);
+  let perTz = tzOffsets.get(tz);
+  if (!perTz) {
+    perTz = new Map();
+    tzOffsets.set(tz, perTz);
+  }
+  const hit = perTz.get(hour);
+  if (hit !== undefined) return hit;
+  let fmt = tzFormatters.get(tz);
+  if (!fmt) {
+    try {
+      fmt = new Intl.DateTimeFormat('en-US', {
+        timeZone: tz,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+      });
+    } catch {
+      fmt = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+    }
+    tzFormatters.set(tz, fmt);
+  }
+  const t = hour * 3_600_000;
+  const p: Record<string, number> = {};
+  for (const part of fmt.formatToParts(new Date(t))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const local = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!);
+  const off = Math.round((local - t) / MIN);
+  perTz.set(hour, off);
+  return off;
+}
+
+function localDay(tz: string, ms: number): number {
+  return Math.floor((ms + tzOffsetMin(tz, ms) * MIN) / 86_400_000);
+}
+
+/** Nights between the scheduled departure and the new departure, in the origin's local dates. */
+function nights(ctx: Ctx): number {
+  if (ctx.nights !== -2) return ctx.nights;
+  let n = -1;
+  if (ctx.origin && !Number.isNaN(ctx.newDepMs)) {
+    n = Math.max(0, localDay(ctx.origin.tz, ctx.newDepMs) - localDay(ctx.origin.tz, ctx.schedDepMs));
+  }
+  if (ctx.c.overnight !== undefined) n = ctx.c.overnight ? Math.max(1, n) : 0;
+  ctx.nights = n;
+  return n;
+}
+
+// ─────────── context ───────────
+
+const airportCache = new Map<string, AirportRef | null>();
+function airport(code: string): AirportRef | null {
+  let a = airportCache.get(code);
+  if (a === undefined) {
+    a = airportByIata(code);
+    airportCache.set(code, a);
+  }
+  return a;
+}
+
+const distCache = new Map<string, number>();
+function distanceKm(o: AirportRef, d: AirportRef): number {
+  const key = o.iata < d.iata ? o.iata + d.iata : d.iata + o.iata;
+  let km = distCache.get(key);
+  if (km === undefined) {
+    km = Math.round(greatCircleKm(o, d));
+    distCache.set(key, km);
+  }
+  return km;
+}
+
+function ms(s: string | null | undefined): number {
+  return s ? Date.parse(s) : NaN;
+}
+
+function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
+  const segs = c.segments;
+  const first = segs[0]!;
+  const last = segs[segs.length - 1]!;
+  const di = Math.min(c.disruptedSegment ?? 0, segs.length - 1);
+  const dseg = segs[di]!;
+  const review: string[] = [];
+  const origin = airport(first.origin);
+  const dest = airport(last.destination);
+  if (!origin) review.push(`airport ${first.origin} not in reference data (country and coordinates unknown)`);
+  if (!dest && last.destination !== first.origin) review.push(`airport ${last.destination} not in reference data (country and coordinates unknown)`);
+  else if (!dest) review.push(`airport ${last.destination} not in reference data (country and coordinates unknown)`);
+
+  const m = new Float64Array(METRIC_COUNT).fill(NaN);
+  if (origin && dest) m[M_DISTANCE] = distanceKm(origin, dest);
+  const schedDep = Date.parse(dseg.scheduledDeparture);
+  const schedArrFinal = Date.parse(last.scheduledArrival);
+  m[M_BLOCK] = Math.round((Date.parse(dseg.scheduledArrival) - schedDep) / MIN);
+
+  const rr = c.reroute ?? null;
+  const rrDep = rr ? Date.parse(rr.departure) : NaN;
+  const rrArr = rr ? Date.parse(rr.arrival) : NaN;
+  if (rr) {
+    m[M_RR_ARR] = Math.round((rrArr - schedArrFinal) / MIN);
+    m[M_RR_ADV] = Math.round((schedDep - rrDep) / MIN);
+    m[M_RR_DEP] = Math.round((rrDep - schedDep) / MIN);
+  }
+
+  // Departure delay (drives care): the carrier's expected/actual departure of the disrupted flight.
+  let newDep = ms(dseg.actualDeparture ?? dseg.expectedDeparture ?? null);
+  if (Number.isNaN(newDep) && rr) newDep = rrDep;
+  if (c.departureDelayMinutes !== undefined) {
+    m[M_DEPARTURE] = c.departureDelayMinutes;
+    if (Number.isNaN(newDep)) newDep = schedDep + c.departureDelayMinutes * MIN;
+  } else if (!Number.isNaN(newDep)) m[M_DEPARTURE] = Math.max(0, Math.round((newDep - schedDep) / MIN));
+
+  // Arrival delay at the final destination: door-open time (Germanwings), or the re-routing's arrival.
+  if (c.arrivalDelayMinutes !== undefined) m[M_ARRIVAL] = c.arrivalDelayMinutes;
+  else if (rr) m[M_ARRIVAL] = m[M_RR_ARR]!;
+  else if (last.actualArrivalDoorOpen) m[M_ARRIVAL] = Math.round((Date.parse(last.actualArrivalDoorOpen) - schedArrFinal) / MIN);
+  else if (last.actualArrivalOnBlock) {
+    m[M_ARRIVAL] = Math.round((Date.parse(last.actualArrivalOnBlock) - schedArrFinal) / MIN);
+    review.push(`door-open arrival time of ${last.carrier}${last.flightNumber} missing: on-block time used (Germanwings C-452/13 requires door-open)`);
+  }
+  const ecMin = c.cause?.extraordinaryMinutes;
+  m[M_COMPENSABLE] = m[M_ARRIVAL]! - (ecMin ?? 0);
+  if (c.notifiedAt) m[M_NOTICE] = Math.round((schedDep - Date.parse(c.notifiedAt)) / MIN);
+
+  // Cause: taxonomy (data), supervisor override, partial attribution.
+  const code = c.cause?.code ? c.cause.code.trim().toUpperCase() : null;
+  const ref = code ? a.causes.get(code) : undefined;
+  let cat: CauseCategory = c.cause?.override ?? ref?.category ?? 'unknown';
+  if (ecMin !== undefined && ecMin > 0) cat = 'partially_extraordinary';
+  const causeLabel = ref ? ref.label : code ?? 'not given';
+
+  const carrierCode = first.carrier;
+  return {
+    c,
+    a,
+    kind: c.kind,
+    policyMs,
+    originCode: first.origin,
+    destCode: last.destination,
+    origin,
+    dest,
+    originMask: origin ? (a.countryMask.get(origin.country) ?? 0) : -1,
+    destMask: dest ? (a.countryMask.get(dest.country) ?? 0) : -1,
+    m,
+    causeCode: code,
+    causeCategory: cat,
+    causeLabel,
+    carrierCode,
+    carrier: a.carriers.get(carrierCode) ?? null,
+    tier: c.tier ? c.tier.trim().toUpperCase() : null,
+    choice: c.choice ?? 'none',
+    volunteer: c.volunteer ?? false,
+    review,
+    nights: -2,
+    schedDepMs: schedDep,
+    newDepMs: newDep,
+  };
+}
+
+// ─────────── predicates ───────────
+
+function carrierMissing(ctx: Ctx): void {
+  addReview(ctx, `carrier ${ctx.carrierCode} not in reference data (licence country and size unknown)`);
+}
+
+/** true / false / null (unknown because an airport or carrier is missing from the reference data). */
+function scopeRule(ctx: Ctx, cs: CompiledScope): boolean | null {
+  const s = cs.rule;
+  let unknown = false;
+  if (s.kinds && !s.kinds.includes(ctx.kind)) return false;
+  if (s.carriers && !s.carriers.includes(ctx.carrierCode)) return false;
+  const om = ctx.originMask;
+  const dm = ctx.destMask;
+  if (s.international !== undefined) {
+    if (!ctx.origin || !ctx.dest) unknown = true;
+    else if ((ctx.origin.country !== ctx.dest.country) !== s.international) return false;
+  }
+  if (cs.dep) {
+    if (om < 0) unknown = true;
+    else if (!(om & cs.dep)) return false;
+  }
+  if (cs.arr) {
+    if (dm < 0) unknown = true;
+    else if (!(dm & cs.arr)) return false;
+  }
+  if (cs.touches) {
+    const r1 = om < 0 ? null : (om & cs.touches) !== 0;
+    const r2 = dm < 0 ? null : (dm & cs.touches) !== 0;
+    if (r1 === false && r2 === false) return false;
+    if (r1 !== true && r2 !== true) unknown = true;
+  }
+  if (cs.licence) {
+    if (!ctx.carrier) {
+      carrierMissing(ctx);
+      unknown = true;
+    } else if (!((ctx.a.countryMask.get(ctx.carrier.country) ?? 0) & cs.licence)) return false;
+  }
+  return unknown ? null : true;
+}
+
+function bandMatches(ctx: Ctx, cb: CompiledBand): boolean | null {
+  const b = cb.band;
+  const km = ctx.m[M_DISTANCE]!;
+  if (b.maxKm !== undefined) {
+    if (Number.isNaN(km)) return null;
+    if (km > b.maxKm) return false;
+  }
+  if (b.minKmExclusive !== undefined) {
+    if (Number.isNaN(km)) return null;
+    if (km <= b.minKmExclusive) return false;
+  }
+  const om = ctx.originMask;
+  const dm = ctx.destMask;
+  if (cb.betweenA || cb.touches || cb.notTouches) {
+    if (om < 0 || dm < 0) return null;
+    if (cb.betweenA && !((om & cb.betweenA && dm & cb.betweenB) || (om & cb.betweenB && dm & cb.betweenA))) return false;
+    if (cb.touches && !((om | dm) & cb.touches)) return false;
+    if (cb.notTouches && (om | dm) & cb.notTouches) return false;
+  }
+  return true;
+}
+
+function resolveBand(ctx: Ctx, bands: CompiledBand[] | undefined): Band | null {
+  if (!bands) return null;
+  for (const b of bands) {
+    const r = bandMatches(ctx, b);
+    if (r === null) return null;
+    if (r) return b.band;
+  }
+  return null;
+}
+
+function cmp(v: number, c: CompiledCondition): boolean {
+  switch (c.op) {
+    case 0:
+      return v >= c.value;
+    case 1:
+      return v > c.value;
+    case 2:
+      return v < c.value;
+    default:
+      return v <= c.value;
+  }
+}
+
+function rowMatches(ctx: Ctx, r: CompiledRowBase, band: Band | null): boolean {
+  if (r.kinds && !r.kinds.has(ctx.kind)) return false;
+  if (r.volunteer !== undefined && r.volunteer !== ctx.volunteer) return false;
+  if (r.choice && !r.choice.has(ctx.choice)) return false;
+  if (r.tiers && (ctx.tier === null || !r.tiers.has(ctx.tier))) return false;
+  if (r.notTiers && ctx.tier !== null && r.notTiers.has(ctx.tier)) return false;
+  if (r.bands && (band === null || !r.bands.has(band.id))) return false;
+  if (r.causes || r.notCauses) {
+    const cat = ctx.causeCategory;
+    if (cat === 'unknown') {
+      addReview(
+        ctx,
+        ctx.causeCode ? `cause code "${ctx.causeCode}" not in the cause taxonomy` : 'cause of the disruption (cause.code)',
+      );
+    }
+    if (r.causes && !r.causes.has(cat)) return false;
+    if (r.notCauses && r.notCauses.has(cat)) return false;
+  }
+  if (r.carrierSizes) {
+    if (!ctx.carrier) {
+      carrierMissing(ctx);
+      return false;
+    }
+    if (!r.carrierSizes.has(ctx.carrier.size)) return false;
+  }
+  for (const w of r.when) {
+    const v = ctx.m[w.metric]!;
+    if (Number.isNaN(v)) {
+      if (w.ifMissing === 'match') continue;
+      if (w.ifMissing === 'review') addReview(ctx, MISSING_DATUM[w.metric]!);
+      return false;
+    }
+    if (!cmp(v, w)) return false;
+  }
+  if (r.overnight !== undefined) {
+    const n = nights(ctx);
+    if (n < 0) {
+      addReview(ctx, 'whether the passenger must stay overnight (new departure time or overnight)');
+      return false;
+    }
+    if (r.overnight !== n > 0) return false;
+  }
+  return true;
+}
+
+// ─────────── rendering of reasons and inputs ───────────
+
+function fmtMinutes(v: number): string {
+  if (Number.isNaN(v)) return 'unknown';
+  const neg = v < 0;
+  const a = Math.abs(v);
+  const h = Math.floor(a / 60);
+  const mm = a % 60;
+  return `${neg ? '-' : ''}${h} h ${mm < 10 ? '0' : ''}${mm} min`;
+}
+
+function fmtNotice(v: number): string {
+  if (Number.isNaN(v)) return 'unknown';
+  const d = Math.floor(v / 1440);
+  const rest = v - d * 1440;
+  return d > 0 ? `${d} days ${fmtMinutes(rest)}` : fmtMinutes(v);
+}
+
+/** 12345 → "12,345" (toLocaleString is ~50× slower and this runs on every evaluation). */
+export function thousands(v: number): string {
+  const s = String(Math.round(v));
+  if (s.length <= 3) return s;
+  let out = '';
+  const neg = s[0] === '-';
+  const digits = neg ? s.slice(1) : s;
+  const head = digits.length % 3;
+  if (head) out = digits.slice(0, head);
+  for (let i = head; i < digits.length; i += 3) out += (out ? ',' : '') + digits.slice(i, i + 3);
+  return neg ? `-${out}` : out;
+}
+
+function variable(ctx: Ctx, name: string, band: Band | null): string {
+  switch (name) {
+    case 'distanceKm': {
+      const v = ctx.m[M_DISTANCE]!;
+      return Number.isNaN(v) ? 'unknown' : thousands(v);
+    }
+    case 'band':
+      return band ? band.label : 'unknown band';
+    case 'arrivalDelay':
+      return fmtMinutes(ctx.m[M_ARRIVAL]!);
+    case 'compensableDelay':
+      return fmtMinutes(ctx.m[M_COMPENSABLE]!);
+    case 'departureDelay':
+      return fmtMinutes(ctx.m[M_DEPARTURE]!);
+    case 'notice':
+      return fmtNotice(ctx.m[M_NOTICE]!);
+    case 'rerouteArrivalDelay':
+      return fmtMinutes(ctx.m[M_RR_ARR]!);
+    case 'rerouteDepartureDelay':
+      return fmtMinutes(ctx.m[M_RR_DEP]!);
+    case 'block':
+      return fmtMinutes(ctx.m[M_BLOCK]!);
+    case 'cause':
+      return ctx.causeLabel;
+    case 'tier':
+      return ctx.tier ?? 'no tier';
+    case 'carrier':
+      return ctx.carrierCode;
+    case 'origin':
+      return ctx.originCode;
+    case 'destination':
+      return ctx.destCode;
+    default:
+      return `{${name}}`;
+  }
+}
+
+function render(ctx: Ctx, t: Template, band: Band | null): string {
+  if (t.length === 1) return t[0]!;
+  let s = t[0]!;
+  for (let i = 1; i < t.length; i += 2) s += variable(ctx, t[i]!, band) + t[i + 1]!;
+  return s;
+}
+
+function rowInputs(ctx: Ctx, r: CompiledRowBase, band: Band | null): Record<string, string | number | boolean | null> {
+  const inputs: Record<string, string | number | boolean | null> = {};
+  if (r.bands && band) {
+    inputs.band = band.id;
+    inputs.distanceKm = ctx.m[M_DISTANCE]!;
+  }
+  for (const w of r.when) {
+    const v = ctx.m[w.metric]!;
+    inputs[w.metricName] = Number.isNaN(v) ? null : v;
+    inputs[`${w.metricName}.threshold`] = `${w.opText} ${w.value}`;
+  }
+  if (r.causes || r.notCauses) {
+    inputs.causeCode = ctx.causeCode;
+    inputs.causeCategory = ctx.causeCategory;
+  }
+  if (r.tiers || r.notTiers) inputs.tier = ctx.tier;
+  if (r.carrierSizes) inputs.carrierSize = ctx.carrier?.size ?? null;
+  if (r.choice) inputs.choice = ctx.choice;
+  if (r.volunteer !== undefined) inputs.volunteer = ctx.volunteer;
+  if (r.overnight !== undefined) inputs.nights = ctx.nights;
+  return inputs;
+}
+
+function rowClause(ctx: Ctx, r: CompiledRowBase, band: Band | null): Clause {
+  return { id: r.id, reason: render(ctx, r.reason, band), inputs: rowInputs(ctx, r, band) };
+}
+
+// ─────────── amounts ───────────
+
+interface CompiledAmount {
+  fixed: number | null;
+  fixedByDate: { fromMs: number; value: number }[] | null;
+  percent: number | null;
+  cap: number | null;
+  capByDate: { fromMs: number; value: number }[] | null;
+  lowerOfFare: boolean;
+  currency: string | null;
+}
+const amountCache = new WeakMap<AmountSpec, CompiledAmount>();
+function compileAmount(a: AmountSpec): CompiledAmount {
+  let c = amountCache.get(a);
+  if (!c) {
+    const dated = (l: { from: string; value: number }[] | undefined) =>
+      l ? l.map((x) => ({ fromMs: Date.parse(`${x.from}T00:00:00Z`), value: x.value })).sort((p, q) => p.fromMs - q.fromMs) : null;
+    c = {
+      fixed: a.fixed ?? null,
+      fixedByDate: dated(a.fixedByDate),
+      percent: a.percentOfFare ?? null,
+      cap: a.cap ?? null,
+      capByDate: dated(a.capByDate),
+      lowerOfFare: a.lowerOfFare ?? false,
+      currency: a.currency ?? null,
+    };
+    amountCache.set(a, c);
+  }
+  return c;
+}
+
+function datedValue(l: { fromMs: number; value: number }[], t: number): number | null {
+  let v: number | null = null;
+  for (const x of l) if (x.fromMs <= t) v = x.value;
+  return v;
+}
+
+/** Money for an amount spec, adding its inputs to `inputs`; null (with a review item) if a datum is missing. */
+function amountFor(ctx: Ctx, spec: AmountSpec, currency: string, inputs: Record<string, string | number | boolean | null>): Money | null {
+  const a = compileAmount(spec);
+  const cur = a.currency ?? currency;
+  const fare = ctx.c.fare ?? null;
+  if (a.percent !== null) {
+    if (!fare) {
+      addReview(ctx, `fare (needed for ${a.percent / 100}% of the fare in ${cur})`);
+      return null;
+    }
+    if (fare.currency !== cur) {
+      addReview(ctx, `fare in ${cur} (the booking's fare is in ${fare.currency})`);
+      return null;
+    }
+    let amt = percentOf(fare, a.percent).amountMinor;
+    inputs.fareMinor = fare.amountMinor;
+    inputs.percentOfFare = a.percent / 100;
+    const cap = a.capByDate ? datedValue(a.capByDate, ctx.policyMs) : a.cap;
+    if (cap !== null) {
+      inputs.capMinor = cap;
+      if (amt > cap) amt = cap;
+    }
+    return { amountMinor: amt, currency: cur };
+  }
+  let v = a.fixedByDate ? datedValue(a.fixedByDate, ctx.policyMs) : a.fixed;
+  if (v === null) {
+    addReview(ctx, `amount table has no value in force on ${new Date(ctx.policyMs).toISOString().slice(0, 10)}`);
+    return null;
+  }
+  inputs.configuredMinor = v;
+  if (a.lowerOfFare) {
+    if (!fare || fare.currency !== cur) addReview(ctx, `fare in ${cur} (compensation is the lower of the fixed amount and the fare)`);
+    else if (fare.amountMinor < v) {
+      inputs.fareMinor = fare.amountMinor;
+      v = fare.amountMinor;
+    }
+  }
+  return { amountMinor: v, currency: cur };
+}
+
+/** amount × rate (decimal string), rounded half-up once; integer arithmetic. */
+function convert(m: Money, rate: string, to: string): Money {
+  const [i, f = ''] = rate.split('.');
+  const scale = 10n ** BigInt(f.length);
+  const r = BigInt(i! + f);
+  const num = BigInt(m.amountMinor) * r;
+  const q = num / scale;
+  const rem = num % scale;
+  return { amountMinor: Number(rem * 2n >= scale ? q + 1n : q), currency: to };
+}
+
+// ─────────── regimes ───────────
+
+const NO_CASH: DecisionEntitlement[] = [];
+
+interface RegimeWork {
+  r: CompiledRegime;
+  outcome: RegimeOutcome;
+  rank: number;
+  order: number;
+  cash: DecisionEntitlement[];
+}
+
+function scopeOf(ctx: Ctx, r: CompiledRegime): ScopeRule | null | undefined {
+  let unknown = false;
+  let best: ScopeRule | null = null;
+  for (const cs of r.scope) {
+    const x = scopeRule(ctx, cs);
+    if (x === true && (!best || cs.rule.rank < best.rank)) best = cs.rule;
+    else if (x === null) unknown = true;
+  }
+  if (best) return best;
+  return unknown ? undefined : null;
+}
+
+function scopeClause(ctx: Ctx, s: ScopeRule): Clause {
+  return {
+    id: s.id,
+    reason: s.reason,
+    inputs: {
+      origin: ctx.originCode,
+      destination: ctx.destCode,
+      originCountry: ctx.origin?.country ?? null,
+      destinationCountry: ctx.dest?.country ?? null,
+      carrier: ctx.carrierCode,
+      carrierLicence: ctx.carrier?.country ?? null,
+    },
+  };
+}
+
+function bandClause(ctx: Ctx, b: Band): Clause {
+  return {
+    id: b.clause,
+    reason: `Great-circle distance ${variable(ctx, 'distanceKm', b)} km from ${ctx.originCode} to the final destination ${ctx.destCode}: ${b.label}.`,
+    inputs: { distanceKm: ctx.m[M_DISTANCE]!, band: b.id, origin: ctx.originCode, destination: ctx.destCode },
+  };
+}
+
+function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEntitlement[]): RegimeWork {
+  const rule = scopeOf(ctx, r);
+  if (rule === null) return { r, outcome: r.notApplicable as RegimeOutcome, rank: Infinity, order, cash: NO_CASH };
+  const applies = rule === undefined ? null : true;
+  const outcome: RegimeOutcome = {
+    regime: r.regime,
+    title: r.title,
+    applies,
+    reason: '',
+    policy: r.policy,
+    band: null,
+    primary: false,
+    cash: null,
+    clauses: [],
+  };
+  const work: RegimeWork = { r, outcome, rank: rule ? rule.rank : Infinity, order, cash: [] };
+  if (!rule) {
+    outcome.reason = applies === null ? r.undecidedReason : r.notApplicableReason;
+    return work;
+  }
+  const sc = scopeClause(ctx, rule);
+  outcome.reason = rule.reason;
+  outcome.clauses.push(sc);
+  if (r.kinds && !r.kinds.has(ctx.kind)) {
+    outcome.reason += ` No rule of ${r.title} covers ${ctx.kind.toLowerCase().replace('_', ' ')}.`;
+    return work;
+  }
+  const defBand = r.bands.default ? resolveBand(ctx, r.bands.default) : null;
+  if (defBand) outcome.band = defBand.id;
+
+  for (const t of r.tables) {
+    const set = r.bands[t.bandSet];
+    const band = set ? (t.bandSet === 'default' ? defBand : resolveBand(ctx, set)) : null;
+    let row = null;
+    for (const x of t.rows)
+      if (rowMatches(ctx, x, band)) {
+        row = x;
+        break;
+      }
+    if (!row) continue;
+    const rc = rowClause(ctx, row, band);
+    if (!row.amount) {
+      outcome.clauses.push(rc, ...row.refs.map((x) => ({ id: x.id, reason: x.reason, inputs: {} })));
+      continue;
+    }
+    let amount = amountFor(ctx, row.amount, r.currency, rc.inputs);
+    const clauses: Clause[] = [sc];
+    if (band) clauses.push(bandClause(ctx, band));
+    clauses.push(rc);
+    for (const x of row.refs) clauses.push({ id: x.id, reason: x.reason, inputs: {} });
+    if (r.spec.partialAttribution && ctx.causeCategory === 'partially_extraordinary' && row.when.some((w) => w.metric === M_COMPENSABLE)) {
+      clauses.push({
+        id: r.spec.partialAttribution.id,
+        reason: r.spec.partialAttribution.reason,
+        inputs: {
+          arrivalDelayMin: ctx.m[M_ARRIVAL]!,
+          extraordinaryMinutes: ctx.c.cause?.extraordinaryMinutes ?? 0,
+          compensableDelayMin: ctx.m[M_COMPENSABLE]!,
+        },
+      });
+    }
+    if (amount) {
+      for (const adj of t.adjustments)
+        if (rowMatches(ctx, adj, band)) {
+          const ac = rowClause(ctx, adj, band);
+          ac.inputs.percent = adj.percent / 100;
+          ac.inputs.beforeMinor = amount.amountMinor;
+          amount = percentOf(amount, adj.percent);
+          clauses.push(ac);
+          break;
+        }
+      if (r.spec.payIn && amount.currency !== r.spec.payIn.currency) {
+        const rate = ctx.c.fxRates?.[r.spec.payIn.rateKey];
+        if (rate) {
+          const conv = convert(amount, rate, r.spec.payIn.currency);
+          clauses.push({
+            id: r.spec.payIn.id,
+            reason: r.spec.payIn.reason,
+            inputs: { rateKey: r.spec.payIn.rateKey, rate, fromMinor: amount.amountMinor, fromCurrency: amount.currency },
+          });
+          amount = conv;
+        } else addReview(ctx, `exchange rate ${r.spec.payIn.rateKey} (fxRates) to pay ${r.title} in ${r.spec.payIn.currency}`);
+      }
+    }
+    const e: DecisionEntitlement = {
+      regime: r.regime,
+      type: t.type,
+      carePeriod: 'EVENT',
+      amount,
+      automatic: t.automatic,
+      payable: !t.limit,
+      clauses,
+    };
+    out.push(e);
+    if (t.compensation && !t.limit) {
+      work.cash.push(e);
+      if (amount && (!outcome.cash || outcome.cash.currency === amount.currency))
+        outcome.cash = { amountMinor: (outcome.cash?.amountMinor ?? 0) + amount.amountMinor, currency: amount.currency };
+    }
+  }
+
+  const done = new Set<string>();
+  const defaultBand = defBand;
+  for (const x of r.assistance) {
+    if (done.has(x.type)) continue;
+    if (!rowMatches(ctx, x, defaultBand)) continue;
+    done.add(x.type);
+    assist(ctx, r, x, sc, defaultBand, out);
+  }
+  return work;
+}
+
+function assist(ctx: Ctx, r: CompiledRegime, x: CompiledAssistance, sc: Clause, band: Band | null, out: DecisionEntitlement[]): void {
+  const rc = rowClause(ctx, x, band);
+  const amount = x.amount ? amountFor(ctx, x.amount, r.currency, rc.inputs) : null;
+  const clauses: Clause[] = [sc, rc];
+  for (const ref of x.refs) clauses.push({ id: ref.id, reason: ref.reason, inputs: {} });
+  for (const n of x.causeNotes)
+    if (n.causes.has(ctx.causeCategory)) clauses.push({ id: n.id, reason: n.reason, inputs: { causeCategory: ctx.causeCategory } });
+  let periods = 1;
+  if (x.period !== 'EVENT') {
+    const n = nights(ctx);
+    periods = Math.min(x.maxPeriods, x.period === 'PER_DAY' ? Math.max(0, n) + 1 : Math.max(1, n));
+  }
+  for (let i = 1; i <= periods; i++) {
+    out.push({
+      regime: r.regime,
+      type: x.type,
+      carePeriod: x.period === 'EVENT' ? 'EVENT' : `${x.period === 'PER_DAY' ? 'D' : 'N'}${i}`,
+      amount,
+      automatic: x.automatic,
+      payable: true,
+      clauses,
+    });
+  }
+}
+
+// ─────────── primary regime and anti-double-dip ───────────
+
+function cashTotal(w: RegimeWork): Money | null {
+  return w.outcome.cash && w.outcome.cash.amountMinor > 0 ? w.outcome.cash : null;
+}
+
+function selectPrimary(works: RegimeWork[]): { primary: RegimeWork | null; reason: string } {
+  const better = (a: RegimeWork, b: RegimeWork): boolean => a.rank < b.rank || (a.rank === b.rank && a.order < b.order);
+  let best: RegimeWork | null = null;
+  for (const w of works) if (w.outcome.applies && cashTotal(w) && (!best || better(w, best))) best = w;
+  if (best) {
+    const others = works.filter((w) => w !== best && w.outcome.applies && cashTotal(w));
+    const rule = best.outcome.clauses[0]?.id ?? '';
+    return {
+      primary: best,
+      reason: others.length
+        ? `${best.r.title} is primary: its scope rule ${rule} (rank ${best.rank}) takes precedence over ${others.map((o) => `${o.r.regime} (${o.outcome.clauses[0]?.id}, rank ${o.rank})`).join(', ')}; compensation is paid once.`
+        : `${best.r.title} is the only regime that pays compensation (${rule}).`,
+    };
+  }
+  for (const w of works) if (w.outcome.applies && (!best || better(w, best))) best = w;
+  return best
+    ? { primary: best, reason: `No regime pays compensation; ${best.r.title} governs care and assistance (${best.outcome.clauses[0]?.id}).` }
+    : { primary: null, reason: 'No regime applies to this journey.' };
+}
+
+function antiDoubleDip(ctx: Ctx, works: RegimeWork[], primary: RegimeWork | null): void {
+  const elsewhere = ctx.c.compensatedElsewhere ?? [];
+  for (const w of works) {
+    const rule = w.r.spec.antiDoubleDip;
+    if (!rule || !w.cash.length) continue;
+    const others: { regime: string; amount: Money }[] = [];
+    if (primary && primary !== w && cashTotal(primary)) others.push({ regime: primary.r.regime, amount: cashTotal(primary)! });
+    for (const e of elsewhere) if (e.regime !== w.r.regime) others.push(e);
+    if (!others.length) continue;
+    for (const e of w.cash) {
+      if (!e.amount || !e.payable) continue;
+      for (const o of others) {
+        const inputs = { otherRegime: o.regime, otherMinor: o.amount.amountMinor, otherCurrency: o.amount.currency, ownMinor: e.amount.amountMinor };
+        if (rule.mode === 'deduct' && o.amount.currency === e.amount.currency) {
+          const left = Math.max(0, e.amount.amountMinor - o.amount.amountMinor);
+          e.clauses.push({ id: rule.id, reason: `${rule.reason} (${o.regime})`, inputs: { ...inputs, remainingMinor: left } });
+          e.amount = { amountMinor: left, currency: e.amount.currency };
+          if (left === 0) e.payable = false;
+        } else {
+          e.clauses.push({
+            id: rule.id,
+            reason: `${rule.reason} (${o.regime}${rule.mode === 'deduct' ? ', another currency: treated as fully offset' : ''})`,
+            inputs,
+          });
+          e.payable = false;
+        }
+        if (!e.payable) break;
+      }
+    }
+    const payable = w.cash.filter((e) => e.payable && e.amount);
+    w.outcome.cash = payable.length
+      ? { amountMinor: payable.reduce((s, e) => s + e.amount!.amountMinor, 0), currency: payable[0]!.amount!.currency }
+      : w.outcome.cash
+        ? { amountMinor: 0, currency: w.outcome.cash.currency }
+        : null;
+  }
+}
+
+// ─────────── entry point ───────────
+
+/**
+ * Evaluate one claim case. Pure and deterministic; never throws on a case that passed parseClaimCase
+ * (an unexpected internal failure becomes a needsReview item instead of an exception).
+ */
+export function evaluate(c: ClaimCase, p: PolicySet): Decision {
+  const dseg = c.segments[Math.min(c.disruptedSegment ?? 0, c.segments.length - 1)]!;
+  const policyDate = dseg.scheduledDeparture;
+  const policyMs = Date.parse(policyDate);
+  const a = p.at(policyMs);
+  try {
+    const ctx = buildCtx(c, a, policyMs);
+    const entitlements: DecisionEntitlement[] = [];
+    const works: RegimeWork[] = [];
+    for (let i = 0; i < a.regimes.length; i++) works.push(evalRegime(ctx, a.regimes[i]!, i, entitlements));
+    const { primary, reason } = selectPrimary(works);
+    if (primary) primary.outcome.primary = true;
+    antiDoubleDip(ctx, works, primary);
+    return {
+      caseId: c.caseId ?? null,
+      policyVersion: a.policyVersion,
+      policies: a.policies,
+      policyDate,
+      needsReview: ctx.review,
+      primaryRegime: primary ? primary.r.regime : null,
+      primaryReason: reason,
+      facts: facts(ctx),
+      regimes: works.map((w) => w.outcome),
+      entitlements,
+      totals: totals(entitlements),
+    };
+  } catch (err) {
+    return {
+      caseId: c.caseId ?? null,
+      policyVersion: a.policyVersion,
+      policies: a.policies,
+      policyDate,
+      needsReview: [`internal error while evaluating: ${err instanceof Error ? err.message : String(err)}`],
+      primaryRegime: null,
+      primaryReason: 'Evaluation failed; a person must decide.',
+      facts: {
+        origin: c.segments[0]!.origin,
+        destination: c.segments[c.segments.length - 1]!.destination,
+        distanceKm: null,
+        arrivalDelayMinutes: null,
+        departureDelayMinutes: null,
+        noticeMinutes: null,
+        causeCode: c.cause?.code ?? null,
+        causeCategory: 'unknown',
+        liableCarrier: c.segments[0]!.carrier,
+      },
+      regimes: [],
+      entitlements: [],
+      totals: [],
+    };
+  }
+}
+
+function num(v: number): number | null {
+  return Number.isNaN(v) ? null : v;
+}
+
+function facts(ctx: Ctx): Decision['facts'] {
+  return {
+    origin: ctx.originCode,
+    destination: ctx.destCode,
+    distanceKm: num(ctx.m[M_DISTANCE]!),
+    arrivalDelayMinutes: num(ctx.m[M_ARRIVAL]!),
+    departureDelayMinutes: num(ctx.m[M_DEPARTURE]!),
+    noticeMinutes: num(ctx.m[M_NOTICE]!),
+    causeCode: ctx.causeCode,
+    causeCategory: ctx.causeCategory,
+    liableCarrier: ctx.carrierCode,
+  };
+}
+
+function totals(es: DecisionEntitlement[]): Money[] {
+  const out: Money[] = [];
+  for (const e of es) {
+    if (!e.payable || !e.amount || e.amount.amountMinor === 0) continue;
+    const t = out.find((x) => x.currency === e.amount!.currency);
+    if (t) t.amountMinor += e.amount.amountMinor;
+    else out.push({ amountMinor: e.amount.amountMinor, currency: e.amount.currency });
+  }
+  return out;
+}
+

@@ -1,0 +1,42 @@
+import { formatMoney } from '../money.js';
+import { thousands } from './engine.js';
+import type { Decision } from './schema.js';
+
+function mins(v: number | null): string {
+  if (v === null) return 'unknown';
+  const a = Math.abs(v);
+  const m = a % 60;
+  return `${v < 0 ? '-' : ''}${Math.floor(a / 60)} h ${m < 10 ? '0' : ''}${m} min`;
+}
+
+/** A decision for a person (agent, passenger, auditor): what is owed, under which rule, and why. */
+export function explainDecision(d: Decision): string {
+  const f = d.facts;
+  let out = `Decision${d.caseId ? ` for case ${d.caseId}` : ''} — policy ${d.policyVersion} (in force on ${d.policyDate})\n`;
+  out += `Journey ${f.origin} → ${f.destination}, ${f.distanceKm === null ? 'distance unknown' : `${thousands(f.distanceKm)} km`}, carrier ${f.liableCarrier}; `;
+  out += `arrival delay ${mins(f.arrivalDelayMinutes)}, departure delay ${mins(f.departureDelayMinutes)}; cause ${f.causeCode ?? 'not given'} (${f.causeCategory}).\n\n`;
+  out += `Primary regime: ${d.primaryRegime ?? 'none'}. ${d.primaryReason}\n`;
+  if (d.needsReview.length) {
+    out += '\nNEEDS REVIEW — missing or uncertain data:\n';
+    for (const r of d.needsReview) out += `  ! ${r}\n`;
+  }
+  out += '\nEntitlements:\n';
+  if (!d.entitlements.length) out += '  (none)\n';
+  for (const e of d.entitlements) {
+    let flags = '';
+    if (e.automatic) flags += 'automatic';
+    if (!e.payable) flags += (flags ? ', ' : '') + 'NOT PAYABLE';
+    if (e.carePeriod !== 'EVENT') flags += (flags ? ', ' : '') + e.carePeriod;
+    out += `  • ${e.regime} ${e.type}: ${e.amount ? formatMoney(e.amount) : 'in kind'}${flags ? ` [${flags}]` : ''}\n`;
+    // clauses[0] is the scope clause, shown once per regime below.
+    for (let i = 1; i < e.clauses.length; i++) out += `      ${e.clauses[i]!.id}: ${e.clauses[i]!.reason}\n`;
+  }
+  out += '\nRegimes evaluated:\n';
+  for (const r of d.regimes) {
+    const state = r.applies === null ? 'UNDECIDED' : r.applies ? 'applies' : 'n/a';
+    out += `  - ${r.regime} (${r.policy}): ${state}${r.primary ? ', PRIMARY' : ''}${r.cash ? `, compensation ${formatMoney(r.cash)}` : ''}\n      ${r.reason}\n`;
+    for (let i = 1; i < r.clauses.length; i++) out += `      ${r.clauses[i]!.id}: ${r.clauses[i]!.reason}\n`;
+  }
+  if (d.totals.length) out += `\nTotal payable: ${d.totals.map(formatMoney).join(' + ')}\n`;
+  return out;
+}
