@@ -11,8 +11,17 @@ import { queueNotifications } from './tasks/queue-notifications.js';
 
 export const DISRUPTION_ASL_PATH = fileURLToPath(new URL('./statemachines/disruption.asl.json', import.meta.url));
 
+/**
+ * The definition with its `${<Handler>Arn}` placeholders substituted, as the CDK app's
+ * DefinitionSubstitutions do in AWS; locally with placeholder function ARNs, since every Task
+ * is overridden by a local handler anyway.
+ */
 export function loadDisruptionDefinition(): Record<string, unknown> {
-  return JSON.parse(readFileSync(DISRUPTION_ASL_PATH, 'utf8')) as Record<string, unknown>;
+  const text = readFileSync(DISRUPTION_ASL_PATH, 'utf8').replace(
+    /\$\{([A-Za-z0-9]+)Arn\}/g,
+    (_m, name: string) => `arn:aws:lambda:us-east-1:000000000000:function:jetway-local-${name}`,
+  );
+  return JSON.parse(text) as Record<string, unknown>;
 }
 
 /** State name → the same function the Lambda handler of that state runs (handlers.ts `states`). */
@@ -39,8 +48,7 @@ export interface LocalWorkflowRunner extends WorkflowStarter {
  * idempotency).
  */
 export function createLocalWorkflowRunner(deps: WorkflowDeps): LocalWorkflowRunner {
-  // The ${...} Resource placeholders are CDK substitutions: not ARNs until deployed.
-  const machine = new StateMachine(loadDisruptionDefinition() as never, { validationOptions: { checkArn: false } });
+  const machine = new StateMachine(loadDisruptionDefinition() as never);
   const handlers = localTaskHandlers(deps);
   const running = new Set<Promise<unknown>>();
   const history = new Map<string, { name: string; status: 'RUNNING' | 'SUCCEEDED' | 'FAILED'; error?: string }>();
