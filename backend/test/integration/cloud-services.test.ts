@@ -99,12 +99,13 @@ describe('local cloud services (ephemeral, without the backend app)', () => {
   });
 
   it('Kafka: a produced message comes back through a consumer group', async () => {
-    const kafka = new Kafka({ clientId: 'cloud-smoke', brokers: cloud.kafkaBrokers, logLevel: logLevel.ERROR });
+    const kafka = new Kafka({ clientId: 'cloud-smoke', brokers: cloud.kafkaBrokers, logLevel: logLevel.NOTHING });
     const producer = kafka.producer();
     const consumer = kafka.consumer({ groupId: `cloud-smoke-${Date.now()}`, sessionTimeout: 6000, heartbeatInterval: 1000 });
     await Promise.all([producer.connect(), consumer.connect()]);
     try {
       const eventId = `smoke-${Date.now()}`;
+      await consumer.subscribe({ topic: FLIGHT_OPERATIONS_TOPIC, fromBeginning: true });
       const received = new Promise<string>((resolve) => {
         void consumer.run({
           eachMessage: async ({ message }) => {
@@ -113,7 +114,6 @@ describe('local cloud services (ephemeral, without the backend app)', () => {
           },
         });
       });
-      await consumer.subscribe({ topic: FLIGHT_OPERATIONS_TOPIC, fromBeginning: true }).catch(() => {});
       await producer.send({ topic: FLIGHT_OPERATIONS_TOPIC, messages: [{ value: JSON.stringify({ event_id: eventId, flight_id: 'SW1234' }) }] });
       const value = await Promise.race([received, new Promise<string>((_, rej) => setTimeout(() => rej(new Error('no message in 60 s')), 60_000))]);
       expect(JSON.parse(value)).toEqual({ event_id: eventId, flight_id: 'SW1234' });
