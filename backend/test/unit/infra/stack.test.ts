@@ -74,9 +74,10 @@ describe('least-privilege table access', () => {
       .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
   };
   it.each([
-    ['ApiHealth', [], ['dynamodb:GetItem', 'dynamodb:PutItem']],
+    ['ApiHealth', ['dynamodb:GetItem'], ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'ses:SendEmail']],
+    ['ApiMe', [], ['dynamodb:PutItem', 'ses:SendEmail', 'sns:Publish']],
     ['ApiSyncPull', ['dynamodb:Query', 'dynamodb:GetItem'], ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']],
-    ['ApiSyncPush', ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], []],
+    ['ApiSyncPush', ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'ses:SendEmail'], ['states:StartExecution']],
     ['IngestFlightOperations', ['dynamodb:PutItem', 'states:StartExecution', 'kafka-cluster:WriteData'], []],
     ['WfQueueNotifications', ['ses:SendEmail', 'sns:Publish'], []],
     ['WfEvaluatePassengers', ['dynamodb:PutItem'], ['ses:SendEmail', 'sns:Publish', 'states:StartExecution']],
@@ -167,6 +168,7 @@ describe('MSK event source for ingest', () => {
       Variables: Record<string, unknown>;
     };
     expect(env.Variables.KAFKA_BROKERS).toBe('b-1.ops:9098');
+    expect(env.Variables.KAFKA_SSL).toBe('true');
     expect(env.Variables.DISRUPTION_STATE_MACHINE_ARN).toBeDefined();
   });
   it('without a cluster ARN there is no event source (synth still works)', () => {
