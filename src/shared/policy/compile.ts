@@ -75,6 +75,8 @@ export interface CompiledTable {
   automatic: boolean;
   compensation: boolean;
   limit: boolean;
+  /** Some row measures the compensable delay (partial attribution applies to this table). */
+  usesCompensable: boolean;
 }
 /** Scope rule with its country groups as bit masks (see ActivePolicy.countryMask). */
 export interface CompiledScope {
@@ -236,6 +238,7 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     automatic: t.automatic,
     compensation: t.compensation,
     limit: t.limit,
+    usesCompensable: t.rows.some((r) => (r.when ?? []).some((w) => w.metric === 'compensableDelayMin')),
   }));
   const assistance: CompiledAssistance[] = spec.assistance.map((a: AssistanceRow) => ({
     ...compileRowBase(a),

@@ -672,7 +672,7 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
     if (band) clauses.push(bandClause(ctx, band));
     clauses.push(rc);
     for (const x of row.refs) clauses.push({ id: x.id, reason: x.reason, inputs: {} });
-    if (r.spec.partialAttribution && ctx.causeCategory === 'partially_extraordinary' && row.when.some((w) => w.metric === M_COMPENSABLE)) {
+    if (r.spec.partialAttribution && ctx.causeCategory === 'partially_extraordinary' && t.usesCompensable) {
       clauses.push({
         id: r.spec.partialAttribution.id,
         reason: r.spec.partialAttribution.reason,
