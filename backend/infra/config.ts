@@ -17,6 +17,10 @@ export const InfraConfigSchema = z.object({
   mskClusterArn: z.string().startsWith('arn:').optional(),
   /** Bootstrap servers for the handler's own producer (dead-letter topic flight-operations.dlq). */
   mskBootstrapServers: z.string().optional(),
+  /** The handler's producer uses TLS (MSK's default in-transit encryption; port 9094). */
+  mskTls: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')])
+    .default(true),
   /** Put the ingest function in the MSK VPC (needed to produce to the dead-letter topic). */
   ingestVpcId: z.string().startsWith('vpc-').optional(),
   ingestSubnetIds: csv.optional(),

@@ -8,7 +8,8 @@ import type { TableAccess } from './constructs/jetway-function.js';
  * read-only and ingest/workflow tasks write. A new handler that needs less must be listed here.
  */
 const EXPLICIT: Record<string, TableAccess> = {
-  ApiHealth: 'none',
+  // Health reads the change-log epoch: it proves the table is reachable.
+  ApiHealth: 'read',
   ApiMe: 'read',
   ApiSyncPull: 'read',
   ApiSyncPush: 'readWrite',
@@ -19,5 +20,6 @@ export function tableAccessFor(h: HandlerManifestEntry): TableAccess {
 }
 
 /** Handlers that send passenger e-mail/SMS (SES/SNS permissions, EMAIL_FROM). */
-const NOTIFIERS = new Set(['WfQueueNotifications']);
+// Push notifies when a command issues an entitlement (api/commands/issue-entitlement.ts).
+const NOTIFIERS = new Set(['WfQueueNotifications', 'ApiSyncPush']);
 export const sendsNotifications = (h: HandlerManifestEntry): boolean => NOTIFIERS.has(h.name);

@@ -48,7 +48,10 @@ export class JetwayStack extends Stack {
         environment.COGNITO_USER_POOL_ID = auth.userPool.userPoolId;
         environment.COGNITO_CLIENT_ID = auth.client.userPoolClientId;
       }
-      if (h.kind === 'ingest' && cfg.mskBootstrapServers) environment.KAFKA_BROKERS = cfg.mskBootstrapServers;
+      if (h.kind === 'ingest' && cfg.mskBootstrapServers) {
+        environment.KAFKA_BROKERS = cfg.mskBootstrapServers;
+        environment.KAFKA_SSL = String(cfg.mskTls);
+      }
       if (sendsNotifications(h)) environment.EMAIL_FROM = cfg.emailFrom;
       const { fn } = new JetwayFunction(this, h.name, {
         handler: h,

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { HANDLERS } from '../../../src/handlers.js';
@@ -25,12 +26,25 @@ describe('cdk synth (real CLI, offline)', () => {
     // Assess
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { type: string }> };
     expect(manifest.artifacts['Jetway-dev']?.type).toBe('aws:cloudformation:stack');
-    const template = JSON.parse(readFileSync(path.join(out, 'Jetway-dev.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> };
+    mkdirSync(path.join(REPO_ROOT, '.cache'), { recursive: true });
+    const template = JSON.parse(readFileSync(path.join(out, 'Jetway-dev.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Metadata?: Record<string, string>; Properties?: { Handler?: string } }> };
     const fns = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(fns).toHaveLength(HANDLERS.length);
-    for (const fn of fns) {
-      const assetDir = path.join(out, fn.Metadata?.['aws:asset:path'] ?? 'missing');
-      expect(readdirSync(assetDir)).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));
+    // Each bundle must load as the Lambda runtime loads it (ESM; @aws-sdk/* is external and
+    // provided by the runtime, so the copy sits where the repo's node_modules resolve it).
+    const smoke = mkdtempSync(path.join(REPO_ROOT, '.cache', 'bundle-smoke-'));
+    try {
+      for (const fn of fns) {
+        const assetDir = path.join(out, fn.Metadata?.['aws:asset:path'] ?? 'missing');
+        expect(readdirSync(assetDir)).toEqual(expect.arrayContaining(['index.mjs', 'index.mjs.map']));
+        const copy = path.join(smoke, path.basename(assetDir));
+        mkdirSync(copy);
+        copyFileSync(path.join(assetDir, 'index.mjs'), path.join(copy, 'index.mjs'));
+        const mod = (await import(pathToFileURL(path.join(copy, 'index.mjs')).href)) as Record<string, unknown>;
+        expect(typeof mod[fn.Properties?.Handler?.replace(/^index\./, '') ?? 'missing']).toBe('function');
+      }
+    } finally {
+      rmSync(smoke, { recursive: true, force: true });
     }
     expect(existsSync(path.join(out, 'Jetway-dev.assets.json'))).toBe(true);
   });
