@@ -2,12 +2,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import aslValidator from 'asl-validator';
+import { createRequire } from 'node:module';
 import { HANDLERS } from '../../../src/handlers.js';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/workflows/statemachines');
 const files = readdirSync(dir).filter((f) => f.endsWith('.asl.json'));
 
+type Validate = (d: unknown) => { isValid: boolean; errors: unknown[] };
 type State = { Type: string; Resource?: string; TimeoutSeconds?: number; Retry?: { ErrorEquals: string[] }[]; Catch?: unknown[]; ItemProcessor?: { States: Record<string, State> } };
 
 function tasks(states: Record<string, State>): [string, State][] {
@@ -18,8 +19,8 @@ describe.each(files)('%s', (file) => {
   const def = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { States: Record<string, State> };
 
   it('is valid ASL', () => {
-    const validate = (aslValidator as unknown as { validator?: typeof aslValidator }).validator ?? aslValidator;
-    const res = (validate as (d: unknown) => { isValid: boolean; errors: unknown[] })(def);
+    const mod = createRequire(import.meta.url)('asl-validator') as { validator?: Validate } & Validate;
+    const res = (mod.validator ?? mod)(def);
     expect(res.errors).toEqual([]);
     expect(res.isValid).toBe(true);
   });

@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { HANDLERS } from '../../../src/handlers.js';
+import { localTaskHandlers } from '../../../src/workflows/local-runner.js';
+
+const backendRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+describe('handler manifest (read by the CDK app)', () => {
+  it('has unique names and API route keys', () => {
+    expect(new Set(HANDLERS.map((h) => h.name)).size).toBe(HANDLERS.length);
+    const routes = HANDLERS.flatMap((h) => h.routes ?? []);
+    expect(new Set(routes).size).toBe(routes.length);
+    expect(routes.sort()).toEqual(['GET /v1/health', 'GET /v1/me', 'GET /v1/sync/pull', 'POST /v1/sync/push']);
+  });
+
+  describe.each(HANDLERS.map((h) => [h.name, h] as const))('%s', (_name, h) => {
+    it('entry file exists and exports the handler function', async () => {
+      const file = path.join(backendRoot, h.entry);
+      expect(existsSync(file)).toBe(true);
+      const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      expect(typeof mod[h.export]).toBe('function');
+    });
+  });
+
+  it('every workflow-task state has a local binding, and every local binding is in the manifest', () => {
+    const manifestStates = HANDLERS.filter((h) => h.kind === 'workflow-task').flatMap((h) => h.states ?? []).sort();
+    const local = Object.keys(localTaskHandlers({} as never)).sort();
+    expect(local).toEqual(manifestStates);
+  });
+});
