@@ -80,6 +80,8 @@ interface Ctx {
   volunteer: boolean;
   review: string[];
   nights: number; // -2 not computed, -1 unknown
+  /** Set by rowMatches when a row failed only because a datum is missing (the table cannot be decided). */
+  undecided: boolean;
   schedDepMs: number;
   newDepMs: number;
 }
@@ -249,6 +251,7 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
     volunteer: c.volunteer ?? false,
     review,
     nights: -2,
+    undecided: false,
     schedDepMs: schedDep,
     newDepMs: newDep,
   };
@@ -369,7 +372,10 @@ function rowMatches(ctx: Ctx, r: CompiledRowBase, band: Band | null): boolean {
     const v = ctx.m[w.metric]!;
     if (Number.isNaN(v)) {
       if (w.ifMissing === 'match') continue;
-      if (w.ifMissing === 'review') addReview(ctx, MISSING_DATUM[w.metric]!);
+      if (w.ifMissing === 'review') {
+        addReview(ctx, MISSING_DATUM[w.metric]!);
+        ctx.undecided = true;
+      }
       return false;
     }
     if (!cmp(v, w)) return false;
@@ -378,6 +384,7 @@ function rowMatches(ctx: Ctx, r: CompiledRowBase, band: Band | null): boolean {
     const n = nights(ctx);
     if (n < 0) {
       addReview(ctx, 'whether the passenger must stay overnight (new departure time or overnight)');
+      ctx.undecided = true;
       return false;
     }
     if (r.overnight !== n > 0) return false;
@@ -464,7 +471,7 @@ function rowInputs(ctx: Ctx, r: CompiledRowBase, band: Band | null): Record<stri
   const inputs: Record<string, string | number | boolean | null> = {};
   if (r.bands && band) {
     inputs.band = band.id;
-    inputs.distanceKm = ctx.m[M_DISTANCE]!;
+    inputs.distanceKm = num(ctx.m[M_DISTANCE]!);
   }
   for (const w of r.when) {
     const v = ctx.m[w.metric]!;
@@ -618,7 +625,7 @@ function bandClause(ctx: Ctx, b: Band): Clause {
   return {
     id: b.clause,
     reason: `Great-circle distance ${variable(ctx, 'distanceKm', b)} km from ${ctx.originCode} to the final destination ${ctx.destCode}: ${b.label}.`,
-    inputs: { distanceKm: ctx.m[M_DISTANCE]!, band: b.id, origin: ctx.originCode, destination: ctx.destCode },
+    inputs: { distanceKm: num(ctx.m[M_DISTANCE]!), band: b.id, origin: ctx.originCode, destination: ctx.destCode },
   };
 }
 
@@ -655,12 +662,17 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
   for (const t of r.tables) {
     const set = r.bands[t.bandSet];
     const band = set ? (t.bandSet === 'default' ? defBand : resolveBand(ctx, set)) : null;
+    // First match wins; a row that cannot be decided for want of a datum stops the table (nothing is
+    // paid on a guess: the later rows assume the earlier ones were decided).
     let row = null;
-    for (const x of t.rows)
+    ctx.undecided = false;
+    for (const x of t.rows) {
       if (rowMatches(ctx, x, band)) {
         row = x;
         break;
       }
+      if (ctx.undecided) break;
+    }
     if (!row) continue;
     const rc = rowClause(ctx, row, band);
     if (!row.amount) {
@@ -677,9 +689,9 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
         id: r.spec.partialAttribution.id,
         reason: r.spec.partialAttribution.reason,
         inputs: {
-          arrivalDelayMin: ctx.m[M_ARRIVAL]!,
+          arrivalDelayMin: num(ctx.m[M_ARRIVAL]!),
           extraordinaryMinutes: ctx.c.cause?.extraordinaryMinutes ?? 0,
-          compensableDelayMin: ctx.m[M_COMPENSABLE]!,
+          compensableDelayMin: num(ctx.m[M_COMPENSABLE]!),
         },
       });
     }
