@@ -45,14 +45,19 @@ export async function seedDemoData(ctx: DataContext, data: SeedData, opts: { con
   // A passenger travels to the desks of the stations where they have bookings.
   for (const p of data.passengers) all.push({ key: keys.passenger(p.id), item: items.passenger(p), change: putChange('passenger', p), stations: [...(paxStations.get(p.id) ?? [])] });
 
-  const existing = new Set((await batchGet(ctx, all.map((a) => a.key))).map((r) => `${String(r.PK)}|${String(r.SK)}`));
+  const existing = new Set<string>();
+  const keyChunks: { PK: string; SK: string }[][] = [];
+  for (let i = 0; i < all.length; i += 100) keyChunks.push(all.slice(i, i + 100).map((a) => a.key));
+  await runPool(keyChunks, opts.concurrency ?? 8, async (chunk) => {
+    for (const r of await batchGet(ctx, chunk)) existing.add(`${String(r.PK)}|${String(r.SK)}`);
+  });
   const missing = all.filter((a) => !existing.has(`${a.key.PK}|${a.key.SK}`));
 
   // 1. change-log entries per station, several changes per entry (bounded by size).
   const perStation = new Map<string, Change[]>();
   for (const m of missing) for (const s of m.stations) (perStation.get(s) ?? perStation.set(s, []).get(s)!).push(m.change);
   let logEntries = 0;
-  await runPool([...perStation.entries()], opts.concurrency ?? 4, async ([station, changes]) => {
+  await runPool([...perStation.entries()], opts.concurrency ?? 8, async ([station, changes]) => {
     let chunk: Change[] = [];
     let size = 0;
     for (const c of changes) {
