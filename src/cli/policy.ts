@@ -1,0 +1,236 @@
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { formatMoney } from '../shared/money.js';
+import {
+  DEFAULT_POLICY_DOCUMENTS,
+  PolicyInputError,
+  defaultPolicySet,
+  evaluate,
+  explainDecision,
+  parseClaimCase,
+  parsePolicySet,
+  type PolicySet,
+} from '../shared/policy/index.js';
+
+/**
+ * `jetway policy …` — evaluate one claim case or simulate a policy over many (docs/policy.md).
+ * Exit codes: 0 ok, 1 some simulated lines were invalid, 2 usage or input error.
+ */
+
+export interface CliIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const USAGE = `Usage:
+  jetway policy evaluate <case.json | -> [--explain] [--policy <file-or-dir>]... [--no-defaults]
+      Evaluate one claim case (JSON file, or - for stdin). Prints the Decision as JSON,
+      or for a person with --explain.
+  jetway policy simulate --cases <file.ndjson | -> [--policy <file-or-dir>]... [--no-defaults] [--table|--explain]
+      Evaluate one claim case per line; totals payable amounts by regime and currency (JSON,
+      or a table with --table/--explain). Invalid lines are reported with their line number.
+  jetway policy list [--policy <file-or-dir>]... [--no-defaults]
+      List the policy documents (id, version, effective dates, hash).
+
+  --policy adds policy documents (a JSON file holding one document or an array, or a directory
+  of such files) to the bundled defaults; --no-defaults uses only the given documents.
+`;
+
+interface Opts {
+  positional: string[];
+  policies: string[];
+  cases: string | null;
+  explain: boolean;
+  table: boolean;
+  noDefaults: boolean;
+  help: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Opts {
+  const o: Opts = { positional: [], policies: [], cases: null, explain: false, table: false, noDefaults: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--explain') o.explain = true;
+    else if (a === '--table') o.table = true;
+    else if (a === '--no-defaults') o.noDefaults = true;
+    else if (a === '--help' || a === '-h') o.help = true;
+    else if (a === '--policy') o.policies.push(value());
+    else if (a.startsWith('--policy=')) o.policies.push(a.slice(9));
+    else if (a === '--cases') o.cases = value();
+    else if (a.startsWith('--cases=')) o.cases = a.slice(8);
+    else if (a.startsWith('--') && a !== '-') throw new UsageError(`unknown option ${a}`);
+    else o.positional.push(a);
+  }
+  return o;
+}
+
+async function readAll(s: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of s) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function loadDocuments(p: string): Promise<unknown[]> {
+  const st = await stat(p);
+  const files = st.isDirectory()
+    ? (await readdir(p)).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(p, f))
+    : [p];
+  const docs: unknown[] = [];
+  for (const f of files) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(f, 'utf8'));
+    } catch (err) {
+      throw new PolicyInputError(`policy file ${f}`, [{ path: '', message: `not JSON: ${(err as Error).message}` }]);
+    }
+    if (Array.isArray(parsed)) docs.push(...parsed);
+    else docs.push(parsed);
+  }
+  return docs;
+}
+
+async function policySet(o: Opts): Promise<PolicySet> {
+  if (!o.policies.length && !o.noDefaults) return defaultPolicySet();
+  const docs: unknown[] = o.noDefaults ? [] : [...DEFAULT_POLICY_DOCUMENTS];
+  for (const p of o.policies) docs.push(...(await loadDocuments(p)));
+  if (!docs.length) throw new UsageError('no policy documents (--no-defaults without --policy)');
+  return parsePolicySet(docs);
+}
+
+function write(s: NodeJS.WritableStream, text: string): void {
+  s.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Entry point called by bin/jetway.mjs with the arguments after `policy`; resolves to the exit code. */
+export async function runPolicyCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const o = parseArgs(argv);
+    const [cmd, ...rest] = o.positional;
+    if (o.help || !cmd || cmd === 'help') {
+      write(cmd || o.help ? io.stdout : io.stderr, USAGE);
+      return cmd || o.help ? 0 : 2;
+    }
+    if (cmd === 'evaluate') return await evaluateCmd(rest, o, io);
+    if (cmd === 'simulate') return await simulateCmd(o, io);
+    if (cmd === 'list') return await listCmd(o, io);
+    throw new UsageError(`unknown command "${cmd}"`);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      write(io.stderr, `jetway policy: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof PolicyInputError) {
+      write(io.stderr, `jetway policy: ${err.message}`);
+      return 2;
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e && e.code === 'ENOENT') {
+      write(io.stderr, `jetway policy: no such file: ${e.path ?? ''}`);
+      return 2;
+    }
+    write(io.stderr, `jetway policy: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+}
+
+async function evaluateCmd(rest: string[], o: Opts, io: CliIo): Promise<number> {
+  const src = rest[0];
+  if (!src || rest.length > 1) throw new UsageError('evaluate takes exactly one case file (or - for stdin)');
+  const text = src === '-' ? await readAll(io.stdin) : await readFile(src, 'utf8');
+  const c = parseClaimCase(text);
+  const d = evaluate(c, await policySet(o));
+  write(io.stdout, o.explain ? explainDecision(d) : JSON.stringify(d, null, 2));
+  return 0;
+}
+
+async function listCmd(o: Opts, io: CliIo): Promise<number> {
+  const p = await policySet(o);
+  write(io.stdout, JSON.stringify(p.documents, null, 2));
+  return 0;
+}
+
+export interface SimulationSummary {
+  lines: number;
+  evaluated: number;
+  invalid: { line: number; error: string }[];
+  needsReview: number;
+  /** Payable amounts (minor units) per regime, then per currency. */
+  byRegime: Record<string, Record<string, number>>;
+  /** Payable amounts (minor units) per currency. */
+  byCurrency: Record<string, number>;
+  /** Number of payable entitlements per regime and type. */
+  entitlements: Record<string, Record<string, number>>;
+}
+
+const PROGRESS_EVERY = 10_000;
+
+async function simulateCmd(o: Opts, io: CliIo): Promise<number> {
+  if (!o.cases) throw new UsageError('simulate needs --cases <file.ndjson>');
+  const p = await policySet(o);
+  const input = o.cases === '-' ? io.stdin : createReadStream(o.cases);
+  const opened = new Promise<void>((resolve, reject) => {
+    if (o.cases === '-') resolve();
+    else {
+      input.once('open', () => resolve());
+      input.once('error', reject);
+    }
+  });
+  await opened;
+  const rl = createInterface({ input, crlfDelay: Infinity });
+  const sum: SimulationSummary = { lines: 0, evaluated: 0, invalid: [], needsReview: 0, byRegime: {}, byCurrency: {}, entitlements: {} };
+  const started = Date.now();
+  for await (const line of rl) {
+    sum.lines++;
+    if (!line.trim()) continue;
+    let d;
+    try {
+      d = evaluate(parseClaimCase(line), p);
+    } catch (err) {
+      sum.invalid.push({ line: sum.lines, error: err instanceof Error ? err.message : String(err) });
+      continue;
+    }
+    sum.evaluated++;
+    if (d.needsReview.length) sum.needsReview++;
+    for (const e of d.entitlements) {
+      if (!e.payable || !e.amount) continue;
+      const r = (sum.byRegime[e.regime] ??= {});
+      r[e.amount.currency] = (r[e.amount.currency] ?? 0) + e.amount.amountMinor;
+      sum.byCurrency[e.amount.currency] = (sum.byCurrency[e.amount.currency] ?? 0) + e.amount.amountMinor;
+      const t = (sum.entitlements[e.regime] ??= {});
+      t[e.type] = (t[e.type] ?? 0) + 1;
+    }
+    if (sum.lines % PROGRESS_EVERY === 0) {
+      const s = (Date.now() - started) / 1000;
+      io.stderr.write(`simulate: ${sum.lines} lines, ${sum.invalid.length} invalid, ${Math.round(sum.lines / Math.max(s, 0.001))} lines/s\n`);
+    }
+  }
+  for (const x of sum.invalid.slice(0, 50)) io.stderr.write(`line ${x.line}: ${x.error}\n`);
+  if (sum.invalid.length > 50) io.stderr.write(`… and ${sum.invalid.length - 50} more invalid lines\n`);
+  write(io.stdout, o.table || o.explain ? simulationTable(sum) : JSON.stringify(sum, null, 2));
+  return sum.invalid.length ? 1 : 0;
+}
+
+/** The simulation totals as a table for a person. */
+export function simulationTable(s: SimulationSummary): string {
+  const rows: string[][] = [['REGIME', 'CURRENCY', 'TOTAL', 'ENTITLEMENTS']];
+  for (const regime of Object.keys(s.byRegime).sort()) {
+    const n = Object.values(s.entitlements[regime] ?? {}).reduce((a, b) => a + b, 0);
+    for (const [cur, minor] of Object.entries(s.byRegime[regime]!).sort())
+      rows.push([regime, cur, formatMoney({ amountMinor: minor, currency: cur }), String(n)]);
+  }
+  rows.push(['', '', '', '']);
+  for (const [cur, minor] of Object.entries(s.byCurrency).sort()) rows.push(['ALL', cur, formatMoney({ amountMinor: minor, currency: cur }), '']);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const body = rows.map((r) => r.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+  return `${body}\n\n${s.evaluated} cases evaluated, ${s.invalid.length} invalid lines, ${s.needsReview} need review (of ${s.lines} lines).`;
+}
