@@ -163,15 +163,17 @@ export async function readMinSeq(ctx: DataContext, station: string): Promise<num
   return first ? (first.seq as number) : null;
 }
 
-const epochCache = new Map<string, string>();
+/** Re-read at most every 30 s, so a warm Lambda notices a restore (new epoch) soon. */
+const EPOCH_CACHE_MS = 30_000;
+const epochCache = new Map<string, { epoch: string; at: number }>();
 
 /**
  * The deployment's epoch: created once per table (a restored table gets a new one written by
- * the restore runbook, which makes every desk resync). Cached per process.
+ * the restore runbook, which makes every desk resync). Cached per process for 30 s.
  */
 export async function getEpoch(ctx: DataContext): Promise<string> {
   const cached = epochCache.get(ctx.table);
-  if (cached) return cached;
+  if (cached && Date.now() - cached.at < EPOCH_CACHE_MS) return cached.epoch;
   const existing = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.epoch(), ConsistentRead: true }));
   let epoch = existing.Item?.epoch as string | undefined;
   if (!epoch) {
@@ -196,7 +198,7 @@ export async function getEpoch(ctx: DataContext): Promise<string> {
       epoch = again.Item?.epoch as string;
     }
   }
-  epochCache.set(ctx.table, epoch);
+  epochCache.set(ctx.table, { epoch, at: Date.now() });
   return epoch;
 }
 
