@@ -177,15 +177,16 @@ const PROGRESS_EVERY = 10_000;
 async function simulateCmd(o: Opts, io: CliIo): Promise<number> {
   if (!o.cases) throw new UsageError('simulate needs --cases <file.ndjson>');
   const p = await policySet(o);
-  const input = o.cases === '-' ? io.stdin : createReadStream(o.cases);
-  const opened = new Promise<void>((resolve, reject) => {
-    if (o.cases === '-') resolve();
-    else {
-      input.once('open', () => resolve());
-      input.once('error', reject);
-    }
-  });
-  await opened;
+  let input: NodeJS.ReadableStream = io.stdin;
+  if (o.cases !== '-') {
+    const file = createReadStream(o.cases);
+    // Surface a missing file as an input error before reading (readline would swallow it).
+    await new Promise<void>((resolve, reject) => {
+      file.once('open', () => resolve());
+      file.once('error', reject);
+    });
+    input = file;
+  }
   const rl = createInterface({ input, crlfDelay: Infinity });
   const sum: SimulationSummary = { lines: 0, evaluated: 0, invalid: [], needsReview: 0, byRegime: {}, byCurrency: {}, entitlements: {} };
   const started = Date.now();
