@@ -47,7 +47,8 @@ export function checkMachine(m: Machine, where = '', enclosingCatches = false): 
   for (const [name, s] of Object.entries(m.States)) {
     const at = `${where}${name}`;
     if (s.Type === 'Task') {
-      if (s.TimeoutSeconds === undefined && s.TimeoutSecondsPath === undefined) problems.push(`${at}: no TimeoutSeconds`);
+      if (s.TimeoutSeconds === undefined && s.TimeoutSecondsPath === undefined)
+        problems.push(`${at}: no TimeoutSeconds`);
       if (!s.Retry?.length) problems.push(`${at}: no Retry`);
       for (const r of s.Retry ?? []) {
         for (const e of r.ErrorEquals) if (NEVER_RETRY.includes(e)) problems.push(`${at}: retries ${e}`);
@@ -61,4 +62,3 @@ export function checkMachine(m: Machine, where = '', enclosingCatches = false): 
   }
   return problems;
 }
-

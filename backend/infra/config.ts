@@ -7,20 +7,26 @@ import { z } from 'zod';
 
 const csv = z
   .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .or(z.array(z.string()));
 
 export const InfraConfigSchema = z.object({
   /** Prefix for physical names (table `${prefix}jetway`); lets two stages share an account. */
-  stage: z.string().regex(/^[a-z][a-z0-9-]{0,20}$/).default('dev'),
+  stage: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,20}$/)
+    .default('dev'),
   /** MSK cluster ARN; the ingest function's event source (topic flight-operations). */
   mskClusterArn: z.string().startsWith('arn:').optional(),
   /** Bootstrap servers for the handler's own producer (dead-letter topic flight-operations.dlq). */
   mskBootstrapServers: z.string().optional(),
   /** The handler's producer uses TLS (MSK's default in-transit encryption; port 9094). */
-  mskTls: z
-    .union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')])
-    .default(true),
+  mskTls: z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]).default(true),
   /** Put the ingest function in the MSK VPC (needed to produce to the dead-letter topic). */
   ingestVpcId: z.string().startsWith('vpc-').optional(),
   ingestSubnetIds: csv.optional(),
@@ -31,9 +37,7 @@ export const InfraConfigSchema = z.object({
   sesIdentityArn: z.string().startsWith('arn:').optional(),
   logRetentionDays: z.coerce.number().int().positive().default(30),
   /** Keep data (table, user pool) when the stack is deleted; default true outside `dev`. */
-  retainData: z
-    .union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')])
-    .optional(),
+  retainData: z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]).optional(),
 });
 export type InfraConfig = z.infer<typeof InfraConfigSchema>;
 

@@ -7,19 +7,25 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
-const StackOutputsSchema = z.object({
-  ApiUrl: z.url(),
-  UserPoolId: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/),
-  UserPoolClientId: z.string().min(1),
-  Region: z.string().min(1),
-}).loose();
+const StackOutputsSchema = z
+  .object({
+    ApiUrl: z.url(),
+    UserPoolId: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/),
+    UserPoolClientId: z.string().min(1),
+    Region: z.string().min(1),
+  })
+  .loose();
 
 /** The desk's variables from one stack's outputs (`{ StackName: { ApiUrl, … } }`). */
 export function deskEnvFromOutputs(outputs: unknown, stackName?: string): Record<string, string> {
   const all = z.record(z.string(), z.unknown()).parse(outputs);
   const names = Object.keys(all).filter((n) => !stackName || n === stackName);
   if (names.length !== 1) {
-    throw new Error(stackName ? `no stack ${stackName} in the outputs` : `outputs hold ${names.length} stacks (${names.join(', ')}): name one`);
+    throw new Error(
+      stackName
+        ? `no stack ${stackName} in the outputs`
+        : `outputs hold ${names.length} stacks (${names.join(', ')}): name one`,
+    );
   }
   const o = StackOutputsSchema.parse(all[names[0]!]);
   return {

@@ -23,3 +23,7 @@ export function tableAccessFor(h: HandlerManifestEntry): TableAccess {
 // Push notifies when a command issues an entitlement (api/commands/issue-entitlement.ts).
 const NOTIFIERS = new Set(['WfQueueNotifications', 'ApiSyncPush']);
 export const sendsNotifications = (h: HandlerManifestEntry): boolean => NOTIFIERS.has(h.name);
+
+/** Handlers that complete workflow task tokens (a supervisor's approve/deny arrives as a sync command). */
+const TASK_RESPONDERS = new Set(['ApiSyncPush']);
+export const respondsToTasks = (h: HandlerManifestEntry): boolean => TASK_RESPONDERS.has(h.name);

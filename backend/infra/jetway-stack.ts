@@ -12,7 +12,7 @@ import { JetwayFunction, retentionDays } from './constructs/jetway-function.js';
 import { grantNotify } from './constructs/notify-permissions.js';
 import { JetwayTable } from './constructs/table.js';
 import { JetwayWorkflows, stateMachineArnEnv } from './constructs/workflows.js';
-import { sendsNotifications, tableAccessFor } from './handler-policy.js';
+import { respondsToTasks, sendsNotifications, tableAccessFor } from './handler-policy.js';
 import { STATE_MACHINES_DIR } from './paths.js';
 
 export interface JetwayStackProps extends StackProps {
@@ -61,7 +61,8 @@ export class JetwayStack extends Stack {
         environment,
         ...(h.kind === 'ingest' && ingestVpc ? { vpc: ingestVpc } : {}),
       });
-      if (sendsNotifications(h)) grantNotify(fn, { ...(cfg.sesIdentityArn ? { sesIdentityArn: cfg.sesIdentityArn } : {}) });
+      if (sendsNotifications(h))
+        grantNotify(fn, { ...(cfg.sesIdentityArn ? { sesIdentityArn: cfg.sesIdentityArn } : {}) });
       functions.set(h.name, fn);
     }
 
@@ -81,6 +82,10 @@ export class JetwayStack extends Stack {
       }
       if (cfg.mskClusterArn) new IngestSource(this, `${h.name}Source`, { fn, clusterArn: cfg.mskClusterArn });
     }
+    // Approval waits (`.waitForTaskToken`) are completed by the supervisor's command via push.
+    for (const h of handlers.filter(respondsToTasks)) {
+      for (const sm of workflows.stateMachines.values()) sm.grantTaskResponse(functions.get(h.name)!);
+    }
 
     new JetwayHttpApi(this, 'Http', {
       name: `${namePrefix}api`,
@@ -90,11 +95,20 @@ export class JetwayStack extends Stack {
     });
 
     new CfnOutput(this, 'Region', { value: this.region, description: 'Desk: JETWAY_COGNITO_REGION' });
-    new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId, description: 'Desk: JETWAY_COGNITO_USER_POOL_ID' });
-    new CfnOutput(this, 'UserPoolClientId', { value: auth.client.userPoolClientId, description: 'Desk: JETWAY_COGNITO_CLIENT_ID' });
+    new CfnOutput(this, 'UserPoolId', {
+      value: auth.userPool.userPoolId,
+      description: 'Desk: JETWAY_COGNITO_USER_POOL_ID',
+    });
+    new CfnOutput(this, 'UserPoolClientId', {
+      value: auth.client.userPoolClientId,
+      description: 'Desk: JETWAY_COGNITO_CLIENT_ID',
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     for (const [name, sm] of workflows.stateMachines) {
-      new CfnOutput(this, `${sm.node.id}StateMachineArn`, { value: sm.stateMachineArn, description: `Step Functions workflow ${name}` });
+      new CfnOutput(this, `${sm.node.id}StateMachineArn`, {
+        value: sm.stateMachineArn,
+        description: `Step Functions workflow ${name}`,
+      });
     }
   }
 
@@ -102,7 +116,8 @@ export class JetwayStack extends Stack {
     if (!cfg.ingestVpcId) return undefined;
     const subnetIds = cfg.ingestSubnetIds ?? [];
     const sgIds = cfg.ingestSecurityGroupIds ?? [];
-    if (subnetIds.length === 0 || sgIds.length === 0) throw new Error('ingestVpcId needs ingestSubnetIds and ingestSecurityGroupIds');
+    if (subnetIds.length === 0 || sgIds.length === 0)
+      throw new Error('ingestVpcId needs ingestSubnetIds and ingestSecurityGroupIds');
     const vpc = ec2.Vpc.fromVpcAttributes(this, 'IngestVpc', {
       vpcId: cfg.ingestVpcId,
       availabilityZones: cfg.ingestAvailabilityZones ?? subnetIds.map((_, i) => `${this.region}${'abcdef'[i] ?? 'a'}`),

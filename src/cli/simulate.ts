@@ -12,7 +12,12 @@ import {
   pythonJsonDumps,
   type FlightPulseEvent,
 } from '../../backend/src/simulator/events.js';
-import { DELAY_CODE_FOR_REASON, buildJetwayEvent, jetwayEventKey, type JetwayUpdate } from '../../backend/src/simulator/jetway-event.js';
+import {
+  DELAY_CODE_FOR_REASON,
+  buildJetwayEvent,
+  jetwayEventKey,
+  type JetwayUpdate,
+} from '../../backend/src/simulator/jetway-event.js';
 import { demoFlight, utcToday } from '../../backend/src/simulator/flights.js';
 import { scenarioMessages } from '../../backend/src/simulator/scenarios.js';
 import { LOAD_LIMITS, loadEventGenerator, plannedTotal, runLoad } from '../../backend/src/simulator/load.js';
@@ -93,7 +98,8 @@ const reasonOf = (v: string | undefined) => {
 
 const dateOf = (v: string | undefined): string => {
   if (v === undefined) return utcToday();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) throw new UsageError(`--date must be YYYY-MM-DD`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))
+    throw new UsageError(`--date must be YYYY-MM-DD`);
   return v;
 };
 
@@ -120,10 +126,19 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositi
 
 /** Builds the messages for every non-load command, with one human-readable line each. */
 function buildMessages(command: string, positionals: string[], v: Values): { messages: OutMessage[]; lines: string[] } {
-  const fp = (e: FlightPulseEvent) => ({ messages: [{ key: null, value: pythonJsonDumps(e) }], lines: [`sent ${describe(e)} [${e.event_id}]`] });
+  const fp = (e: FlightPulseEvent) => ({
+    messages: [{ key: null, value: pythonJsonDumps(e) }],
+    lines: [`sent ${describe(e)} [${e.event_id}]`],
+  });
   switch (command) {
     case 'delay':
-      return fp(buildDelayEvent({ flightId: required(v.flight, 'flight'), delayMinutes: int(required(v.minutes, 'minutes'), 'minutes'), reason: reasonOf(v.reason) }));
+      return fp(
+        buildDelayEvent({
+          flightId: required(v.flight, 'flight'),
+          delayMinutes: int(required(v.minutes, 'minutes'), 'minutes'),
+          reason: reasonOf(v.reason),
+        }),
+      );
     case 'cancel':
       return fp(buildCancelEvent({ flightId: required(v.flight, 'flight'), reason: reasonOf(v.reason) }));
     case 'gate':
@@ -141,7 +156,9 @@ function buildMessages(command: string, positionals: string[], v: Values): { mes
       const msgs = scenarioMessages(n, { verbatim: v.verbatim ?? false, date: dateOf(v.date) });
       return {
         messages: msgs.map((m) => ({ key: null, value: m.value })),
-        lines: msgs.map((m) => `sent scenario ${n}${v.verbatim ? ' (verbatim)' : ''} ${describe(m.event)} [${m.event.event_id}]`),
+        lines: msgs.map(
+          (m) => `sent scenario ${n}${v.verbatim ? ' (verbatim)' : ''} ${describe(m.event)} [${m.event.event_id}]`,
+        ),
       };
     }
     case 'update': {
@@ -156,12 +173,19 @@ function buildMessages(command: string, positionals: string[], v: Values): { mes
         update = { kind: 'cancel', reasonCode: code };
         if (v.notice) update.noticeGivenAt = new Date(required(v.notice, 'notice')).toISOString();
       } else if (v['gate-to']) {
-        update = { kind: 'gate', oldGate: v['gate-from'] ?? flight.gate, newGate: v['gate-to'], terminalChange: v['terminal-change'] ?? false };
+        update = {
+          kind: 'gate',
+          oldGate: v['gate-from'] ?? flight.gate,
+          newGate: v['gate-to'],
+          terminalChange: v['terminal-change'] ?? false,
+        };
       } else throw new UsageError('update needs one of --delay, --arrived, --cancel, --gate-to');
       const e = buildJetwayEvent(flight, update);
       return {
         messages: [{ key: jetwayEventKey(e), value: JSON.stringify(e) }],
-        lines: [`sent ${e.event_type} ${e.flight.instance_id} ${e.status}${e.door_open_at ? ` door-open ${e.door_open_at}` : ''} [${e.event_id}]`],
+        lines: [
+          `sent ${e.event_type} ${e.flight.instance_id} ${e.status}${e.door_open_at ? ` door-open ${e.door_open_at}` : ''} [${e.event_id}]`,
+        ],
       };
     }
     default:
@@ -196,7 +220,12 @@ export async function runSimulateCli(argv: string[], io: SimulateIo): Promise<nu
       return 0;
     }
     const { brokers } = resolveBrokers({ flag: v.brokers });
-    const producer = await createEventProducer({ brokers, topic: v.topic, ssl: v.ssl ?? false, log: (l) => io.stderr.write(`${l}\n`) });
+    const producer = await createEventProducer({
+      brokers,
+      topic: v.topic,
+      ssl: v.ssl ?? false,
+      log: (l) => io.stderr.write(`${l}\n`),
+    });
     try {
       await producer.send(messages);
     } finally {
@@ -222,7 +251,10 @@ async function load(v: Values, io: SimulateIo): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const flights = v.flights?.split(',').map((f) => f.trim()).filter(Boolean);
+  const flights = v.flights
+    ?.split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   for (const f of flights ?? []) demoFlight(f, utcToday()); // unknown flight → clear error before sending
   const next = loadEventGenerator({ flights, seed: v.seed === undefined ? Date.now() % 2 ** 31 : int(v.seed, 'seed') });
   if (v['dry-run']) {
@@ -230,7 +262,12 @@ async function load(v: Values, io: SimulateIo): Promise<number> {
     return 0;
   }
   const { brokers } = resolveBrokers({ flag: v.brokers });
-  const producer = await createEventProducer({ brokers, topic: v.topic, ssl: v.ssl ?? false, log: (l) => io.stderr.write(`${l}\n`) });
+  const producer = await createEventProducer({
+    brokers,
+    topic: v.topic,
+    ssl: v.ssl ?? false,
+    log: (l) => io.stderr.write(`${l}\n`),
+  });
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);

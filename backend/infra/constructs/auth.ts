@@ -26,7 +26,13 @@ export class JetwayAuth extends Construct {
       signInCaseSensitive: false,
       standardAttributes: { email: { required: false, mutable: true } },
       customAttributes: { stations: new cognito.StringAttribute({ minLen: 1, maxLen: 256, mutable: true }) },
-      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: false,
+      },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { sms: false, otp: true },
@@ -45,7 +51,11 @@ export class JetwayAuth extends Construct {
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(12),
       readAttributes: new cognito.ClientAttributes().withStandardAttributes(standard).withCustomAttributes('stations'),
-      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, preferredUsername: true, fullname: true }),
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({
+        email: true,
+        preferredUsername: true,
+        fullname: true,
+      }),
     });
     this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
   }

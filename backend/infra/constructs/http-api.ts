@@ -27,7 +27,11 @@ export function parseRouteKey(key: string): { method: apigw.HttpMethod; path: st
 export class JetwayHttpApi extends Construct {
   readonly api: apigw.HttpApi;
 
-  constructor(scope: Construct, id: string, props: { name: string; issuer: string; audience: string[]; routes: ApiRouteTarget[] }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { name: string; issuer: string; audience: string[]; routes: ApiRouteTarget[] },
+  ) {
     super(scope, id);
     this.api = new apigw.HttpApi(this, 'Api', { apiName: props.name, createDefaultStage: true });
     const authorizer = new HttpJwtAuthorizer('CognitoJwt', props.issuer, {
@@ -41,9 +45,17 @@ export class JetwayHttpApi extends Construct {
         if (seen.has(key)) throw new Error(`route ${key} is served by two handlers`);
         seen.add(key);
         const { method, path } = parseRouteKey(key);
-        this.api.addRoutes({ path, methods: [method], integration, ...(handler.authorized === false ? {} : { authorizer }) });
+        this.api.addRoutes({
+          path,
+          methods: [method],
+          integration,
+          ...(handler.authorized === false ? {} : { authorizer }),
+        });
       }
     }
-    new CfnOutput(scope, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Jetway HTTP API base URL (desk: JETWAY_API_URL)' });
+    new CfnOutput(scope, 'ApiUrl', {
+      value: this.api.apiEndpoint,
+      description: 'Jetway HTTP API base URL (desk: JETWAY_API_URL)',
+    });
   }
 }

@@ -32,7 +32,8 @@ export class IngestSource extends Construct {
     );
     // IAM-authenticated clusters: topic/group-level rights on the data plane.
     const c = parseMskClusterArn(props.clusterArn);
-    const base = (type: string, name: string) => `arn:${c.partition}:kafka:${c.region}:${c.account}:${type}/${c.name}/${c.uuid}/${name}`;
+    const base = (type: string, name: string) =>
+      `arn:${c.partition}:kafka:${c.region}:${c.account}:${type}/${c.name}/${c.uuid}/${name}`;
     props.fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster'],

@@ -82,13 +82,19 @@ export class JetwayFunction extends Construct {
         // The SDK v3 is in the Node 20 runtime; bundling it would only add cold-start weight.
         externalModules: ['@aws-sdk/*'],
         // Some CommonJS dependencies call require(); give the ESM bundle one.
-        banner: "import { createRequire as __jetwayCreateRequire } from 'node:module'; const require = __jetwayCreateRequire(import.meta.url);",
+        banner:
+          "import { createRequire as __jetwayCreateRequire } from 'node:module'; const require = __jetwayCreateRequire(import.meta.url);",
       },
-      ...(props.vpc ? { vpc: props.vpc.vpc, vpcSubnets: { subnets: props.vpc.subnets }, securityGroups: props.vpc.securityGroups } : {}),
+      ...(props.vpc
+        ? { vpc: props.vpc.vpc, vpcSubnets: { subnets: props.vpc.subnets }, securityGroups: props.vpc.securityGroups }
+        : {}),
     });
     // Node 20 matches the toolchain the handlers are tested with (local cloud, CI). Its Lambda
     // deprecation is known; move runtime + toolchain together (decisions.md, 2026-11-24).
-    Validations.of(this.fn).acknowledge({ id: 'CloudFormation-Validate::W2531', reason: 'Node 20 pinned with the toolchain; upgrade together' });
+    Validations.of(this.fn).acknowledge({
+      id: 'CloudFormation-Validate::W2531',
+      reason: 'Node 20 pinned with the toolchain; upgrade together',
+    });
     if (props.tableAccess === 'read') props.table.grantReadData(this.fn);
     if (props.tableAccess === 'readWrite') props.table.grantReadWriteData(this.fn);
   }

@@ -21,10 +21,16 @@ export function substitutionKeys(definition: string): string[] {
 }
 
 /** `disruption` → `Disruption`, `approval-wait` → `ApprovalWait` (construct ids, outputs). */
-export const pascal = (name: string): string => name.split(/[^A-Za-z0-9]/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+export const pascal = (name: string): string =>
+  name
+    .split(/[^A-Za-z0-9]/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
 
 /** `disruption` → `DISRUPTION_STATE_MACHINE_ARN`: the env var starters read. */
-export const stateMachineArnEnv = (name: string): string => `${name.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_STATE_MACHINE_ARN`;
+export const stateMachineArnEnv = (name: string): string =>
+  `${name.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_STATE_MACHINE_ARN`;
 
 /**
  * One Standard state machine per ASL file, loaded unchanged with DefinitionBody.fromFile (the
@@ -35,7 +41,16 @@ export const stateMachineArnEnv = (name: string): string => `${name.replace(/[^A
 export class JetwayWorkflows extends Construct {
   readonly stateMachines = new Map<string, sfn.StateMachine>();
 
-  constructor(scope: Construct, id: string, props: { dir: string; namePrefix: string; functions: ReadonlyMap<string, lambda.IFunction>; logRetention: logs.RetentionDays }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      dir: string;
+      namePrefix: string;
+      functions: ReadonlyMap<string, lambda.IFunction>;
+      logRetention: logs.RetentionDays;
+    },
+  ) {
     super(scope, id);
     for (const { name, file } of listStateMachineFiles(props.dir)) {
       const substitutions: Record<string, string> = {};
@@ -49,7 +64,10 @@ export class JetwayWorkflows extends Construct {
         substitutions[key] = fn.functionArn;
         invoked.push(fn);
       }
-      const logGroup = new logs.LogGroup(this, `${pascal(name)}Logs`, { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
+      const logGroup = new logs.LogGroup(this, `${pascal(name)}Logs`, {
+        retention: props.logRetention,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
       const sm = new sfn.StateMachine(this, pascal(name), {
         stateMachineName: `${props.namePrefix}${name}`,
         stateMachineType: sfn.StateMachineType.STANDARD,

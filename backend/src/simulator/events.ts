@@ -179,10 +179,15 @@ export function buildGateChangeEvent(
  * instance of the flight) and the event gets a fresh uuid4 (so ingest's dedupe by `event_id`
  * does not drop a re-run). Everything else, field order included, is kept.
  */
-export function redateEvent(event: FlightPulseEvent, targetDate: string, eventId: string = randomUUID()): FlightPulseEvent {
+export function redateEvent(
+  event: FlightPulseEvent,
+  targetDate: string,
+  eventId: string = randomUUID(),
+): FlightPulseEvent {
   const sourceDay = Date.parse(`${event.timestamp.slice(0, 10)}T00:00:00Z`);
   const targetDay = Date.parse(`${targetDate}T00:00:00Z`);
-  if (Number.isNaN(targetDay) || !/^\d{4}-\d{2}-\d{2}$/.test(targetDate)) throw new Error(`not a date (YYYY-MM-DD): ${targetDate}`);
+  if (Number.isNaN(targetDay) || !/^\d{4}-\d{2}-\d{2}$/.test(targetDate))
+    throw new Error(`not a date (YYYY-MM-DD): ${targetDate}`);
   const shiftUs = (targetDay - sourceDay) * 1000;
   const shift = (iso: string): string => naiveUtcIso(parseUtcIsoMicros(iso) + shiftUs);
   const copy = structuredClone(event) as FlightPulseEvent;
@@ -207,7 +212,10 @@ export function pythonJsonDumps(value: unknown): string {
     return JSON.stringify(value);
   }
   if (typeof value === 'string') {
-    return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return JSON.stringify(value).replace(
+      /[\u007f-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
   }
   if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
   if (typeof value === 'object') {

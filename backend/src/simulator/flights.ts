@@ -30,7 +30,9 @@ export const utcToday = (now: Date = new Date()): string => now.toISOString().sl
 export function demoFlight(flightId: string, date: string): ScheduledFlight & { gate: string } {
   const t = FLIGHTPULSE_FLIGHTS.find((f) => f.flightId === flightId);
   if (!t) {
-    throw new Error(`unknown demo flight ${flightId} (known: ${FLIGHTPULSE_FLIGHTS.map((f) => f.flightId).join(', ')})`);
+    throw new Error(
+      `unknown demo flight ${flightId} (known: ${FLIGHTPULSE_FLIGHTS.map((f) => f.flightId).join(', ')})`,
+    );
   }
   const m = /^([A-Z0-9]{2})(\d{1,4}[A-Z]?)$/.exec(t.flightId);
   if (!m?.[1] || !m[2]) throw new Error(`bad flight id ${t.flightId}`);

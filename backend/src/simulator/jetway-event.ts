@@ -27,7 +27,14 @@ const IataAirportSchema = z.string().regex(/^[A-Z]{3}$/, 'IATA airport code');
 /** IATA AHM 730 two-digit delay code, optionally with an AHM 731 sub-code letter. */
 export const IataDelayCodeSchema = z.string().regex(/^\d{2}[A-Z]?$/, 'IATA delay code (two digits, optional letter)');
 
-export const JetwayFlightStatusSchema = z.enum(['SCHEDULED', 'DELAYED', 'CANCELLED', 'DEPARTED', 'ARRIVED', 'DIVERTED']);
+export const JetwayFlightStatusSchema = z.enum([
+  'SCHEDULED',
+  'DELAYED',
+  'CANCELLED',
+  'DEPARTED',
+  'ARRIVED',
+  'DIVERTED',
+]);
 
 export const JetwayFlightEventSchema = z.strictObject({
   event_id: z.guid(),

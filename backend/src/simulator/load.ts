@@ -4,7 +4,13 @@
  * which are real, as FlightPulse's are); the pacing loop is separate so it can be tested with a
  * fake clock.
  */
-import { buildCancelEvent, buildDelayEvent, buildGateChangeEvent, pythonJsonDumps, type FlightPulseReason } from './events.js';
+import {
+  buildCancelEvent,
+  buildDelayEvent,
+  buildGateChangeEvent,
+  pythonJsonDumps,
+  type FlightPulseReason,
+} from './events.js';
 import { FLIGHTPULSE_FLIGHTS } from './flights.js';
 import type { EventProducer, OutMessage } from './produce.js';
 
@@ -29,7 +35,11 @@ export function seededRandom(seed: number): () => number {
  * Next-event function: ~60 % delays (5–300 min), ~15 % cancellations, ~25 % gate changes,
  * spread over `flights` (FlightPulse ids). Values are serialized like FlightPulse's producer.
  */
-export function loadEventGenerator(opts: { flights?: readonly string[]; seed?: number; at?: () => number }): () => OutMessage {
+export function loadEventGenerator(opts: {
+  flights?: readonly string[];
+  seed?: number;
+  at?: () => number;
+}): () => OutMessage {
   const flights = opts.flights?.length ? opts.flights : FLIGHTPULSE_FLIGHTS.map((f) => f.flightId);
   const rnd = seededRandom(opts.seed ?? 1);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
@@ -65,7 +75,8 @@ export function plannedTotal(p: LoadPlan): number {
   if (!Number.isInteger(p.rate) || p.rate < 1 || p.rate > LOAD_LIMITS.maxRate) {
     throw new Error(`--rate must be an integer 1..${LOAD_LIMITS.maxRate}`);
   }
-  if (p.durationSec === undefined && p.count === undefined) throw new Error('--rate needs --duration <seconds> or --count <n>');
+  if (p.durationSec === undefined && p.count === undefined)
+    throw new Error('--rate needs --duration <seconds> or --count <n>');
   if (p.durationSec !== undefined && !(p.durationSec > 0 && p.durationSec <= LOAD_LIMITS.maxDurationSec)) {
     throw new Error(`--duration must be in (0, ${LOAD_LIMITS.maxDurationSec}] seconds`);
   }
@@ -101,7 +112,11 @@ export async function runLoad(
   producer: Pick<EventProducer, 'send'>,
   next: () => OutMessage,
   plan: LoadPlan,
-  opts: { onProgress?: (p: { produced: number; total: number; elapsedMs: number }) => void; signal?: AbortSignal; clock?: LoadClock } = {},
+  opts: {
+    onProgress?: (p: { produced: number; total: number; elapsedMs: number }) => void;
+    signal?: AbortSignal;
+    clock?: LoadClock;
+  } = {},
 ): Promise<LoadResult> {
   const total = plannedTotal(plan);
   const clock = opts.clock ?? realClock;

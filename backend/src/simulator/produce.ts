@@ -38,7 +38,10 @@ export async function createEventProducer(opts: {
     },
   });
   // The Java-compatible partitioner: null keys spread round-robin, keys hash like the JVM client.
-  const producer: Producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
+  const producer: Producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: true,
+  });
   await producer.connect();
   return {
     async send(messages) {

@@ -37,7 +37,10 @@ export interface ScenarioMessage {
   event: FlightPulseEvent;
 }
 
-export function scenarioMessages(n: number, opts: { verbatim: boolean; date: string; dataDir?: string }): ScenarioMessage[] {
+export function scenarioMessages(
+  n: number,
+  opts: { verbatim: boolean; date: string; dataDir?: string },
+): ScenarioMessage[] {
   return readScenarioRaw(n, opts.dataDir).map((raw, i) => {
     const parsed = FlightPulseEventSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`scenario ${n} event ${i}: ${parsed.error.message}`);

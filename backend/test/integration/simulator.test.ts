@@ -38,7 +38,10 @@ afterAll(async () => {
 
 const uniqueTopic = async (partitions = 3): Promise<string> => {
   const topic = `sim-test-${randomBytes(4).toString('hex')}`;
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+    waitForLeaders: true,
+  });
   return topic;
 };
 
@@ -47,18 +50,34 @@ const endOffsets = async (topic: string): Promise<Map<number, bigint>> =>
   new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
 
 /** Reads `count` messages produced after `from`, or fails after `timeoutMs`. */
-async function readAfter(topic: string, from: Map<number, bigint>, count: number, timeoutMs = 30_000): Promise<Received[]> {
-  const consumer = client.consumer({ groupId: `sim-test-${randomBytes(4).toString('hex')}`, sessionTimeout: 6000, heartbeatInterval: 1000 });
+async function readAfter(
+  topic: string,
+  from: Map<number, bigint>,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<Received[]> {
+  const consumer = client.consumer({
+    groupId: `sim-test-${randomBytes(4).toString('hex')}`,
+    sessionTimeout: 6000,
+    heartbeatInterval: 1000,
+  });
   const got: Received[] = [];
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out with ${got.length}/${count} messages on ${topic}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out with ${got.length}/${count} messages on ${topic}`)),
+        timeoutMs,
+      );
       void consumer.run({
         eachMessage: async ({ partition, message }) => {
           if (BigInt(message.offset) < (from.get(partition) ?? 0n)) return;
-          got.push({ key: message.key === null ? null : message.key.toString('utf8'), value: message.value?.toString('utf8') ?? '', partition });
+          got.push({
+            key: message.key === null ? null : message.key.toString('utf8'),
+            value: message.value?.toString('utf8') ?? '',
+            partition,
+          });
           if (got.length >= count) {
             clearTimeout(timer);
             resolve();
@@ -75,7 +94,10 @@ async function readAfter(topic: string, from: Map<number, bigint>, count: number
 const cli = async (args: string[]) => {
   let out = '';
   let err = '';
-  const code = await runSimulateCli(args, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } });
+  const code = await runSimulateCli(args, {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+  });
   return { code, out, err };
 };
 
@@ -93,7 +115,11 @@ describe('jetway simulate → real Kafka', () => {
     ];
     const msgs = await readAfter(topic, from, 3);
     // Assess
-    expect(runs.map((r) => [r.code, r.err])).toEqual([[0, ''], [0, ''], [0, '']]);
+    expect(runs.map((r) => [r.code, r.err])).toEqual([
+      [0, ''],
+      [0, ''],
+      [0, ''],
+    ]);
     expect(msgs.every((m) => m.key === null)).toBe(true);
     const events = msgs.map((m) => FlightPulseEventSchema.parse(JSON.parse(m.value)));
     expect(events.map((e) => e.event_type).sort()).toEqual(['FLIGHT_CANCELLED', 'FLIGHT_DELAY', 'GATE_CHANGE']);
@@ -113,7 +139,9 @@ describe('jetway simulate → real Kafka', () => {
   it('scenario 5 --verbatim puts the shared file’s events on flight-operations byte-for-byte, without keys', async () => {
     const topic = 'flight-operations'; // the default: no --topic
     const from = await endOffsets(topic);
-    const expected = (JSON.parse(readFileSync(scenarioFile(5, flightPulseDataDir()), 'utf8')) as unknown[]).map((e) => JSON.stringify(e));
+    const expected = (JSON.parse(readFileSync(scenarioFile(5, flightPulseDataDir()), 'utf8')) as unknown[]).map((e) =>
+      JSON.stringify(e),
+    );
 
     const r = await cli(['scenario', '5', '--verbatim', '--brokers', kafka.brokers.join(',')]);
     const msgs = await readAfter(topic, from, expected.length);
@@ -127,27 +155,54 @@ describe('jetway simulate → real Kafka', () => {
   it('scenario 3 re-dated: today, fresh id, same payload', async () => {
     const topic = await uniqueTopic(1);
     const from = await endOffsets(topic);
-    const r = await cli(['scenario', '3', '--date', '2031-02-03', '--brokers', kafka.brokers.join(','), '--topic', topic]);
+    const r = await cli([
+      'scenario',
+      '3',
+      '--date',
+      '2031-02-03',
+      '--brokers',
+      kafka.brokers.join(','),
+      '--topic',
+      topic,
+    ]);
     const [m] = await readAfter(topic, from, 1);
     const e = FlightPulseEventSchema.parse(JSON.parse(m!.value));
     expect(r.code).toBe(0);
     expect(m!.key).toBeNull();
     expect(e.timestamp).toBe('2031-02-03T07:40:12.345678');
     expect(e.event_id).not.toBe('9c4e1a7b-3d2f-4a6e-b1c8-2e3d4c5b6a73');
-    expect(e.payload).toEqual({ flight_id: 'SW9012', reason: 'WEATHER', reason_detail: 'Severe weather conditions require cancellation', rebooking_priority: 'HIGH' });
+    expect(e.payload).toEqual({
+      flight_id: 'SW9012',
+      reason: 'WEATHER',
+      reason_detail: 'Severe weather conditions require cancellation',
+      rebooking_priority: 'HIGH',
+    });
     expect(path.basename(scenarioFile(3))).toBe('scenario3-cancellation.json');
   });
 
   it('load mode: exactly --count events, all valid, spread over partitions, with a final report', async () => {
     const topic = await uniqueTopic(3);
     const from = await endOffsets(topic);
-    const r = await cli(['--rate', '400', '--count', '600', '--seed', '5', '--brokers', kafka.brokers.join(','), '--topic', topic]);
+    const r = await cli([
+      '--rate',
+      '400',
+      '--count',
+      '600',
+      '--seed',
+      '5',
+      '--brokers',
+      kafka.brokers.join(','),
+      '--topic',
+      topic,
+    ]);
     const msgs = await readAfter(topic, from, 600);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/done: produced 600 events in [\d.]+ s \([\d.]+ events\/s, target 400\/s\)/);
     expect(msgs).toHaveLength(600);
     expect(new Set(msgs.map((m) => JSON.parse(m.value).event_id)).size).toBe(600);
-    expect(msgs.every((m) => m.key === null && FlightPulseEventSchema.safeParse(JSON.parse(m.value)).success)).toBe(true);
+    expect(msgs.every((m) => m.key === null && FlightPulseEventSchema.safeParse(JSON.parse(m.value)).success)).toBe(
+      true,
+    );
     expect(new Set(msgs.map((m) => m.partition)).size).toBeGreaterThan(1);
     const achieved = Number(/\(([\d.]+) events\/s/.exec(r.out)?.[1]);
     expect(achieved).toBeGreaterThan(200);
@@ -157,13 +212,28 @@ describe('jetway simulate → real Kafka', () => {
   it('Jetway update: keyed by flight instance, door-open time, delay codes, accepted by ingest', async () => {
     const topic = await uniqueTopic(3);
     const from = await endOffsets(topic);
-    const r = await cli(['update', '--flight', 'SW1234', '--date', '2031-02-03', '--arrived', '41:150,93:40', '--brokers', kafka.brokers.join(','), '--topic', topic]);
+    const r = await cli([
+      'update',
+      '--flight',
+      'SW1234',
+      '--date',
+      '2031-02-03',
+      '--arrived',
+      '41:150,93:40',
+      '--brokers',
+      kafka.brokers.join(','),
+      '--topic',
+      topic,
+    ]);
     const [m] = await readAfter(topic, from, 1);
     expect(r.code).toBe(0);
     expect(m!.key).toBe('SW1234-2031-02-03');
     const e = JetwayFlightEventSchema.parse(JSON.parse(m!.value));
     expect(e.door_open_at).toBe('2031-02-03T13:45:00.000Z');
-    expect(e.delay?.codes).toEqual([{ code: '41', minutes: 150 }, { code: '93', minutes: 40 }]);
+    expect(e.delay?.codes).toEqual([
+      { code: '41', minutes: 150 },
+      { code: '93', minutes: 40 },
+    ]);
     const parsed = parseOpsEvent(Buffer.from(m!.value));
     expect(parsed.ok).toBe(true);
   });
@@ -177,8 +247,17 @@ describe('jetway simulate → real Kafka', () => {
 
 describe('byte compatibility with FlightPulse’s Python producer', () => {
   it('pythonJsonDumps(event) = Python json.dumps(event) (Debian python3, as kafka-python serializes)', () => {
-    const event = buildDelayEvent({ flightId: 'SW1234', delayMinutes: 45, reason: 'CREW', reasonDetail: 'Équipage en retard → “late” crew' });
-    const python = execFileSync('/usr/bin/python3', ['-c', 'import json,sys; sys.stdout.write(json.dumps(json.load(sys.stdin)))'], { input: JSON.stringify(event) }).toString('utf8');
+    const event = buildDelayEvent({
+      flightId: 'SW1234',
+      delayMinutes: 45,
+      reason: 'CREW',
+      reasonDetail: 'Équipage en retard → “late” crew',
+    });
+    const python = execFileSync(
+      '/usr/bin/python3',
+      ['-c', 'import json,sys; sys.stdout.write(json.dumps(json.load(sys.stdin)))'],
+      { input: JSON.stringify(event) },
+    ).toString('utf8');
     expect(pythonJsonDumps(event)).toBe(python);
   });
 });

@@ -6,7 +6,10 @@ import { STATE_MACHINES_DIR } from '../../../infra/paths.js';
 import { checkMachine, type Machine, type State } from '../../../infra/asl-rules.js';
 
 // asl-validator ships no types; its default export validates a definition object.
-const aslValidator = createRequire(import.meta.url)('asl-validator') as (d: unknown) => { isValid: boolean; errors: unknown[] };
+const aslValidator = createRequire(import.meta.url)('asl-validator') as (d: unknown) => {
+  isValid: boolean;
+  errors: unknown[];
+};
 
 const files = listStateMachineFiles(STATE_MACHINES_DIR);
 
@@ -27,7 +30,14 @@ describe('the Task rule checker catches violations', () => {
   const task = (over: Partial<State>): Machine => ({
     StartAt: 'T',
     States: {
-      T: { Type: 'Task', TimeoutSeconds: 5, Retry: [{ ErrorEquals: ['Lambda.ServiceException'] }], Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Undo' }], End: true, ...over },
+      T: {
+        Type: 'Task',
+        TimeoutSeconds: 5,
+        Retry: [{ ErrorEquals: ['Lambda.ServiceException'] }],
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Undo' }],
+        End: true,
+        ...over,
+      },
       Undo: { Type: 'Task', TimeoutSeconds: 5, Retry: [{ ErrorEquals: ['Lambda.ServiceException'] }], Next: 'Failed' },
       Failed: { Type: 'Fail' },
     },
@@ -36,8 +46,16 @@ describe('the Task rule checker catches violations', () => {
     ['no timeout', { TimeoutSeconds: undefined }, /no TimeoutSeconds/],
     ['no retry', { Retry: undefined }, /no Retry/],
     ['retry everything', { Retry: [{ ErrorEquals: ['States.ALL'] }] }, /retries States.ALL/],
-    ['retry conditional-check failures', { Retry: [{ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'] }] }, /retries DynamoDB.Conditional/],
-    ['retry the custom conditional error', { Retry: [{ ErrorEquals: ['ConditionalCheckFailed'] }] }, /retries ConditionalCheckFailed/],
+    [
+      'retry conditional-check failures',
+      { Retry: [{ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'] }] },
+      /retries DynamoDB.Conditional/,
+    ],
+    [
+      'retry the custom conditional error',
+      { Retry: [{ ErrorEquals: ['ConditionalCheckFailed'] }] },
+      /retries ConditionalCheckFailed/,
+    ],
     ['no catch', { Catch: undefined }, /T: no Catch/],
   ])('%s', (_n, over, problem) => {
     expect(checkMachine(task(over)).join('\n')).toMatch(problem);
@@ -50,7 +68,12 @@ describe('the Task rule checker catches violations', () => {
     const map = (catches: boolean): Machine => ({
       StartAt: 'M',
       States: {
-        M: { Type: 'Map', ItemProcessor: { StartAt: 'T', States: { T: inner.States.T! } }, End: true, ...(catches ? { Catch: [{ ErrorEquals: ['States.ALL'], Next: 'F' }] } : {}) },
+        M: {
+          Type: 'Map',
+          ItemProcessor: { StartAt: 'T', States: { T: inner.States.T! } },
+          End: true,
+          ...(catches ? { Catch: [{ ErrorEquals: ['States.ALL'], Next: 'F' }] } : {}),
+        },
         F: { Type: 'Fail' },
       },
     });

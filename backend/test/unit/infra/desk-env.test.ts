@@ -23,7 +23,12 @@ describe('desk environment from CDK outputs', () => {
   it.each([
     ['two stacks, none named', { ...outputs, 'Jetway-dev': outputs['Jetway-prod'] }, undefined, /2 stacks/],
     ['unknown stack', outputs, 'Nope', /no stack Nope/],
-    ['missing client id', { S: { ...outputs['Jetway-prod'], UserPoolClientId: undefined } }, undefined, /UserPoolClientId/],
+    [
+      'missing client id',
+      { S: { ...outputs['Jetway-prod'], UserPoolClientId: undefined } },
+      undefined,
+      /UserPoolClientId/,
+    ],
   ])('%s is a clear error', (_n, o, stack, msg) => {
     expect(() => deskEnvFromOutputs(o, stack)).toThrow(msg);
   });

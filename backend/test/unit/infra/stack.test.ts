@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
 import { MAIN_TABLE } from '../../../src/data/tables.js';
@@ -30,8 +32,14 @@ describe('DynamoDB table = src/data/tables.ts', () => {
         Projection: { ProjectionType: 'ALL' },
       })),
     );
-    const keyAttrs = [MAIN_TABLE.partitionKey, MAIN_TABLE.sortKey, ...MAIN_TABLE.globalSecondaryIndexes.flatMap((g) => [g.partitionKey, g.sortKey])];
-    expect(p.AttributeDefinitions).toEqual(expect.arrayContaining(keyAttrs.map((k) => ({ AttributeName: k.name, AttributeType: k.type }))));
+    const keyAttrs = [
+      MAIN_TABLE.partitionKey,
+      MAIN_TABLE.sortKey,
+      ...MAIN_TABLE.globalSecondaryIndexes.flatMap((g) => [g.partitionKey, g.sortKey]),
+    ];
+    expect(p.AttributeDefinitions).toEqual(
+      expect.arrayContaining(keyAttrs.map((k) => ({ AttributeName: k.name, AttributeType: k.type }))),
+    );
     expect(p.AttributeDefinitions).toHaveLength(new Set(keyAttrs.map((k) => k.name)).size);
     expect(p.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
     expect(p.TimeToLiveSpecification).toEqual({ AttributeName: MAIN_TABLE.ttlAttribute, Enabled: true });
@@ -58,7 +66,11 @@ describe('every manifest handler is a Lambda with the house defaults', () => {
     expect(p.MemorySize).toBe(h.memoryMb);
     expect(p.Timeout).toBe(h.timeoutSeconds);
     const env = (p.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(env).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'jetway', POWERTOOLS_METRICS_NAMESPACE: 'Jetway', TABLE_NAME: expect.anything() });
+    expect(env).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: 'jetway',
+      POWERTOOLS_METRICS_NAMESPACE: 'Jetway',
+      TABLE_NAME: expect.anything(),
+    });
     const lgRef = (p.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     expect(logGroups[lgRef]?.Properties?.RetentionInDays).toBe(30);
   });
@@ -67,7 +79,11 @@ describe('every manifest handler is a Lambda with the house defaults', () => {
 describe('least-privilege table access', () => {
   const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
   const actionsOf = (handlerName: string): string[] => {
-    const roleId = (resourcesOf(template, 'AWS::Lambda::Function')[functionIdFor(template, handlerName)]!.Properties!.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    const roleId = (
+      resourcesOf(template, 'AWS::Lambda::Function')[functionIdFor(template, handlerName)]!.Properties!.Role as {
+        'Fn::GetAtt': string[];
+      }
+    )['Fn::GetAtt'][0];
     return policies
       .filter((p) => (p.Properties!.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
       .flatMap((p) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
@@ -76,8 +92,17 @@ describe('least-privilege table access', () => {
   it.each([
     ['ApiHealth', ['dynamodb:GetItem'], ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'ses:SendEmail']],
     ['ApiMe', [], ['dynamodb:PutItem', 'ses:SendEmail', 'sns:Publish']],
-    ['ApiSyncPull', ['dynamodb:Query', 'dynamodb:GetItem'], ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']],
-    ['ApiSyncPush', ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'ses:SendEmail'], ['states:StartExecution']],
+    [
+      'ApiSyncPull',
+      ['dynamodb:Query', 'dynamodb:GetItem'],
+      ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    ],
+    [
+      'ApiSyncPush',
+      ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'ses:SendEmail', 'states:SendTaskSuccess'],
+      ['states:StartExecution'],
+    ],
+    ['ApiSyncPull', [], ['states:SendTaskSuccess']],
     ['IngestFlightOperations', ['dynamodb:PutItem', 'states:StartExecution', 'kafka-cluster:WriteData'], []],
     ['WfQueueNotifications', ['ses:SendEmail', 'sns:Publish'], []],
     ['WfEvaluatePassengers', ['dynamodb:PutItem'], ['ses:SendEmail', 'sns:Publish', 'states:StartExecution']],
@@ -99,8 +124,14 @@ describe('HTTP API', () => {
     expect(JSON.stringify((p.JwtConfiguration as { Audience: unknown }).Audience)).toMatch(/DeskClient/);
   });
   it('exactly the manifest routes', () => {
-    expect(Object.values(routes).map((r) => r.Properties!.RouteKey).sort()).toEqual(apiRoutes.map((r) => r.route).sort());
-    expect(apiRoutes.map((r) => r.route)).toEqual(expect.arrayContaining(['GET /v1/health', 'GET /v1/me', 'GET /v1/sync/pull', 'POST /v1/sync/push']));
+    expect(
+      Object.values(routes)
+        .map((r) => r.Properties!.RouteKey)
+        .sort(),
+    ).toEqual(apiRoutes.map((r) => r.route).sort());
+    expect(apiRoutes.map((r) => r.route)).toEqual(
+      expect.arrayContaining(['GET /v1/health', 'GET /v1/me', 'GET /v1/sync/pull', 'POST /v1/sync/push']),
+    );
   });
   it.each(apiRoutes.map((r) => [r.route, r.h.authorized !== false] as const))('%s authorized=%s', (key, authorized) => {
     const route = Object.values(routes).find((r) => r.Properties!.RouteKey === key)!.Properties!;
@@ -116,7 +147,9 @@ describe('HTTP API', () => {
 
 describe('Cognito', () => {
   it('groups agent, supervisor, admin', () => {
-    const groups = Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties!.GroupName);
+    const groups = Object.values(resourcesOf(template, 'AWS::Cognito::UserPoolGroup')).map(
+      (g) => g.Properties!.GroupName,
+    );
     expect(groups.sort()).toEqual(['admin', 'agent', 'supervisor']);
   });
   it('custom attribute stations; admin-created users only', () => {
@@ -141,19 +174,24 @@ describe('Step Functions: every ASL file is a state machine', () => {
   const files = listStateMachineFiles(STATE_MACHINES_DIR);
   it('one per file', () => {
     expect(files.length).toBeGreaterThan(0);
-    expect(machines.map((m) => m.Properties!.StateMachineName).sort()).toEqual(files.map((f) => `jetway-dev-${f.name}`).sort());
+    expect(machines.map((m) => m.Properties!.StateMachineName).sort()).toEqual(
+      files.map((f) => `jetway-dev-${f.name}`).sort(),
+    );
   });
-  it.each(files.map((f) => [f.name, f.file] as const))('%s: loaded from the file, every placeholder bound to its handler ARN', (name, file) => {
-    const m = machines.find((x) => x.Properties!.StateMachineName === `jetway-dev-${name}`)!.Properties!;
-    expect(m.DefinitionS3Location).toBeDefined(); // DefinitionBody.fromFile → S3 asset of the unchanged file
-    expect(m.TracingConfiguration).toEqual({ Enabled: true });
-    const subs = m.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
-    const keys = substitutionKeys(readFileSync(file, 'utf8'));
-    expect(Object.keys(subs).sort()).toEqual(keys);
-    for (const k of keys) {
-      expect(subs[k]!['Fn::GetAtt']).toEqual([functionIdFor(template, k.replace(/Arn$/, '')), 'Arn']);
-    }
-  });
+  it.each(files.map((f) => [f.name, f.file] as const))(
+    '%s: loaded from the file, every placeholder bound to its handler ARN',
+    (name, file) => {
+      const m = machines.find((x) => x.Properties!.StateMachineName === `jetway-dev-${name}`)!.Properties!;
+      expect(m.DefinitionS3Location).toBeDefined(); // DefinitionBody.fromFile → S3 asset of the unchanged file
+      expect(m.TracingConfiguration).toEqual({ Enabled: true });
+      const subs = m.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
+      const keys = substitutionKeys(readFileSync(file, 'utf8'));
+      expect(Object.keys(subs).sort()).toEqual(keys);
+      for (const k of keys) {
+        expect(subs[k]!['Fn::GetAtt']).toEqual([functionIdFor(template, k.replace(/Arn$/, '')), 'Arn']);
+      }
+    },
+  );
 });
 
 describe('MSK event source for ingest', () => {
@@ -164,7 +202,8 @@ describe('MSK event source for ingest', () => {
       FunctionName: { Ref: functionIdFor(template, 'IngestFlightOperations') },
       AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'jetway-ingest' },
     });
-    const env = resourcesOf(template, 'AWS::Lambda::Function')[functionIdFor(template, 'IngestFlightOperations')]!.Properties!.Environment as {
+    const env = resourcesOf(template, 'AWS::Lambda::Function')[functionIdFor(template, 'IngestFlightOperations')]!
+      .Properties!.Environment as {
       Variables: Record<string, unknown>;
     };
     expect(env.Variables.KAFKA_BROKERS).toBe('b-1.ops:9098');
@@ -193,5 +232,42 @@ describe('context parameters are parsed', () => {
   });
   it('a log retention CloudWatch does not offer is refused at synth', () => {
     expect(() => synth({ logRetentionDays: 31 })).toThrow(/retention/);
+  });
+});
+
+describe('a broken ASL file fails the synth', () => {
+  const dirWith = (definition: unknown): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'jetway-asl-'));
+    writeFileSync(path.join(dir, 'broken.asl.json'), JSON.stringify(definition));
+    return dir;
+  };
+  const task = (over: Record<string, unknown>) => ({
+    StartAt: 'T',
+    States: {
+      T: {
+        Type: 'Task',
+        Resource: '${WfMarkDisruptionFailedArn}',
+        TimeoutSeconds: 5,
+        Retry: [{ ErrorEquals: ['Lambda.ServiceException'] }],
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'F' }],
+        End: true,
+        ...over,
+      },
+      F: { Type: 'Fail' },
+    },
+  });
+  it('a well-formed file synthesizes', () => {
+    expect(() => synth({}, { stateMachinesDir: dirWith(task({})) })).not.toThrow();
+  });
+  it.each([
+    [
+      'a placeholder naming no handler',
+      task({ Resource: '${NoSuchHandlerArn}' }),
+      /NoSuchHandlerArn.*names no handler/,
+    ],
+    ['a Task retrying States.ALL', task({ Retry: [{ ErrorEquals: ['States.ALL'] }] }), /retries States.ALL/],
+    ['a Task without timeout', task({ TimeoutSeconds: undefined }), /no TimeoutSeconds/],
+  ])('%s', (_n, definition, msg) => {
+    expect(() => synth({}, { stateMachinesDir: dirWith(definition) })).toThrow(msg);
   });
 });

@@ -12,7 +12,10 @@ export const MSK_ARN = 'arn:aws:kafka:eu-west-1:123456789012:cluster/ops/0b1c2d3
  * Synthesizes the stack in memory. Bundling is skipped (`aws:cdk:bundling-stacks: []`): these
  * tests check the template; the real esbuild bundling is exercised by synth-cli.test.ts.
  */
-export function synth(config: Partial<InfraConfig> = {}, extra: Partial<JetwayStackProps> = {}): { template: Template; stack: JetwayStack } {
+export function synth(
+  config: Partial<InfraConfig> = {},
+  extra: Partial<JetwayStackProps> = {},
+): { template: Template; stack: JetwayStack } {
   const outdir = mkdtempSync(path.join(tmpdir(), 'jetway-cdk-'));
   const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new JetwayStack(app, 'JetwayTest', {

@@ -15,11 +15,17 @@ const cloudDir = (content: unknown): string => {
 describe('broker resolution', () => {
   it('--brokers wins over the environment and the cloud file', () => {
     const root = cloudDir({ kafkaBrokers: ['127.0.0.1:1'] });
-    expect(resolveBrokers({ flag: 'a:1, b:2', env: { KAFKA_BROKERS: 'c:3' }, cwd: root }).brokers).toEqual(['a:1', 'b:2']);
+    expect(resolveBrokers({ flag: 'a:1, b:2', env: { KAFKA_BROKERS: 'c:3' }, cwd: root }).brokers).toEqual([
+      'a:1',
+      'b:2',
+    ]);
   });
   it('KAFKA_BROKERS wins over the cloud file', () => {
     const root = cloudDir({ kafkaBrokers: ['127.0.0.1:1'] });
-    expect(resolveBrokers({ env: { KAFKA_BROKERS: 'c:3' }, cwd: root })).toEqual({ brokers: ['c:3'], from: 'KAFKA_BROKERS' });
+    expect(resolveBrokers({ env: { KAFKA_BROKERS: 'c:3' }, cwd: root })).toEqual({
+      brokers: ['c:3'],
+      from: 'KAFKA_BROKERS',
+    });
   });
   it('finds .jetway/cloud/cloud.json from a subdirectory', () => {
     const root = cloudDir({ kafkaBrokers: ['127.0.0.1:19092'], apiUrl: 'http://x' });

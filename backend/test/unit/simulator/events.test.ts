@@ -16,8 +16,12 @@ import {
 import { flightPulseDataDir, scenarioMessages } from '../../../src/simulator/scenarios.js';
 
 const eventsDir = path.join(flightPulseDataDir(), 'events');
-const sampleFiles = readdirSync(eventsDir).filter((f) => f.endsWith('.json')).sort();
-const samples: FlightPulseEvent[] = sampleFiles.flatMap((f) => JSON.parse(readFileSync(path.join(eventsDir, f), 'utf8')) as FlightPulseEvent[]);
+const sampleFiles = readdirSync(eventsDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+const samples: FlightPulseEvent[] = sampleFiles.flatMap(
+  (f) => JSON.parse(readFileSync(path.join(eventsDir, f), 'utf8')) as FlightPulseEvent[],
+);
 const sampleOf = (type: string): FlightPulseEvent => {
   const s = samples.find((e) => e.event_type === type);
   if (!s) throw new Error(`no ${type} sample`);
@@ -28,7 +32,9 @@ const sampleOf = (type: string): FlightPulseEvent => {
 const shape = (v: unknown): unknown =>
   v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)])) : typeof v;
 const keysInOrder = (v: unknown): string[] =>
-  v !== null && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...keysInOrder(x).map((c) => `${k}.${c}`)]) : [];
+  v !== null && typeof v === 'object'
+    ? Object.entries(v).flatMap(([k, x]) => [k, ...keysInOrder(x).map((c) => `${k}.${c}`)])
+    : [];
 
 // 2025-01-15T07:40:12.345678 as epoch microseconds
 const AT = parseUtcIsoMicros('2025-01-15T07:40:12.345678');
@@ -54,7 +60,10 @@ describe('builders produce exactly the shared sample shapes', () => {
   const built: [string, FlightPulseEvent][] = [
     ['FLIGHT_DELAY', buildDelayEvent({ flightId: 'SW5678', delayMinutes: 90, reason: 'MECHANICAL' }, { at: AT })],
     ['FLIGHT_CANCELLED', buildCancelEvent({ flightId: 'SW9012', reason: 'WEATHER' }, { at: AT })],
-    ['GATE_CHANGE', buildGateChangeEvent({ flightId: 'SW3456', oldGate: 'A5', newGate: 'D15', terminalChange: true }, { at: AT })],
+    [
+      'GATE_CHANGE',
+      buildGateChangeEvent({ flightId: 'SW3456', oldGate: 'A5', newGate: 'D15', terminalChange: true }, { at: AT }),
+    ],
   ];
   it.each(built)('%s', (type, event) => {
     const sample = sampleOf(type);
@@ -76,7 +85,12 @@ describe('builders produce exactly the shared sample shapes', () => {
     for (const s of samples) {
       if (s.event_type !== 'FLIGHT_DELAY') continue;
       const rebuilt = buildDelayEvent(
-        { flightId: s.payload.flight_id, delayMinutes: s.payload.delay_minutes, reason: s.payload.reason, reasonDetail: s.payload.reason_detail },
+        {
+          flightId: s.payload.flight_id,
+          delayMinutes: s.payload.delay_minutes,
+          reason: s.payload.reason,
+          reasonDetail: s.payload.reason_detail,
+        },
         { at: parseUtcIsoMicros(s.timestamp), eventId: s.event_id },
       );
       expect(rebuilt).toEqual(s);
@@ -110,14 +124,18 @@ describe('re-dating scenarios to another day', () => {
         expect(m.event.payload.new_arrival).toBe(orig.payload.new_arrival.replace('2025-01-15', '2026-11-24'));
       }
       expect(m.event.payload).toEqual(
-        m.event.event_type === 'FLIGHT_DELAY' ? { ...orig.payload, new_departure: expect.any(String), new_arrival: expect.any(String) } : orig.payload,
+        m.event.event_type === 'FLIGHT_DELAY'
+          ? { ...orig.payload, new_departure: expect.any(String), new_arrival: expect.any(String) }
+          : orig.payload,
       );
     });
   });
 
   it('verbatim values are the file elements as JSON.stringify prints them', () => {
     const raw = JSON.parse(readFileSync(path.join(eventsDir, sampleFiles[4]!), 'utf8')) as unknown[];
-    expect(scenarioMessages(5, { verbatim: true, date: '2030-01-01' }).map((m) => m.value)).toEqual(raw.map((r) => JSON.stringify(r)));
+    expect(scenarioMessages(5, { verbatim: true, date: '2030-01-01' }).map((m) => m.value)).toEqual(
+      raw.map((r) => JSON.stringify(r)),
+    );
   });
 
   it('refuses a bad date', () => {

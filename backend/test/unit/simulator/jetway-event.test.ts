@@ -8,12 +8,29 @@ const at = new Date('2026-11-24T06:00:00.000Z');
 describe('Jetway flight events', () => {
   it('an arrival carries off-block and door-open times and the IATA delay codes', () => {
     // Act
-    const e = buildJetwayEvent(flight, { kind: 'arrival', codes: [{ code: '41', minutes: 150 }, { code: '93', minutes: 40 }], taxiInMinutes: 7 }, { at });
+    const e = buildJetwayEvent(
+      flight,
+      {
+        kind: 'arrival',
+        codes: [
+          { code: '41', minutes: 150 },
+          { code: '93', minutes: 40 },
+        ],
+        taxiInMinutes: 7,
+      },
+      { at },
+    );
     // Assess
     expect(e.status).toBe('ARRIVED');
     expect(e.actual_departure).toBe('2026-11-24T11:10:00.000Z');
     expect(e.door_open_at).toBe('2026-11-24T13:47:00.000Z');
-    expect(e.delay).toEqual({ total_minutes: 190, codes: [{ code: '41', minutes: 150 }, { code: '93', minutes: 40 }] });
+    expect(e.delay).toEqual({
+      total_minutes: 190,
+      codes: [
+        { code: '41', minutes: 150 },
+        { code: '93', minutes: 40 },
+      ],
+    });
     expect(jetwayEventKey(e)).toBe('SW1234-2026-11-24');
     expect(e.flight).toMatchObject({ carrier: 'SW', number: '1234', origin: 'DAL', destination: 'LAX' });
   });

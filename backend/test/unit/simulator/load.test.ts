@@ -15,7 +15,9 @@ describe('load generator', () => {
     const next = loadEventGenerator({ flights: ['SW1234', 'SW9012'], seed: 7 });
     const msgs = Array.from({ length: 400 }, next);
     const events = msgs.map((m) => FlightPulseEventSchema.parse(JSON.parse(m.value)));
-    expect(new Set(events.map((e) => e.event_type))).toEqual(new Set(['FLIGHT_DELAY', 'FLIGHT_CANCELLED', 'GATE_CHANGE']));
+    expect(new Set(events.map((e) => e.event_type))).toEqual(
+      new Set(['FLIGHT_DELAY', 'FLIGHT_CANCELLED', 'GATE_CHANGE']),
+    );
     expect(new Set(events.map((e) => e.payload.flight_id))).toEqual(new Set(['SW1234', 'SW9012']));
     expect(msgs.every((m) => m.key === null)).toBe(true);
     expect(new Set(events.map((e) => e.event_id)).size).toBe(400);
@@ -49,7 +51,12 @@ describe('load pacing', () => {
     const producer = { send: async (b: readonly OutMessage[]) => void (advance(2), sent.push(...b)) };
     const progress: number[] = [];
     // Act
-    const r = await runLoad(producer, loadEventGenerator({ seed: 1 }), { rate: 200, durationSec: 3 }, { clock, onProgress: (p) => progress.push(p.produced) });
+    const r = await runLoad(
+      producer,
+      loadEventGenerator({ seed: 1 }),
+      { rate: 200, durationSec: 3 },
+      { clock, onProgress: (p) => progress.push(p.produced) },
+    );
     // Assess
     expect(r.produced).toBe(600);
     expect(sent).toHaveLength(600);
@@ -61,8 +68,15 @@ describe('load pacing', () => {
   it('a slow broker lowers the achieved rate instead of buffering without bound', async () => {
     const { clock, advance } = fakeClock();
     let biggest = 0;
-    const producer = { send: async (b: readonly OutMessage[]) => void (advance(1000), (biggest = Math.max(biggest, b.length))) };
-    const r = await runLoad(producer, loadEventGenerator({ seed: 1 }), { rate: LOAD_LIMITS.maxRate, count: 3000 }, { clock });
+    const producer = {
+      send: async (b: readonly OutMessage[]) => void (advance(1000), (biggest = Math.max(biggest, b.length))),
+    };
+    const r = await runLoad(
+      producer,
+      loadEventGenerator({ seed: 1 }),
+      { rate: LOAD_LIMITS.maxRate, count: 3000 },
+      { clock },
+    );
     expect(r.produced).toBe(3000);
     expect(biggest).toBeLessThanOrEqual(LOAD_LIMITS.maxBatch);
     expect(r.ratePerSec).toBeLessThan(LOAD_LIMITS.maxRate);
@@ -73,7 +87,12 @@ describe('load pacing', () => {
     const ac = new AbortController();
     let n = 0;
     const producer = { send: async (b: readonly OutMessage[]) => void ((n += b.length) >= 10 && ac.abort()) };
-    const r = await runLoad(producer, loadEventGenerator({ seed: 1 }), { rate: 10, count: 1000 }, { clock, signal: ac.signal });
+    const r = await runLoad(
+      producer,
+      loadEventGenerator({ seed: 1 }),
+      { rate: 10, count: 1000 },
+      { clock, signal: ac.signal },
+    );
     expect(r.produced).toBe(10);
   });
 });
