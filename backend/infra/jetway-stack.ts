@@ -92,6 +92,7 @@ export class JetwayStack extends Stack {
       issuer: auth.issuer,
       audience: [auth.client.userPoolClientId],
       routes: handlers.filter((h) => h.kind === 'api').map((h) => ({ handler: h, fn: functions.get(h.name)! })),
+      logRetention: retentionDays(cfg.logRetentionDays),
     });
 
     new CfnOutput(this, 'Region', { value: this.region, description: 'Desk: JETWAY_COGNITO_REGION' });

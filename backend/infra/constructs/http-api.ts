@@ -1,8 +1,10 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { HandlerManifestEntry } from '../../src/handlers.js';
 
@@ -30,10 +32,44 @@ export class JetwayHttpApi extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { name: string; issuer: string; audience: string[]; routes: ApiRouteTarget[] },
+    props: {
+      name: string;
+      issuer: string;
+      audience: string[];
+      routes: ApiRouteTarget[];
+      logRetention: logs.RetentionDays;
+    },
   ) {
     super(scope, id);
-    this.api = new apigw.HttpApi(this, 'Api', { apiName: props.name, createDefaultStage: true });
+    this.api = new apigw.HttpApi(this, 'Api', { apiName: props.name, createDefaultStage: false });
+    // The `$default` stage (base URL = apiEndpoint) with access logs (no headers, so no tokens)
+    // and a stage-wide throttle so one misbehaving desk cannot exhaust the account's Lambda pool.
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 200, burstLimit: 400 },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            route: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            bytes: '$context.responseLength',
+            user: '$context.authorizer.claims.sub',
+            authError: '$context.authorizer.error',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
     const authorizer = new HttpJwtAuthorizer('CognitoJwt', props.issuer, {
       jwtAudience: props.audience,
       identitySource: ['$request.header.Authorization'],

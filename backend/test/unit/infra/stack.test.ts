@@ -271,3 +271,17 @@ describe('a broken ASL file fails the synth', () => {
     expect(() => synth({}, { stateMachinesDir: dirWith(definition) })).toThrow(msg);
   });
 });
+
+describe('API stage', () => {
+  it('the $default stage auto-deploys with throttling and JSON access logs without headers', () => {
+    const stages = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Stage'));
+    expect(stages).toHaveLength(1);
+    const p = stages[0]!.Properties!;
+    expect(p.StageName).toBe('$default');
+    expect(p.AutoDeploy).toBe(true);
+    expect(p.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 });
+    const format = (p.AccessLogSettings as { Format: string }).Format;
+    expect(JSON.parse(format)).toMatchObject({ route: '$context.routeKey', status: '$context.status' });
+    expect(format).not.toMatch(/header|authorization/i);
+  });
+});
