@@ -1,6 +1,7 @@
 import { PolicyInputError, formatPath } from './errors.js';
 import { canonicalJson, sha256Hex } from './hash.js';
 import {
+  DisruptionKinds,
   Metrics,
   PolicyDocumentSchema,
   type AmountSpec,
@@ -65,6 +66,8 @@ export interface CompiledAssistance extends CompiledRowBase {
   period: 'EVENT' | 'PER_DAY' | 'PER_NIGHT';
   maxPeriods: number;
   causeNotes: { id: string; reason: string; causes: ReadonlySet<CauseCategory> }[];
+  /** Bit of this row's entitlement type within its regime (first match per type wins). */
+  typeBit: number;
 }
 export interface CompiledTable {
   id: string;
@@ -72,6 +75,9 @@ export interface CompiledTable {
   bandSet: string;
   rows: CompiledCompRow[];
   adjustments: CompiledAdjustment[];
+  /** rows / adjustments that can match each disruption kind, in order (precomputed index). */
+  rowsByKind: Record<string, CompiledCompRow[]>;
+  adjustmentsByKind: Record<string, CompiledAdjustment[]>;
   automatic: boolean;
   compensation: boolean;
   limit: boolean;
@@ -105,6 +111,7 @@ export interface CompiledRegime {
   bands: Record<string, CompiledBand[]>;
   tables: CompiledTable[];
   assistance: CompiledAssistance[];
+  assistanceByKind: Record<string, CompiledAssistance[]>;
   /** Which kinds any table or assistance row can produce something for (fast skip). */
   kinds: ReadonlySet<DisruptionKind> | null;
   notApplicableReason: string;
@@ -228,6 +235,12 @@ function maskOf(gi: Map<string, number>, names: readonly string[] | undefined): 
   return m;
 }
 
+function byKind<T extends CompiledRowBase>(rows: T[]): Record<string, T[]> {
+  const out: Record<string, T[]> = {};
+  for (const k of DisruptionKinds) out[k] = rows.filter((r) => !r.kinds || r.kinds.has(k));
+  return out;
+}
+
 function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>): CompiledRegime {
   const tables: CompiledTable[] = spec.compensation.map((t) => ({
     id: t.id,
@@ -238,8 +251,17 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     automatic: t.automatic,
     compensation: t.compensation,
     limit: t.limit,
+    rowsByKind: {},
+    adjustmentsByKind: {},
     usesCompensable: t.rows.some((r) => (r.when ?? []).some((w) => w.metric === 'compensableDelayMin')),
   }));
+  for (const t of tables) {
+    t.rowsByKind = byKind(t.rows);
+    t.adjustmentsByKind = byKind(t.adjustments);
+  }
+  const typeBits = new Map<string, number>();
+  for (const a of spec.assistance) if (!typeBits.has(a.type)) typeBits.set(a.type, 1 << typeBits.size);
+  if (typeBits.size > 30) throw new PolicyInputError(`regime ${spec.regime}`, [{ path: 'assistance', message: 'at most 30 entitlement types' }]);
   const assistance: CompiledAssistance[] = spec.assistance.map((a: AssistanceRow) => ({
     ...compileRowBase(a),
     type: a.type,
@@ -248,6 +270,7 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     period: a.period,
     maxPeriods: a.maxPeriods,
     causeNotes: (a.causeNotes ?? []).map((n) => ({ id: n.id, reason: n.reason, causes: new Set(n.causes) })),
+    typeBit: typeBits.get(a.type)!,
   }));
   let kinds: Set<DisruptionKind> | null = new Set();
   for (const r of [...tables.flatMap((t) => t.rows), ...assistance]) {
@@ -285,6 +308,7 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     ),
     tables,
     assistance,
+    assistanceByKind: byKind(assistance),
     kinds,
     notApplicableReason: `${spec.title} does not apply: the journey matches none of its scope rules (${spec.scope.map((s) => s.id).join(', ')}).`,
     undecidedReason: `Cannot decide whether ${spec.title} applies: a datum is missing (see needs review).`,
