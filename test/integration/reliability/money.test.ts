@@ -1,0 +1,161 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseId, type Entitlement } from '../../../src/shared/domain/index.js';
+import type { CommandEnvelope, CommandResult } from '../../../src/shared/sync/protocol.js';
+import type { DataContext } from '../../../backend/src/data/client.js';
+import { seedDemoData } from '../../../backend/src/data/seed.js';
+import { ingestRecord } from '../../../backend/src/ingest/processor.js';
+import type { BackendApp } from '../../../backend/src/local/app.js';
+import { apiClient, issueCommand } from '../../../backend/test/helpers/api.js';
+import { flightpulseData, fpInstance, scenarioMessages } from '../../../backend/test/helpers/fixtures.js';
+import { idToken, startApp, startServices, type Services } from '../../../backend/test/helpers/stack.js';
+
+/**
+ * Money is never paid twice and nothing is lost: several desks push issue commands for the
+ * same entitlements concurrently, with replayed batches (a lost response makes a desk resend),
+ * duplicate ULIDs and stale versions, against the real API on DynamoDB Local. Seeded and
+ * replayable (JETWAY_RELIABILITY_SEED). CI size by default; `npm run soak` (JETWAY_SOAK=1) runs
+ * the full size.
+ */
+const SOAK = process.env.JETWAY_SOAK === '1';
+const SIZE = SOAK ? { desks: 8, commandsPerDesk: 300, passengers: 200 } : { desks: 3, commandsPerDesk: 40, passengers: 30 };
+const SEED = Number(process.env.JETWAY_RELIABILITY_SEED ?? 20261124);
+
+/** mulberry32: small, seeded, replayable. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+let s: Services;
+let ctx: DataContext;
+let app: BackendApp;
+let api: ReturnType<typeof apiClient>;
+const tokens: Record<string, string> = {};
+const flight = fpInstance('SW9012');
+const seed = flightpulseData(SIZE.passengers);
+
+async function scanAll(prefix: string): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await ctx.doc.send(
+      new ScanCommand({ TableName: ctx.table, FilterExpression: 'begins_with(PK, :p)', ExpressionAttributeValues: { ':p': prefix }, ExclusiveStartKey: start }),
+    );
+    out.push(...((r.Items ?? []) as Record<string, unknown>[]));
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+beforeAll(async () => {
+  s = await startServices({ cognito: true });
+  let prefix: string;
+  ({ ctx, prefix } = await s.newTables());
+  await seedDemoData(ctx, seed);
+  app = await startApp(s, prefix, { ingest: false });
+  api = apiClient(app.apiUrl);
+  for (const u of ['agent.phx', 'super.phx']) tokens[u] = await idToken(s, u);
+  const [message] = scenarioMessages('scenario3-cancellation.json');
+  await ingestRecord({ ctx, workflows: app.workflows, deadLetters: { send: async () => undefined } }, message!, { topic: 'flight-operations', partition: 0, offset: '0' });
+  // The same event delivered again (Kafka at-least-once) must change nothing.
+  await ingestRecord({ ctx, workflows: app.workflows, deadLetters: { send: async () => undefined } }, message!, { topic: 'flight-operations', partition: 0, offset: '1' });
+  await app.idle();
+}, 300_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await s?.stop();
+});
+
+describe(`concurrent desks issuing (${SOAK ? 'soak' : 'CI'} size: ${SIZE.desks} desks × ${SIZE.commandsPerDesk} commands, seed ${SEED})`, () => {
+  it('pays each entitlement at most once, answers every command, replays identically, notifies once, keeps the log gap-free', async () => {
+    // Prepare: the entitlements of the cancelled flight, as desks learn them from a pull.
+    const { entries } = await api.pullAll(tokens['agent.phx']!, 'PHX');
+    const ents = new Map<string, Entitlement>();
+    for (const c of entries.flatMap((e) => e.changes)) if (c.kind === 'entitlement') ents.set(c.id, c.data as unknown as Entitlement);
+    const bookedOnFlight = seed.bookings.filter((b) => b.flightId === flight).length;
+    const casesSeen = new Set([...ents.values()].map((e) => e.caseId));
+    expect(casesSeen.size).toBe(bookedOnFlight);
+    const issuable = [...ents.values()].filter((e) => e.status === 'OFFERED' && e.caseId.startsWith(caseId(flight, '')));
+    expect(issuable.length).toBeGreaterThan(bookedOnFlight - 1);
+
+    // Act: desks push concurrently; some batches are resent whole (a lost response), some
+    // commands reuse a ULID already sent (a desk retrying), some carry a stale version.
+    const rand = prng(SEED);
+    const sent = new Map<string, CommandEnvelope>();
+    const results = new Map<string, CommandResult[]>();
+    const desk = async (d: number): Promise<void> => {
+      const station = d % 2 === 0 ? 'PHX' : 'OAK';
+      const token = d % 2 === 0 ? tokens['agent.phx']! : tokens['super.phx']!;
+      const mine: CommandEnvelope[] = [];
+      let left = SIZE.commandsPerDesk;
+      while (left > 0) {
+        const batch: CommandEnvelope[] = [];
+        const size = Math.min(left, 1 + Math.floor(rand() * 5));
+        for (let i = 0; i < size; i++) {
+          const r = rand();
+          if (r < 0.15 && mine.length) {
+            batch.push(mine[Math.floor(rand() * mine.length)]!); // same ULID again
+          } else {
+            const e = issuable[Math.floor(rand() * issuable.length)]!;
+            const stale = r > 0.92;
+            const cmd = issueCommand({ entitlementId: e.id, version: stale ? e.version + 7 : e.version, station, deskId: `desk-${d}` });
+            mine.push(cmd);
+            sent.set(cmd.commandId, cmd);
+            batch.push(cmd);
+          }
+        }
+        left -= size;
+        const times = rand() < 0.2 ? 2 : 1; // lost response → resend the whole batch
+        for (let t = 0; t < times; t++) {
+          const res = await api.call('POST', '/v1/sync/push', { token, body: { commands: batch } });
+          expect(res.status, res.text).toBe(200);
+          for (const r of res.json.results as CommandResult[]) {
+            results.set(r.commandId, [...(results.get(r.commandId) ?? []), r]);
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: SIZE.desks }, (_, d) => desk(d)));
+    await app.idle();
+
+    // Assess: every command answered; every replay identical to the first answer.
+    for (const id of sent.keys()) expect(results.get(id), `command ${id} has no result`).toBeDefined();
+    for (const [id, rs] of results) {
+      const first = rs.find((r) => !r.replayed) ?? rs[0]!;
+      expect(rs.filter((r) => !r.replayed).length, `command ${id} applied/rejected fresh more than once`).toBe(1);
+      for (const r of rs) expect({ ...r, replayed: false }).toEqual({ ...first, replayed: false });
+    }
+    // At most one applied command per entitlement; stale versions never applied.
+    const appliedPer = new Map<string, number>();
+    for (const [id, rs] of results) {
+      if (rs[0]!.status !== 'applied') continue;
+      const cmd = sent.get(id)!;
+      const entId = (cmd.payload as { entitlementId: string }).entitlementId;
+      appliedPer.set(entId, (appliedPer.get(entId) ?? 0) + 1);
+      expect(Object.values(cmd.expectedVersions)[0]).toBe(ents.get(entId)!.version);
+    }
+    for (const [entId, n] of appliedPer) expect(n, `entitlement ${entId} applied ${n} times`).toBe(1);
+    // The ledger agrees: one issuance per applied entitlement, no more.
+    const issuances = (await scanAll('ISSUANCE#')).filter((i) => i.entityType === 'issuance');
+    const issuedEntIds = issuances.map((i) => String(i.entitlementId));
+    expect(new Set(issuedEntIds).size).toBe(issuedEntIds.length);
+    expect(new Set(issuedEntIds)).toEqual(new Set(appliedPer.keys()));
+    // Notifications: never two for one voucher.
+    const subjects = s.smtp.messages().map((m) => m.subject).filter((x) => x.includes('voucher'));
+    expect(new Set(subjects).size).toBe(subjects.length);
+    expect(subjects.length).toBeLessThanOrEqual(appliedPer.size);
+    // Gap-free change log for both stations.
+    for (const station of ['PHX', 'OAK']) {
+      const { entries: log, head } = await api.pullAll(tokens[station === 'PHX' ? 'agent.phx' : 'super.phx']!, station);
+      expect(log.map((e) => e.seq)).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+    }
+  });
+});
