@@ -1,0 +1,141 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DataContext } from '../../src/data/client.js';
+import { keys } from '../../src/data/keys.js';
+import { getCaseWithEntitlements, getDisruption, getFlight } from '../../src/data/repositories.js';
+import { seedDemoData } from '../../src/data/seed.js';
+import { ingestRecord } from '../../src/ingest/processor.js';
+import { createNotifier } from '../../src/notify/notifier.js';
+import { smtpTransport } from '../../src/notify/smtp.js';
+import type { EmailTransport } from '../../src/notify/transports.js';
+import { createLocalWorkflowRunner } from '../../src/workflows/local-runner.js';
+import { buildJetwayEvent } from '../../src/simulator/jetway-event.js';
+import { defaultPolicySet } from '../../../src/shared/policy/index.js';
+import { caseId } from '../../../src/shared/domain/index.js';
+import { flightpulseData, fpInstance, scenarioMessages } from '../helpers/fixtures.js';
+import { startServices, type Services } from '../helpers/stack.js';
+
+let s: Services;
+beforeAll(async () => {
+  s = await startServices();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const meta = { topic: 'flight-operations', partition: 0, offset: '0' };
+const noLetters = { send: async () => undefined };
+
+describe('notifier: at most once per key (DynamoDB Local + SMTP sink)', () => {
+  let ctx: DataContext;
+  beforeAll(async () => {
+    ({ ctx } = await s.newTables());
+  });
+
+  it('sends once however often and however concurrently it is asked', async () => {
+    const email = smtpTransport({ port: s.smtp.port });
+    const n = createNotifier({ ctx, email });
+    const msg = { to: 'once@example.com', subject: 'once-only', text: 'hello' };
+    const results = await Promise.all(Array.from({ length: 6 }, () => n.emailOnce('voucher:ISS-1', msg)));
+    results.push(await n.emailOnce('voucher:ISS-1', msg));
+    expect(results.filter((r) => r === 'sent')).toHaveLength(1);
+    await s.smtp.waitFor((m) => m.subject === 'once-only', 5000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.smtp.messages().filter((m) => m.subject === 'once-only')).toHaveLength(1);
+    email.close();
+  });
+
+  it('a failed send releases the claim so a retry sends; a completed record blocks further sends', async () => {
+    let calls = 0;
+    const flaky: EmailTransport = {
+      send: async () => {
+        calls++;
+        if (calls === 1) throw new Error('SMTP down');
+        return { messageId: `m${calls}` };
+      },
+    };
+    const n = createNotifier({ ctx, email: flaky });
+    const msg = { to: 'x@example.com', subject: 's', text: 't' };
+    await expect(n.emailOnce('k-flaky', msg)).rejects.toThrow('SMTP down');
+    expect(await n.emailOnce('k-flaky', msg)).toBe('sent');
+    expect(await n.emailOnce('k-flaky', msg)).toBe('already-sent');
+    expect(calls).toBe(2);
+    const rec = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.notification('email:k-flaky') }));
+    expect(rec.Item).toMatchObject({ status: 'COMPLETED', messageId: 'm2' });
+  });
+
+  it('a claim left IN_PROGRESS by a crashed sender is taken over only after it expires', async () => {
+    let calls = 0;
+    const t: EmailTransport = { send: async () => ({ messageId: `m${++calls}` }) };
+    const n = createNotifier({ ctx, email: t });
+    const msg = { to: 'x@example.com', subject: 's', text: 't' };
+    // Prepare: a fresh claim by "another process" that never completed.
+    await ctx.doc.send(new UpdateCommand({ TableName: ctx.table, Key: keys.notification('email:k-crash'), UpdateExpression: 'SET #s = :ip, inProgressUntil = :u', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':ip': 'IN_PROGRESS', ':u': Date.now() + 60_000 } }));
+    expect(await n.emailOnce('k-crash', msg)).toBe('in-progress');
+    expect(calls).toBe(0);
+    // The claim expires.
+    await ctx.doc.send(new UpdateCommand({ TableName: ctx.table, Key: keys.notification('email:k-crash'), UpdateExpression: 'SET inProgressUntil = :u', ExpressionAttributeValues: { ':u': Date.now() - 1 } }));
+    expect(await n.emailOnce('k-crash', msg)).toBe('sent');
+    expect(calls).toBe(1);
+  });
+});
+
+describe('disruption workflow failure and re-drive', () => {
+  it('a failing task ends in the compensating state; a re-drive after the fix creates the cases once', async () => {
+    // Prepare
+    const { ctx } = await s.newTables();
+    await seedDemoData(ctx, flightpulseData(5));
+    const sent: string[] = [];
+    const notifier = { emailOnce: async (k: string) => (sent.push(k), 'sent' as const), smsOnce: async () => 'sent' as const };
+    const warnings: string[] = [];
+    const log = { info: () => undefined, warn: (m: string) => void warnings.push(m), error: () => undefined };
+    let broken = true;
+    const policy = () => {
+      if (broken) throw new Error('policy store unavailable');
+      return defaultPolicySet();
+    };
+    const wf = createLocalWorkflowRunner({ ctx, policy, notifier, log });
+    // Act 1: the policy cannot load → EvaluatePassengers fails → Map Catch → MarkDisruptionFailed → Fail.
+    await ingestRecord({ ctx, workflows: wf, deadLetters: noLetters }, scenarioMessages('scenario3-cancellation.json')[0]!, meta);
+    await wf.idle();
+    // Assess 1
+    expect(wf.executions().map((e) => e.status)).toEqual(['FAILED']);
+    expect(warnings).toContain('disruption workflow failed');
+    expect(await getCaseWithEntitlements(ctx, caseId(fpInstance('SW9012'), 'GX0001'))).toBeNull();
+    // Act 2: fixed; the same event is re-driven (a FAILED execution name may run again).
+    broken = false;
+    const exec = wf.executions()[0]!;
+    await wf.startDisruption({ flightId: fpInstance('SW9012'), disruptionId: `DIS-${fpInstance('SW9012')}`, eventId: '9c4e1a7b-3d2f-4a6e-b1c8-2e3d4c5b6a73' }, exec.name);
+    await wf.idle();
+    // Assess 2
+    expect(wf.executions().map((e) => e.status)).toEqual(['SUCCEEDED']);
+    expect(await getCaseWithEntitlements(ctx, caseId(fpInstance('SW9012'), 'GX0001'))).not.toBeNull();
+    await wf.stop();
+  });
+});
+
+describe('Jetway events end to end into the domain', () => {
+  it('a coded delay and the door-open arrival reach the flight, the disruption and the cases', async () => {
+    const { ctx } = await s.newTables();
+    await seedDemoData(ctx, flightpulseData(3));
+    const notifier = { emailOnce: async () => 'sent' as const, smsOnce: async () => 'sent' as const };
+    const p = defaultPolicySet();
+    const wf = createLocalWorkflowRunner({ ctx, policy: () => p, notifier });
+    const deps = { ctx, workflows: wf, deadLetters: noLetters };
+    const sched = { carrier: 'SW', number: '9012', origin: 'PHX', destination: 'OAK', scheduledDeparture: '2025-01-15T10:00:00Z', scheduledArrival: '2025-01-15T11:30:00Z', localDepartureDate: '2025-01-15' };
+    // Act: delay 200 min (code 41 aircraft defect, 150; 93 rotation, 50), then the arrival.
+    const delay = buildJetwayEvent(sched, { kind: 'delay', codes: [{ code: '41', minutes: 150 }, { code: '93', minutes: 50 }] }, { at: new Date('2025-01-15T09:00:00Z') });
+    const arrival = buildJetwayEvent(sched, { kind: 'arrival', codes: [{ code: '41', minutes: 150 }, { code: '93', minutes: 50 }], taxiInMinutes: 7 }, { at: new Date('2025-01-15T15:00:00Z') });
+    expect(await ingestRecord(deps, JSON.stringify(delay), meta)).toMatchObject({ outcome: 'applied', workflowStarted: true });
+    expect(await ingestRecord(deps, JSON.stringify(arrival), meta)).toMatchObject({ outcome: 'applied' });
+    await wf.idle();
+    // Assess
+    const f = await getFlight(ctx, fpInstance('SW9012'));
+    expect(f).toMatchObject({ status: 'ARRIVED', delayMinutes: 200, actualArrivalDoorOpen: '2025-01-15T14:57:00.000Z' });
+    const d = await getDisruption(ctx, fpInstance('SW9012'));
+    expect(d).toMatchObject({ kind: 'DELAY', delayMinutes: 200, delayCategory: 'severe', urgent: true, causeCode: '41' });
+    const c = await getCaseWithEntitlements(ctx, caseId(fpInstance('SW9012'), 'GX0001'));
+    expect(c?.case).toMatchObject({ status: 'OPEN', stations: ['PHX', 'OAK'] });
+    await wf.stop();
+  });
+});
