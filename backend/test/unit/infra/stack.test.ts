@@ -194,7 +194,8 @@ describe('Step Functions: every ASL file is a state machine', () => {
   );
 });
 
-describe('MSK event source for ingest', () => {
+// Each test synthesizes a whole stack: seconds on a busy 2-core machine.
+describe('MSK event source for ingest', { timeout: 60_000 }, () => {
   it('reads flight-operations from the cluster in context', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: MSK_ARN,
@@ -222,7 +223,8 @@ describe('outputs for the desk', () => {
   });
 });
 
-describe('context parameters are parsed', () => {
+// Each test synthesizes a whole stack: seconds on a busy 2-core machine.
+describe('context parameters are parsed', { timeout: 60_000 }, () => {
   it.each([
     [{ mskClusterArn: 'not-an-arn' }, /mskClusterArn/],
     [{ logRetentionDays: 'x' }, /logRetentionDays/],
@@ -235,7 +237,8 @@ describe('context parameters are parsed', () => {
   });
 });
 
-describe('a broken ASL file fails the synth', () => {
+// Each test synthesizes a whole stack: seconds on a busy 2-core machine.
+describe('a broken ASL file fails the synth', { timeout: 60_000 }, () => {
   const dirWith = (definition: unknown): string => {
     const dir = mkdtempSync(path.join(tmpdir(), 'jetway-asl-'));
     writeFileSync(path.join(dir, 'broken.asl.json'), JSON.stringify(definition));
