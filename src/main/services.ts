@@ -72,8 +72,9 @@ export function createDesk(cfg: DeskConfig): Desk {
     };
   };
   // Coalesce bursts (every pull reports) into at most ~10 status events a second.
+  let closed = false;
   const statusChanged = (): void => {
-    if (statusTimer) return;
+    if (statusTimer || closed) return;
     statusTimer = setTimeout(() => {
       statusTimer = null;
       emit('sync:status', syncStatus());
@@ -103,7 +104,7 @@ export function createDesk(cfg: DeskConfig): Desk {
   const handlers: RpcHandlers = {
     'session:signIn': async ({ username, password }) => {
       const session = await auth.signIn(username, password);
-      engine.start(syncedStations(session));
+      await engine.start(syncedStations(session));
       return session;
     },
     'session:get': () => auth.session(),
@@ -166,8 +167,9 @@ export function createDesk(cfg: DeskConfig): Desk {
     db,
     engine,
     async close() {
-      if (statusTimer) clearTimeout(statusTimer);
       await engine.stop();
+      closed = true;
+      if (statusTimer) clearTimeout(statusTimer);
       listeners.clear();
       db.close();
     },

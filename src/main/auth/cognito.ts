@@ -45,7 +45,11 @@ export function cognitoAuthApi(cfg: CognitoConfig): CognitoAuthApi {
       out = await client.send(new InitiateAuthCommand(input));
     } catch (err) {
       const e = err as { name?: string; message?: string };
-      if (e.name === 'NotAuthorizedException' || e.name === 'UserNotFoundException') throw new AuthFailedError('wrong username or password');
+      // Cognito says NotAuthorized/UserNotFound; cognito-local says InvalidPassword for the same case.
+      if (e.name === 'NotAuthorizedException' || e.name === 'UserNotFoundException' || e.name === 'InvalidPasswordException')
+        throw new AuthFailedError('wrong username or password');
+      if (e.name === 'UserNotConfirmedException') throw new AuthFailedError('this account is not confirmed yet');
+      if (e.name === 'PasswordResetRequiredException') throw new AuthFailedError('a password reset is required for this account');
       throw err;
     }
     const r = out.AuthenticationResult;

@@ -56,15 +56,19 @@ export class Outbox {
     return rows.map((r) => CommandEnvelopeSchema.parse(JSON.parse(r)));
   }
 
-  /** Applies the server's results of one push in one durable transaction. */
-  recordResults(results: readonly CommandResult[]): void {
+  /**
+   * Applies the server's results of one push in one durable transaction. `versionOf` reads the
+   * cache: a pull may already have brought the effect before the push reply arrived, in which
+   * case the command is confirmed at once instead of waiting for a pull that will never come.
+   */
+  recordResults(results: readonly CommandResult[], versionOf: (ref: string) => number | undefined = () => undefined): void {
     durably(this.db, () => {
       for (const r of results) {
         const row = this.row(r.commandId);
         if (!row) continue; // already confirmed or rejected (a replayed reply)
         const env = CommandEnvelopeSchema.parse(JSON.parse(row.envelope));
         if (r.status === 'rejected') this.reject(env, r.code ?? 'REJECTED', r.message ?? 'rejected by the server');
-        else if (r.effects.length === 0) this.confirm(env);
+        else if (r.effects.every((e) => (versionOf(e.ref) ?? -1) >= e.version)) this.confirm(env);
         else this.db.prepare(`UPDATE outbox SET state = 'acked', effects = ?, last_error = NULL WHERE command_id = ?`).run(JSON.stringify(r.effects), r.commandId);
       }
     });

@@ -1,6 +1,7 @@
 import { CommandResultSchema, type EntityKind, type PullResponse } from '../../shared/sync/protocol.js';
 import { planApply } from '../../shared/sync/apply.js';
 import type { CacheWriter } from '../db/cache.js';
+import { ENTITY_TABLES } from '../db/entities.js';
 import type { Db } from '../db/open.js';
 import type { Outbox } from '../db/outbox.js';
 import { NetworkError, type BackendClient } from './backend.js';
@@ -90,8 +91,8 @@ export class SyncEngine {
   }
 
   /** Starts syncing the given stations (restarts if already running). */
-  start(stations: readonly string[]): void {
-    if (this.running) void this.stop();
+  async start(stations: readonly string[]): Promise<void> {
+    if (this.running) await this.stop();
     this.running = true;
     this.generation += 1;
     this.aborter = new AbortController();
@@ -110,8 +111,10 @@ export class SyncEngine {
     this.pushTimer = null;
     for (const s of this.sleepers.values()) s.wake();
     const loops = this.loops;
+    const gen = this.generation;
     this.loops = [];
     await Promise.allSettled([...loops, this.pushing ?? Promise.resolve()]);
+    if (gen !== this.generation) return; // restarted meanwhile: the new run owns the state
     this.sleepers.clear();
     this.caughtUp.clear();
     this.online = false;
@@ -180,10 +183,7 @@ export class SyncEngine {
          ON CONFLICT(station) DO UPDATE SET epoch = excluded.epoch, cursor = excluded.cursor, head = excluded.head, last_pull_at = excluded.last_pull_at`,
       ).run(station, res.epoch, Math.max(from, plan.cursor), res.head, this.o.now().toISOString());
       outbox.reconcile(
-        (ref) => {
-          const i = ref.indexOf(':');
-          return cache.versionOf(ref.slice(0, i) as EntityKind, ref.slice(i + 1));
-        },
+        (ref) => this.refVersion(ref),
         (commandId) => {
           const raw = db.prepare('SELECT data FROM command_result WHERE id = ?').pluck().get(commandId) as string | undefined;
           if (raw === undefined) return undefined;
@@ -193,6 +193,14 @@ export class SyncEngine {
       );
     })();
     return { changed: [...new Set(plan.writes.map((w) => w.kind))] };
+  }
+
+  /** Cached version of `kind:id`, or undefined. */
+  private refVersion(ref: string): number | undefined {
+    const i = ref.indexOf(':');
+    const kind = ref.slice(0, i);
+    if (!(kind in ENTITY_TABLES)) return undefined;
+    return this.o.cache.versionOf(kind as EntityKind, ref.slice(i + 1));
   }
 
   private cursorOf(station: string): StationCursor {
@@ -271,7 +279,7 @@ export class SyncEngine {
             const res = await this.o.backend.push(batch, this.aborter.signal);
             const answered = res.results.filter((r) => ids.includes(r.commandId));
             if (answered.length === 0) throw new Error('push answered none of the commands sent');
-            this.o.outbox.recordResults(answered);
+            this.o.outbox.recordResults(answered, (ref) => this.refVersion(ref));
             this.pushFailures = 0;
             this.markSuccess();
             this.o.onChange?.(['entitlement', 'command'], [...new Set(batch.map((c) => c.station))]);

@@ -43,14 +43,14 @@ describe('sync engine against a fake backend', () => {
     for (let i = 0; i < 250; i += 1) fake.commit(['PHX'], [flight({ id: `F${i}`, version: 1 })]);
     const a = desk({ pageSize: 100 });
     // Act
-    a.engine.start(['PHX']);
+    await a.engine.start(['PHX']);
     await until(() => a.engine.cursors()[0]?.cursor === 250, 'cursor 250');
     await a.close();
     desks = [];
     fake.commit(['PHX'], [flight({ id: 'F-new', version: 1 })]);
     const pullsBefore = fake.pullCalls;
     const b = desk({ file: a.file, pageSize: 100 });
-    b.engine.start(['PHX']);
+    await b.engine.start(['PHX']);
     await until(() => b.engine.cursors()[0]?.cursor === 251, 'cursor 251');
     // Assess: the restarted desk fetched only the new entry (1 pull + the long-poll it is in)
     expect(b.queries.board('PHX').counts.total).toBe(251);
@@ -59,7 +59,7 @@ describe('sync engine against a fake backend', () => {
 
   it('shows a new change within 1 s of its commit (long-poll)', async () => {
     const d = desk();
-    d.engine.start(['PHX']);
+    await d.engine.start(['PHX']);
     await until(() => d.engine.status().online, 'online');
     await new Promise((r) => setTimeout(r, 150)); // now waiting in a long-poll
     const t0 = Date.now();
@@ -72,7 +72,7 @@ describe('sync engine against a fake backend', () => {
   it('pushes a queued command, keeps it until the pull brings the effect, then shows it synced', async () => {
     fake.commit(['PHX'], cancelledFlight(2));
     const d = desk();
-    d.engine.start(['PHX']);
+    await d.engine.start(['PHX']);
     await until(() => d.queries.entitlement(ENT), 'entitlement cached');
     d.outbox.enqueue(cmd());
     d.engine.kickPush();
@@ -85,7 +85,7 @@ describe('sync engine against a fake backend', () => {
   it('re-arms the push retry after failures without any new local write', async () => {
     fake.commit(['PHX'], cancelledFlight(1));
     const d = desk();
-    d.engine.start(['PHX']);
+    await d.engine.start(['PHX']);
     await until(() => d.queries.entitlement(ENT), 'entitlement cached');
     fake.fail(4, 'drop'); // connection resets: the desk is offline for a while
     d.outbox.enqueue(cmd());
@@ -98,7 +98,7 @@ describe('sync engine against a fake backend', () => {
   it('reports offline while the backend is unreachable and recovers by itself', async () => {
     const d = desk();
     fake.fail(1000, 'drop');
-    d.engine.start(['PHX']);
+    await d.engine.start(['PHX']);
     await until(() => d.engine.status().lastError !== null, 'an error');
     expect(d.engine.status().online).toBe(false);
     fake.fail(0);
@@ -109,7 +109,7 @@ describe('sync engine against a fake backend', () => {
   it('lists a rejected command for attention and does not block the next one', async () => {
     fake.commit(['PHX'], cancelledFlight(2));
     const d = desk();
-    d.engine.start(['PHX']);
+    await d.engine.start(['PHX']);
     await until(() => d.queries.entitlement(ENT), 'entitlement cached');
     const other = `CASE-${FLIGHT}-P002/goodwill/meal/day1`;
     d.outbox.enqueue(cmd('does-not-exist'));
@@ -123,7 +123,7 @@ describe('sync engine against a fake backend', () => {
   it('does a full resync when the cursor fell out of retention, keeping the outbox', async () => {
     fake.commit(['PHX'], cancelledFlight(1));
     const d = desk();
-    d.engine.start(['PHX']);
+    await d.engine.start(['PHX']);
     await until(() => d.queries.entitlement(ENT), 'entitlement cached');
     await d.engine.stop();
     // Offline: the agent issues; meanwhile the server's log moves on and is truncated.
@@ -131,7 +131,7 @@ describe('sync engine against a fake backend', () => {
     for (let i = 0; i < 5; i += 1) fake.commit(['PHX'], [flight({ id: `X${i}`, version: 1 })]);
     fake.commit(['PHX'], cancelledFlight(1)); // full snapshot re-logged (as a compaction would)
     fake.truncate('PHX', 7);
-    d.engine.start(['PHX']);
+    await d.engine.start(['PHX']);
     await until(() => d.queries.entitlement(ENT)?.syncState === 'synced', 'synced after resync');
     expect(d.queries.board('PHX').counts.total).toBe(1); // only what the retained log holds
     expect(fake.pushed.filter((r) => r.status === 'applied')).toHaveLength(1);
@@ -140,7 +140,7 @@ describe('sync engine against a fake backend', () => {
   it('after a server restore (new epoch) re-pushes commands the server had acknowledged', async () => {
     fake.commit(['PHX'], cancelledFlight(1));
     const d = desk();
-    d.engine.start(['PHX']);
+    await d.engine.start(['PHX']);
     await until(() => d.queries.entitlement(ENT), 'entitlement cached');
     await d.engine.stop();
     // Acked by the old server but its effect never pulled:
@@ -148,7 +148,7 @@ describe('sync engine against a fake backend', () => {
     d.outbox.recordResults([{ commandId: `01JCMD${String(n).padStart(20, '0')}`, status: 'applied', replayed: false, code: null, message: null, effects: [{ ref: `entitlement:${ENT}`, version: 99 }] }]);
     fake.restore('E2');
     fake.commit(['PHX'], cancelledFlight(1));
-    d.engine.start(['PHX']);
+    await d.engine.start(['PHX']);
     await until(() => d.queries.entitlement(ENT)?.syncState === 'synced', 'synced after restore');
     expect(d.engine.cursors()[0]?.epoch).toBe('E2');
     expect(d.outbox.count()).toBe(0);
