@@ -118,6 +118,9 @@ async function main(): Promise<void> {
       dataDir: args.dataDir,
       seed: args.seed,
       ports: args.ports,
+      // DynamoDB Local syncs every item to disk with -dbPath: ready once every flight and the
+      // FlightPulse sample are in; the ~5,000 generated passengers follow (logged when done).
+      backgroundSeed: !args.ephemeral,
       ...(args.demoSeed ? { demo: { seed: args.demoSeed } } : {}),
       log: (l) => say(l),
     });

@@ -13,7 +13,8 @@ import { repoRoot } from '../../../scripts/setup-services.mjs';
 import { createDataContext } from '../data/client.js';
 // Type-only: ./app.ts (helper C) is loaded lazily, so `app: false` works even when it cannot load.
 import type { BackendApp, BackendAppOptions } from './app.js';
-import { demoData, type DemoDataOptions } from './demo/index.js';
+import { FLIGHTPULSE_BOOKINGS, FLIGHTPULSE_PASSENGERS } from './demo/flightpulse.js';
+import { demoData, type DemoData, type DemoDataOptions } from './demo/index.js';
 import { DEMO_PASSWORD, DEMO_USERS, startCognitoLocal, type CognitoLocal } from './services/cognito.js';
 import { createTables, localDynamoClient, startDynamoDbLocal, type DynamoDbLocal } from './services/dynamodb.js';
 import { FLIGHT_OPERATIONS_DLQ_TOPIC, FLIGHT_OPERATIONS_TOPIC, startKafka, type LocalKafka } from './services/kafka.js';
@@ -38,6 +39,12 @@ export interface LocalCloudOptions {
   ephemeral?: boolean;
   /** Seed demo data (default true). A persistent cloud seeds once per day (see seedIfNeeded). */
   seed?: boolean;
+  /**
+   * Return once the core demo data (every flight + FlightPulse's sample) is written and let the
+   * bulk (generated passengers and bookings) finish in the background (`seeding` resolves then).
+   * For the CLI on slow disks: DynamoDB Local with `-dbPath` syncs every item. Default false.
+   */
+  backgroundSeed?: boolean;
   /** Demo data options (PRNG seed, today, sizes). */
   demo?: DemoDataOptions;
   ports?: LocalCloudPorts;
@@ -48,6 +55,13 @@ export interface LocalCloudOptions {
   appOptions?: Partial<BackendAppOptions>;
   /** Operator log lines (the CLI prints them); default silent. */
   log?: (line: string) => void;
+}
+
+export interface SeedSummary {
+  flights: number;
+  passengers: number;
+  bookings: number;
+  ms: number;
 }
 
 export interface CognitoEndpoints {
@@ -83,7 +97,10 @@ export interface LocalCloud {
   pids: number[];
   /** The backend app as ./app.ts returned it (null when `app: false`). */
   app: BackendApp | null;
-  seeded: { flights: number; passengers: number; bookings: number; ms: number } | null;
+  /** What was seeded before start returned (null: nothing, e.g. already seeded today or `seed: false`). */
+  seeded: SeedSummary | null;
+  /** Resolves when all demo data is written (at once unless `backgroundSeed`); never rejects. */
+  seeding: Promise<SeedSummary | null>;
   stop(): Promise<void>;
 }
 
@@ -143,43 +160,82 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
   return { value, ms: Math.round(performance.now() - t0) };
 }
 
+type SeedFn = (ctx: unknown, data: DemoData) => Promise<unknown>;
+
 /**
  * Seeds demo data through C's backend/src/data/seed.ts (idempotent there: existing items are
  * left alone). A persistent cloud re-seeds only when the day changed since its last seed, so a
- * restart is fast and "today"'s flights appear on a new day.
+ * restart is fast and "today"'s flights appear on a new day. Returns the core seed (done) and
+ * the bulk seed (a promise; already settled unless `background`).
  */
-async function seedIfNeeded(
+async function seedDemo(
   dir: string,
   ephemeral: boolean,
-  opts: { dynamodbEndpoint: string; tablePrefix: string; demo: DemoDataOptions },
+  opts: { dynamodbEndpoint: string; tablePrefix: string; demo: DemoDataOptions; background: boolean },
   log: (l: string) => void,
-): Promise<LocalCloud['seeded']> {
+): Promise<{ core: SeedSummary | null; all: Promise<SeedSummary | null> }> {
+  const none = { core: null, all: Promise.resolve(null) };
   const today = opts.demo.today ?? new Date().toISOString().slice(0, 10);
   const marker = path.join(dir, 'seeded.json');
-  const stamp = JSON.stringify({ today, seed: opts.demo.seed ?? 'jetway', tablePrefix: opts.tablePrefix });
+  const stamp = JSON.stringify({ today, seed: opts.demo.seed ?? 'jetway', passengers: opts.demo.passengers ?? null, tablePrefix: opts.tablePrefix });
   if (!ephemeral && existsSync(marker) && readFileSync(marker, 'utf8') === stamp) {
     log(`demo data already seeded for ${today} (delete ${marker} or use --fresh to re-seed)`);
-    return null;
+    return none;
   }
-  let seedModule: { seedDemoData?: (ctx: unknown, data: unknown) => Promise<unknown> };
+  let seedDemoData: SeedFn;
   try {
     const spec = '../data/seed.js';
-    seedModule = (await import(spec)) as typeof seedModule;
+    const mod = (await import(spec)) as { seedDemoData?: SeedFn };
+    if (typeof mod.seedDemoData !== 'function') throw new Error('it has no seedDemoData()');
+    seedDemoData = mod.seedDemoData;
   } catch (e) {
-    log(`WARNING: backend/src/data/seed.ts could not be loaded (${(e as Error).message}); starting without demo data`);
-    return null;
-  }
-  if (typeof seedModule.seedDemoData !== 'function') {
-    log('WARNING: backend/src/data/seed.ts has no seedDemoData(); starting without demo data');
-    return null;
+    log(`WARNING: backend/src/data/seed.ts could not be used (${(e as Error).message}); starting without demo data`);
+    return none;
   }
   const t0 = performance.now();
   const data = demoData({ ...opts.demo, today });
+  const summary = (d: DemoData): SeedSummary => ({
+    flights: d.flights.length,
+    passengers: d.passengers.length,
+    bookings: d.bookings.length,
+    ms: Math.round(performance.now() - t0),
+  });
   const ctx = createDataContext({ endpoint: opts.dynamodbEndpoint, tablePrefix: opts.tablePrefix, region: 'us-east-1' });
-  await seedModule.seedDemoData(ctx, data);
-  ctx.doc.destroy();
-  if (!ephemeral) writeFileSync(marker, stamp);
-  return { flights: data.flights.length, passengers: data.passengers.length, bookings: data.bookings.length, ms: Math.round(performance.now() - t0) };
+  const writeAll = async (): Promise<SeedSummary> => {
+    await seedDemoData(ctx, data);
+    if (!ephemeral) writeFileSync(marker, stamp);
+    return summary(data);
+  };
+  if (!opts.background) {
+    try {
+      const s = await writeAll();
+      return { core: s, all: Promise.resolve(s) };
+    } finally {
+      ctx.doc.destroy();
+    }
+  }
+  // Core first: every flight (the boards) and FlightPulse's sample with its passengers.
+  const samplePassengers = new Set(FLIGHTPULSE_PASSENGERS.map((p) => p.id));
+  const sampleBookings = new Set(FLIGHTPULSE_BOOKINGS.map((b) => b.id));
+  const core: DemoData = {
+    flights: data.flights,
+    passengers: data.passengers.filter((p) => samplePassengers.has(p.id)),
+    bookings: data.bookings.filter((b) => sampleBookings.has(b.id)),
+  };
+  await seedDemoData(ctx, core);
+  const coreSummary = summary(core);
+  const all = writeAll()
+    .then((s) => {
+      log(`demo data complete: ${s.flights} flights, ${s.passengers} passengers, ${s.bookings} bookings (${(s.ms / 1000).toFixed(1)} s)`);
+      return s;
+    })
+    .catch((e: unknown) => {
+      // Stopped mid-seed (or DynamoDB died): the next start seeds again, skipping what exists.
+      log(`demo data seeding stopped before the end (${(e as Error).message}); the next start completes it`);
+      return null;
+    })
+    .finally(() => ctx.doc.destroy());
+  return { core: coreSummary, all };
 }
 
 /** Starts the whole local cloud; see the module comment. Fails loudly and stops what it started on any error. */
@@ -288,9 +344,17 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       services.push({ name: 'api', address: started.apiUrl, pid: null, log: null, readyMs: appStart.ms });
     }
 
-    const seeded =
-      opts.seed === false ? null : await seedIfNeeded(dir, ephemeral, { dynamodbEndpoint: db.endpoint, tablePrefix, demo: opts.demo ?? {} }, log);
-    if (seeded) log(`seeded ${seeded.flights} flights, ${seeded.passengers} passengers, ${seeded.bookings} bookings (${(seeded.ms / 1000).toFixed(1)} s)`);
+    const seed =
+      opts.seed === false
+        ? { core: null, all: Promise.resolve(null) }
+        : await seedDemo(dir, ephemeral, { dynamodbEndpoint: db.endpoint, tablePrefix, demo: opts.demo ?? {}, background: opts.backgroundSeed ?? false }, log);
+    const seeded = seed.core;
+    if (seeded) {
+      log(
+        `seeded ${seeded.flights} flights, ${seeded.passengers} passengers, ${seeded.bookings} bookings (${(seeded.ms / 1000).toFixed(1)} s)` +
+          (opts.backgroundSeed ? '; the rest of the demo passengers follow in the background' : ''),
+      );
+    }
 
     const cloudFile: CloudFile = {
       pid: process.pid,
@@ -326,10 +390,12 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       pids,
       app,
       seeded,
+      seeding: seed.all,
       stop() {
         stopping ??= (async () => {
           rmSync(cloudFilePath(dir), { force: true });
           await cleanup();
+          await seed.all; // a background seed ends (interrupted) once DynamoDB is gone
         })();
         return stopping;
       },
