@@ -140,6 +140,6 @@ export default async function run(): Promise<Record<string, { value: number; uni
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href && !process.env.NO_BENCH_MAIN) {
   run().then((r) => console.log(JSON.stringify(r, null, 2)));
 }

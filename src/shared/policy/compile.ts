@@ -118,6 +118,8 @@ export interface CompiledRegime {
   undecidedReason: string;
   /** Frozen outcome shared by every decision where the regime does not apply (no allocation per evaluation). */
   notApplicable: Readonly<RegimeOutcome>;
+  /** Engine-private cache slot (the shared work item for "does not apply"). */
+  notApplicableWork: unknown;
 }
 
 export interface CarrierRef {
@@ -312,6 +314,7 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     kinds,
     notApplicableReason: `${spec.title} does not apply: the journey matches none of its scope rules (${spec.scope.map((s) => s.id).join(', ')}).`,
     undecidedReason: `Cannot decide whether ${spec.title} applies: a datum is missing (see needs review).`,
+    notApplicableWork: null,
     notApplicable: Object.freeze({
       regime: spec.regime,
       title: spec.title,

@@ -173,20 +173,23 @@ function distanceKm(o: AirportRef, d: AirportRef): number {
  * Epoch ms of an ISO-8601 instant `YYYY-MM-DDTHH:MM[:SS[.fff…]](Z|±HH:MM)` (what the schema admits),
  * parsed by hand: Date.parse is several times slower and this runs ~6 times per evaluation.
  */
+function dg(s: string, i: number): number {
+  return s.charCodeAt(i) - 48;
+}
+
 export function isoMs(s: string): number {
   const n = s.length;
   if (n < 17 || s.charCodeAt(10) !== 84 /* T */) return Date.parse(s);
-  const d = (i: number): number => s.charCodeAt(i) - 48;
-  const y = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
-  const mo = d(5) * 10 + d(6);
-  const da = d(8) * 10 + d(9);
-  const h = d(11) * 10 + d(12);
-  const mi = d(14) * 10 + d(15);
+  const y = dg(s, 0) * 1000 + dg(s, 1) * 100 + dg(s, 2) * 10 + dg(s, 3);
+  const mo = dg(s, 5) * 10 + dg(s, 6);
+  const da = dg(s, 8) * 10 + dg(s, 9);
+  const h = dg(s, 11) * 10 + dg(s, 12);
+  const mi = dg(s, 14) * 10 + dg(s, 15);
   let i = 16;
   let sec = 0;
   let frac = 0;
   if (s.charCodeAt(i) === 58 /* : */) {
-    sec = d(17) * 10 + d(18);
+    sec = dg(s, 17) * 10 + dg(s, 18);
     i = 19;
     if (s.charCodeAt(i) === 46 /* . */) {
       i++;
@@ -205,11 +208,21 @@ export function isoMs(s: string): number {
   const z = s.charCodeAt(i);
   if (z === 90 /* Z */ || z === 122) off = 0;
   else if (z === 43 || z === 45) {
-    off = (d(i + 1) * 10 + d(i + 2)) * 60 + d(i + 4) * 10 + d(i + 5);
+    off = (dg(s, i + 1) * 10 + dg(s, i + 2)) * 60 + dg(s, i + 4) * 10 + dg(s, i + 5);
     if (z === 43) off = -off;
   } else return Date.parse(s);
-  const t = Date.UTC(y, mo - 1, da, h, mi, sec, frac) + off * MIN;
-  return Number.isNaN(t) ? Date.parse(s) : t;
+  if (mo < 1 || mo > 12 || da < 1 || da > 31 || h > 23 || mi > 59 || sec > 60) return Date.parse(s);
+  return daysFromCivil(y, mo, da) * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000 + frac + off * MIN;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm; Date.UTC is slow). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 function ms(s: string | null | undefined): number {
@@ -629,6 +642,15 @@ function convert(m: Money, rate: string, to: string): Money {
 // ─────────── regimes ───────────
 
 const NO_CASH: DecisionEntitlement[] = [];
+/** Shared, never-mutated work item of a regime that does not apply (no allocation per evaluation). */
+function notApplicableWork(r: CompiledRegime): RegimeWork {
+  let w = r.notApplicableWork as RegimeWork | null;
+  if (!w) {
+    w = { r, outcome: r.notApplicable as RegimeOutcome, rank: Infinity, order: Infinity, cash: NO_CASH };
+    r.notApplicableWork = w;
+  }
+  return w;
+}
 
 interface RegimeWork {
   r: CompiledRegime;
@@ -675,7 +697,7 @@ function bandClause(ctx: Ctx, b: Band): Clause {
 
 function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEntitlement[]): RegimeWork {
   const rule = scopeOf(ctx, r);
-  if (rule === null) return { r, outcome: r.notApplicable as RegimeOutcome, rank: Infinity, order, cash: NO_CASH };
+  if (rule === null) return notApplicableWork(r);
   const applies = rule === undefined ? null : true;
   const outcome: RegimeOutcome = {
     regime: r.regime,

@@ -189,3 +189,23 @@ describe('schema-invalid input is rejected with an error naming the path', () =>
     );
   });
 });
+
+describe('fast ISO-8601 instant parsing agrees with Date.parse', () => {
+  it('for every instant the schema admits', async () => {
+    const { isoMs } = await import('../../../src/shared/policy/engine.js');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.parse('1970-01-01T00:00:00Z'), max: Date.parse('2200-12-31T23:59:59Z') }),
+        fc.constantFrom('Z', '+00:00', '+05:30', '-08:00', '+14:00', '-12:00'),
+        fc.constantFrom(0, 1, 2, 3),
+        (t, zone, fracDigits) => {
+          const base = new Date(t).toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
+          const frac = fracDigits ? `.${base.slice(20, 20 + fracDigits)}` : '';
+          const s = `${base.slice(0, 19)}${frac}${zone}`;
+          expect(isoMs(s)).toBe(Date.parse(s));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
