@@ -34,6 +34,8 @@ export interface BackendAppOptions {
   /** Skip the Kafka consumer (API-only tests). */
   ingest?: boolean;
   policy?: () => PolicySet;
+  /** Issue policy-automatic entitlements (e.g. meal vouchers) in the workflow; default off. */
+  autoIssue?: boolean;
 }
 
 export interface BackendApp {
@@ -68,7 +70,7 @@ export async function startBackendApp(opts: BackendAppOptions): Promise<BackendA
     changes,
     log,
   };
-  const workflows = createLocalWorkflowRunner({ ctx, policy, notifier, log });
+  const workflows = createLocalWorkflowRunner({ ctx, policy, notifier, log, autoIssue: opts.autoIssue ?? false });
   const ingest =
     opts.ingest === false
       ? null

@@ -8,4 +8,6 @@ export interface WorkflowDeps {
   policy: () => PolicySet;
   notifier: Notifier;
   log?: { info(msg: string, extra?: Record<string, unknown>): void; warn(msg: string, extra?: Record<string, unknown>): void };
+  /** Issue the entitlements the policy marks automatic right away (default off: desks issue them). */
+  autoIssue?: boolean;
 }

@@ -18,6 +18,7 @@ export function workflowDepsFromEnv(): WorkflowDeps {
       policy: () => (policy ??= defaultPolicySet()),
       notifier: notifierFromEnv(ctx, logger),
       log: logger,
+      autoIssue: process.env.AUTO_ISSUE === 'true',
     };
     cached = deps;
     return deps;

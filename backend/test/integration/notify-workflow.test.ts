@@ -139,3 +139,37 @@ describe('Jetway events end to end into the domain', () => {
     await wf.stop();
   });
 });
+
+describe('auto-issue of policy-automatic entitlements (opt-in)', () => {
+  it('issues each passenger’s automatic meal voucher once, through the command path, and a re-run replays', async () => {
+    // Prepare
+    const { ctx } = await s.newTables();
+    await seedDemoData(ctx, flightpulseData(6));
+    const mails: string[] = [];
+    const transport: EmailTransport = { send: async (m) => (mails.push(m.subject), { messageId: String(mails.length) }) };
+    const notifier = createNotifier({ ctx, email: transport });
+    const p = defaultPolicySet();
+    const wf = createLocalWorkflowRunner({ ctx, policy: () => p, notifier, autoIssue: true });
+    // Act
+    await ingestRecord({ ctx, workflows: wf, deadLetters: noLetters }, scenarioMessages('scenario3-cancellation.json')[0]!, meta);
+    await wf.idle();
+    await wf.startDisruption({ flightId: fpInstance('SW9012'), disruptionId: `DIS-${fpInstance('SW9012')}`, eventId: 'x' }, 'rerun');
+    await wf.idle();
+    // Assess: 8 passengers, each with one ISSUED automatic meal voucher; one issuance and one voucher email each.
+    const pax = flightpulseData(6).bookings.filter((b) => b.flightId === fpInstance('SW9012')).map((b) => b.passengerId);
+    expect(pax).toHaveLength(8);
+    for (const id of pax) {
+      const c = await getCaseWithEntitlements(ctx, caseId(fpInstance('SW9012'), id));
+      const auto = c!.entitlements.filter((e) => e.automatic);
+      expect(auto.length).toBeGreaterThan(0);
+      for (const e of auto) expect(e).toMatchObject({ status: 'ISSUED', version: 2 });
+      for (const e of c!.entitlements.filter((x) => !x.automatic)) expect(e.status).toBe('OFFERED');
+    }
+    const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+    const issuances = await ctx.doc.send(new ScanCommand({ TableName: ctx.table, FilterExpression: 'begins_with(PK, :p)', ExpressionAttributeValues: { ':p': 'ISSUANCE#' } }));
+    expect(issuances.Items).toHaveLength(8);
+    expect(issuances.Items!.every((i) => i.issuedBy === 'system:auto-issue')).toBe(true);
+    expect(mails.filter((m) => m.includes('voucher'))).toHaveLength(8);
+    await wf.stop();
+  });
+});

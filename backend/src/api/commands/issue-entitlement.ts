@@ -12,6 +12,9 @@ import { keys } from '../../data/keys.js';
 import { getCase, getEntitlement, getFlight, getIssuance, getPassenger, items } from '../../data/repositories.js';
 import { voucherEmail } from '../../notify/templates.js';
 import type { ApiDeps } from '../deps.js';
+
+/** What a command needs: the API passes its deps, the workflow (auto-issue) its own. */
+export type CommandDeps = Pick<ApiDeps, 'ctx' | 'notifier' | 'policy' | 'log'>;
 import { holdsAnyStation, roleOf } from '../principal.js';
 import { commandRecordPut, commandResultChange, commitRejection, readCommandResult, replayed } from './record.js';
 import { withinLimit } from './limits.js';
@@ -25,7 +28,7 @@ const MAX_ATTEMPTS = 5;
  * serial, the entitlement (condition: expected version, not yet issued), and the change-log
  * entries of the case's stations. Then the voucher email, at most once per issuance.
  */
-export async function issueEntitlement(deps: ApiDeps, principal: Principal, env: CommandEnvelope): Promise<CommandResult> {
+export async function issueEntitlement(deps: CommandDeps, principal: Principal, env: CommandEnvelope): Promise<CommandResult> {
   const { ctx } = deps;
   for (let attempt = 1; ; attempt++) {
     const stored = await readCommandResult(ctx, env.commandId);
@@ -114,7 +117,7 @@ export async function issueEntitlement(deps: ApiDeps, principal: Principal, env:
 }
 
 /** Voucher email after commit, at most once per issuance (notifier idempotency record). */
-async function sendVoucher(deps: ApiDeps, result: CommandResult, known?: Issuance): Promise<void> {
+async function sendVoucher(deps: CommandDeps, result: CommandResult, known?: Issuance): Promise<void> {
   const ref = result.effects.find((e) => e.ref.startsWith('issuance:'));
   if (!ref) return;
   const issuanceId = ref.ref.slice('issuance:'.length);

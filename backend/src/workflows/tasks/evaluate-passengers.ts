@@ -12,6 +12,7 @@ import { ConditionFailedError, MAX_LOG_ENTRY_BYTES, commitWithLog, putChange, ty
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ENTITLEMENT_SK_PREFIX, keys } from '../../data/keys.js';
 import { batchGet, getBookings, getDisruption, getFlight, getPassengers, items } from '../../data/repositories.js';
+import { autoIssue } from '../auto-issue.js';
 import { toClaimCase } from '../claim-case.js';
 import type { WorkflowDeps } from '../deps.js';
 import { lambdaHandler } from '../lambda.js';
@@ -29,6 +30,7 @@ export interface EvaluateResult {
   entitlementsCreated: number;
   bookingsMarked: number;
   needsReview: number;
+  autoIssued: number;
 }
 
 const ACTIVE: ReadonlySet<Booking['status']> = new Set(['CONFIRMED', 'CHECKED_IN', 'BOARDED', 'NEEDS_REBOOKING']);
@@ -67,7 +69,7 @@ export async function evaluatePassengers(deps: WorkflowDeps, raw: unknown): Prom
 
 async function evaluateOnce(deps: WorkflowDeps, input: z.infer<typeof EvaluateInputSchema>): Promise<EvaluateResult> {
   const { ctx } = deps;
-  const result: EvaluateResult = { flightId: input.flightId, disruptionId: input.disruptionId, casesCreated: [], entitlementsCreated: 0, bookingsMarked: 0, needsReview: 0 };
+  const result: EvaluateResult = { flightId: input.flightId, disruptionId: input.disruptionId, casesCreated: [], entitlementsCreated: 0, bookingsMarked: 0, needsReview: 0, autoIssued: 0 };
   const flight = await getFlight(ctx, input.flightId);
   const stored = await getDisruption(ctx, input.flightId);
   if (!flight || !stored) throw new Error(`flight or disruption missing for ${input.flightId}`);
@@ -96,6 +98,7 @@ async function evaluateOnce(deps: WorkflowDeps, input: z.infer<typeof EvaluateIn
   const stations = [flight.origin, flight.destination];
 
   const writes: PassengerWrite[] = [];
+  const autoCandidates: Entitlement[] = [];
   for (const booking of bookings) {
     const cId = caseIdOf(flight.id, booking.passengerId);
     const claim = toClaimCase({ caseId: cId, flight, disruption, booking, passenger: passengers.get(booking.passengerId) ?? null });
@@ -124,7 +127,6 @@ async function evaluateOnce(deps: WorkflowDeps, input: z.infer<typeof EvaluateIn
     for (const d of decision.entitlements) {
       if (!d.payable) continue;
       const eId = entitlementIdOf(cId, d.regime, d.type, d.carePeriod);
-      if (existingEnts.has(eId)) continue;
       const ent: Entitlement = {
         id: eId,
         caseId: cId,
@@ -138,6 +140,9 @@ async function evaluateOnce(deps: WorkflowDeps, input: z.infer<typeof EvaluateIn
         issuanceId: null,
         version: 1,
       };
+      // Existing ones too: a crash between the case write and the auto-issue is repaired by a re-run.
+      if (ent.automatic) autoCandidates.push(ent);
+      if (existingEnts.has(eId)) continue;
       w.items.push({ Put: { TableName: ctx.table, Item: items.entitlement(ent), ConditionExpression: 'attribute_not_exists(PK)' } });
       w.changes.push(putChange('entitlement', ent));
       w.entitlements++;
@@ -179,6 +184,11 @@ async function evaluateOnce(deps: WorkflowDeps, input: z.infer<typeof EvaluateIn
     count += w.items.length;
   }
   await flush();
+  if (deps.autoIssue) {
+    // Deterministic command ids: a re-run replays instead of issuing again.
+    const results = await autoIssue(deps, autoCandidates, flight.origin);
+    result.autoIssued = results.filter((r) => r.status === 'applied').length;
+  }
   deps.log?.info('passengers evaluated', { ...result, casesCreated: result.casesCreated.length });
   return result;
 }
