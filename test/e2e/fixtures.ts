@@ -43,6 +43,8 @@ interface TestFixtures {
  */
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   cloud: [
+    // Playwright requires an object pattern as the first argument even without dependencies.
+    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'test/e2e/cloud-process.ts')], {
         cwd: root,

@@ -48,8 +48,12 @@ export function CasePanel() {
             <p>
               Case <span className="badge case">{view.case.status.toLowerCase().replaceAll('_', ' ')}</span> · regime{' '}
               <strong>{view.case.primaryRegime ?? 'none'}</strong>
-              {view.case.policyVersion && <span className="muted"> · policy {view.case.policyVersion}</span>}
             </p>
+            {view.case.policyVersion && (
+              <p className="muted policy" title={view.case.policyVersion}>
+                policy {view.case.policyVersion}
+              </p>
+            )}
             {view.case.needsReview.length > 0 && <p className="warn">Needs review: missing {view.case.needsReview.join(', ')}</p>}
           </header>
           {issueError && (
