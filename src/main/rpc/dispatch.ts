@@ -50,8 +50,11 @@ export function createDispatch(handlers: RpcHandlers, log: (msg: string, err: un
     if (!parsed.success) return { ok: false, error: { code: 'BAD_REQUEST', message: zodMessage(parsed.error) } };
     try {
       const handler = handlers[channel] as (req: unknown) => unknown;
-      const value = spec.response.parse(await handler(parsed.data));
-      return { ok: true, value };
+      const answer = spec.response.safeParse(await handler(parsed.data));
+      if (answer.success) return { ok: true, value: answer.data };
+      // A handler broke the contract: a desk bug, not the caller's fault.
+      log(`rpc ${channel} answered outside its response schema`, answer.error);
+      return { ok: false, error: { code: 'INTERNAL', message: 'internal error in the desk (see the desk log)' } };
     } catch (err) {
       return { ok: false, error: toRpcError(err, log) };
     }
