@@ -18,7 +18,7 @@ import {
   jetwayEventKey,
   type JetwayUpdate,
 } from '../../backend/src/simulator/jetway-event.js';
-import { demoFlight, utcToday } from '../../backend/src/simulator/flights.js';
+import { FLIGHTPULSE_FLIGHTS, findDemoFlight, networkFlights, utcToday } from '../../backend/src/simulator/flights.js';
 import { scenarioMessages } from '../../backend/src/simulator/scenarios.js';
 import { LOAD_LIMITS, loadEventGenerator, plannedTotal, runLoad } from '../../backend/src/simulator/load.js';
 import { createEventProducer, type OutMessage } from '../../backend/src/simulator/produce.js';
@@ -38,11 +38,11 @@ FlightPulse events (JSON value, no key, naive UTC timestamps, as FlightPulse's s
   scenario <1-5> [--verbatim] [--date YYYY-MM-DD]
            re-dated to --date (default today, UTC) with fresh event ids; --verbatim sends the
            shared sample file's events byte-for-byte
-  load     --rate N (--duration SECONDS | --count N) [--flights SW1234,SW5678] [--seed N]
+  load     --rate N (--duration SECONDS | --count N) [--flights SW1234,SW5678 | --flights network] [--seed N]
            mixed delays/cancellations/gate changes at N events/s (N ≤ ${LOAD_LIMITS.maxRate}); \`--rate N\` alone means load
 
 Jetway events (JETWAY_FLIGHT_UPDATE, keyed by flight instance, door-open times, IATA delay codes):
-  update   --flight SW1234 [--date YYYY-MM-DD]
+  update   --flight SW1234|JE241 [--date YYYY-MM-DD]   (FlightPulse's flights or any demo-network flight)
            (--delay CODE:MIN[,CODE:MIN] | --arrived CODE:MIN[,...] [--taxi-in MIN]
             | --cancel CODE [--notice ISO] | --gate-from A5 --gate-to D15 [--terminal-change])
 
@@ -162,7 +162,7 @@ function buildMessages(command: string, positionals: string[], v: Values): { mes
       };
     }
     case 'update': {
-      const flight = demoFlight(required(v.flight, 'flight'), dateOf(v.date));
+      const flight = findDemoFlight(required(v.flight, 'flight'), dateOf(v.date));
       let update: JetwayUpdate;
       if (v.delay) update = { kind: 'delay', codes: codesOf(v.delay, 'delay') };
       else if (v.arrived !== undefined) {
@@ -251,11 +251,24 @@ async function load(v: Values, io: SimulateIo): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const flights = v.flights
-    ?.split(',')
-    .map((f) => f.trim())
-    .filter(Boolean);
-  for (const f of flights ?? []) demoFlight(f, utcToday()); // unknown flight → clear error before sending
+  let flights: string[] | undefined;
+  if (v.flights !== undefined) {
+    const today = utcToday();
+    const known = [
+      ...FLIGHTPULSE_FLIGHTS.map((f) => f.flightId),
+      ...networkFlights(today).map((f) => `${f.carrier}${f.number}`),
+    ];
+    flights =
+      v.flights === 'network'
+        ? [...new Set(known)]
+        : v.flights
+            .split(',')
+            .map((f) => f.trim())
+            .filter(Boolean);
+    const unknown = flights.filter((f) => !known.includes(f));
+    if (unknown.length || flights.length === 0)
+      throw new UsageError(`--flights: unknown demo flight(s) ${unknown.join(', ')}`);
+  }
   const next = loadEventGenerator({ flights, seed: v.seed === undefined ? Date.now() % 2 ** 31 : int(v.seed, 'seed') });
   if (v['dry-run']) {
     for (let i = 0; i < total; i++) io.stdout.write(`${next().value}\n`);

@@ -1,8 +1,9 @@
 /**
  * The demo flights the simulator targets: FlightPulse's five sample flights (flights.json),
- * re-dated to a given day at the same UTC times, as the demo data does. Kept as constants so the
- * load and Jetway-event modes need no file I/O.
+ * re-dated to a given day at the same UTC times, as the demo data does (constants: no I/O), and
+ * the local cloud's generated network (backend/src/local/demo), looked up on demand.
  */
+import { demoData } from '../local/demo/index.js';
 import type { ScheduledFlight } from './jetway-event.js';
 
 interface DemoFlightTemplate {
@@ -46,4 +47,33 @@ export function demoFlight(flightId: string, date: string): ScheduledFlight & { 
     localDepartureDate: date,
     gate: t.gate,
   };
+}
+
+export type DemoFlight = ScheduledFlight & { gate: string | null };
+
+/** The local cloud's demo network on `date` (one day), as scheduled flights. ~0.1 s. */
+export function networkFlights(date: string): DemoFlight[] {
+  return demoData({ today: date, days: 1, passengers: 0 }).flights.map((f) => ({
+    carrier: f.carrier,
+    number: f.number,
+    origin: f.origin,
+    destination: f.destination,
+    scheduledDeparture: f.scheduledDeparture,
+    scheduledArrival: f.scheduledArrival,
+    // The instance date is the local departure date at the origin, as the demo data computed it.
+    localDepartureDate: f.id.slice(-10),
+    gate: f.gate,
+  }));
+}
+
+/** `SW1234` or any demo-network flight (`JE241`) on `date`; unknown → an error naming a few. */
+export function findDemoFlight(flightId: string, date: string): DemoFlight {
+  if (FLIGHTPULSE_FLIGHTS.some((f) => f.flightId === flightId)) return demoFlight(flightId, date);
+  const network = networkFlights(date);
+  const hit = network.find((f) => `${f.carrier}${f.number}` === flightId);
+  if (!hit) {
+    const some = network.slice(0, 8).map((f) => `${f.carrier}${f.number}`);
+    throw new Error(`unknown demo flight ${flightId} on ${date} (e.g. ${some.join(', ')}, …)`);
+  }
+  return hit;
 }

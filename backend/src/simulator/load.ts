@@ -55,8 +55,9 @@ export function loadEventGenerator(opts: {
     } else if (roll < 0.75) {
       event = buildCancelEvent({ flightId, reason: pick(REASONS) }, o);
     } else {
-      const oldGate = gates.get(flightId) ?? null;
-      const newGate = `${pick(['A', 'B', 'C', 'D'])}${1 + Math.floor(rnd() * 30)}`;
+      const randomGate = () => `${pick(['A', 'B', 'C', 'D'])}${1 + Math.floor(rnd() * 30)}`;
+      const oldGate = gates.get(flightId) ?? randomGate();
+      const newGate = randomGate();
       gates.set(flightId, newGate);
       event = buildGateChangeEvent({ flightId, oldGate, newGate, terminalChange: oldGate?.[0] !== newGate[0] }, o);
     }

@@ -85,3 +85,12 @@ describe('jetway simulate --dry-run (no broker needed)', () => {
     expect(r.out).toMatch(/scenario <1-5>/);
   });
 });
+
+describe('load over the whole demo network', () => {
+  it('--flights network spreads events beyond FlightPulse’s five flights, every gate change has gates', async () => {
+    const r = await run(['--rate', '100', '--count', '200', '--seed', '4', '--flights', 'network', '--dry-run']);
+    const events = r.lines.map((l) => FlightPulseEventSchema.parse(JSON.parse(l)));
+    expect(new Set(events.map((e) => e.payload.flight_id)).size).toBeGreaterThan(20);
+    for (const e of events) if (e.event_type === 'GATE_CHANGE') expect(e.payload.old_gate).toMatch(/^[A-Z]+\d+$/);
+  });
+});

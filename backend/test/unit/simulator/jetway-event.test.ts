@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JetwayFlightEventSchema, buildJetwayEvent, jetwayEventKey } from '../../../src/simulator/jetway-event.js';
-import { demoFlight } from '../../../src/simulator/flights.js';
+import { demoFlight, findDemoFlight, networkFlights } from '../../../src/simulator/flights.js';
 
 const flight = demoFlight('SW1234', '2026-11-24');
 const at = new Date('2026-11-24T06:00:00.000Z');
@@ -59,5 +59,28 @@ describe('Jetway flight events', () => {
 
   it('an unknown demo flight is a clear error', () => {
     expect(() => demoFlight('XX1', '2026-11-24')).toThrow(/unknown demo flight XX1/);
+  });
+});
+
+describe('demo-network flights', () => {
+  it('any flight of the local cloud demo network resolves, with its local instance date', () => {
+    const net = networkFlights('2026-11-24');
+    expect(net.length).toBeGreaterThan(5);
+    const other = net.find((f) => f.carrier !== 'SW')!;
+    const found = findDemoFlight(`${other.carrier}${other.number}`, '2026-11-24');
+    expect(found).toEqual(other);
+    const e = buildJetwayEvent(found, { kind: 'arrival', codes: [{ code: '41', minutes: 200 }] }, { at });
+    expect(jetwayEventKey(e)).toBe(`${other.carrier}${other.number}-${other.localDepartureDate}`);
+    expect(JetwayFlightEventSchema.safeParse(JSON.parse(JSON.stringify(e))).success).toBe(true);
+  });
+  it('FlightPulse flights still come from the sample schedule', () => {
+    expect(findDemoFlight('SW9012', '2026-11-24')).toMatchObject({
+      origin: 'PHX',
+      destination: 'OAK',
+      scheduledDeparture: '2026-11-24T10:00:00.000Z',
+    });
+  });
+  it('an unknown flight names some known ones', () => {
+    expect(() => findDemoFlight('ZZ1', '2026-11-24')).toThrow(/unknown demo flight ZZ1 on 2026-11-24 \(e\.g\. SW1234/);
   });
 });
