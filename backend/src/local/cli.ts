@@ -85,7 +85,9 @@ async function main(): Promise<void> {
     say(`--fresh: wiping ${args.dataDir}`);
     rmSync(args.dataDir, { recursive: true, force: true });
   }
-  say(`starting the local cloud (${args.ephemeral ? 'ephemeral' : `data in ${path.relative(process.cwd(), args.dataDir) || args.dataDir}`})…`);
+  say(
+    `starting the local cloud (${args.ephemeral ? 'ephemeral' : `data in ${path.relative(process.cwd(), args.dataDir) || args.dataDir}`})…`,
+  );
 
   let cloud: LocalCloud | null = null;
   let shuttingDown = false;
@@ -133,7 +135,9 @@ async function main(): Promise<void> {
   for (const s of cloud.services) {
     say(`${s.name.padEnd(width)}  ${s.address}${s.readyMs ? `  (${(s.readyMs / 1000).toFixed(1)}s)` : ''}`);
   }
-  say(`demo users (password ${DEMO_PASSWORD}): ${DEMO_USERS.map((u) => `${u.username} [${u.group}: ${u.stations}]`).join(', ')}`);
+  say(
+    `demo users (password ${DEMO_PASSWORD}): ${DEMO_USERS.map((u) => `${u.username} [${u.group}: ${u.stations}]`).join(', ')}`,
+  );
   say(`endpoints written to ${cloudFilePath(cloud.dataDir)}`);
   say(`ready in ${((performance.now() - t0) / 1000).toFixed(1)}s — Ctrl-C to stop`);
 }

@@ -177,7 +177,12 @@ async function seedDemo(
   const none = { core: null, all: Promise.resolve(null) };
   const today = opts.demo.today ?? new Date().toISOString().slice(0, 10);
   const marker = path.join(dir, 'seeded.json');
-  const stamp = JSON.stringify({ today, seed: opts.demo.seed ?? 'jetway', passengers: opts.demo.passengers ?? null, tablePrefix: opts.tablePrefix });
+  const stamp = JSON.stringify({
+    today,
+    seed: opts.demo.seed ?? 'jetway',
+    passengers: opts.demo.passengers ?? null,
+    tablePrefix: opts.tablePrefix,
+  });
   if (!ephemeral && existsSync(marker) && readFileSync(marker, 'utf8') === stamp) {
     log(`demo data already seeded for ${today} (delete ${marker} or use --fresh to re-seed)`);
     return none;
@@ -200,7 +205,11 @@ async function seedDemo(
     bookings: d.bookings.length,
     ms: Math.round(performance.now() - t0),
   });
-  const ctx = createDataContext({ endpoint: opts.dynamodbEndpoint, tablePrefix: opts.tablePrefix, region: 'us-east-1' });
+  const ctx = createDataContext({
+    endpoint: opts.dynamodbEndpoint,
+    tablePrefix: opts.tablePrefix,
+    region: 'us-east-1',
+  });
   const writeAll = async (): Promise<SeedSummary> => {
     await seedDemoData(ctx, data);
     if (!ephemeral) writeFileSync(marker, stamp);
@@ -226,7 +235,9 @@ async function seedDemo(
   const coreSummary = summary(core);
   const all = writeAll()
     .then((s) => {
-      log(`demo data complete: ${s.flights} flights, ${s.passengers} passengers, ${s.bookings} bookings (${(s.ms / 1000).toFixed(1)} s)`);
+      log(
+        `demo data complete: ${s.flights} flights, ${s.passengers} passengers, ${s.bookings} bookings (${(s.ms / 1000).toFixed(1)} s)`,
+      );
       return s;
     })
     .catch((e: unknown) => {
@@ -242,7 +253,9 @@ async function seedDemo(
 export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<LocalCloud> {
   const log = opts.log ?? (() => {});
   const ephemeral = opts.ephemeral ?? false;
-  const dir = ephemeral ? mkdtempSync(path.join(os.tmpdir(), 'jetway-cloud-')) : path.resolve(opts.dataDir ?? DEFAULT_CLOUD_DIR);
+  const dir = ephemeral
+    ? mkdtempSync(path.join(os.tmpdir(), 'jetway-cloud-'))
+    : path.resolve(opts.dataDir ?? DEFAULT_CLOUD_DIR);
   mkdirSync(dir, { recursive: true });
   const releaseDir = ephemeral ? () => {} : claimDataDir(dir);
   const tablePrefix = opts.tablePrefix ?? '';
@@ -268,8 +281,15 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
         }),
       ),
       timed(() => startKafka({ ...(ports.kafka ? { port: ports.kafka } : {}), dataDir: path.join(dir, 'kafka') })),
-      timed(() => startCognitoLocal({ ...(ports.cognito ? { port: ports.cognito } : {}), dataDir: path.join(dir, 'cognito') })),
-      timed(() => startSmtpSink({ ...(ports.smtp ? { port: ports.smtp } : {}), ...(ephemeral ? {} : { file: path.join(dir, 'mail.jsonl') }) })),
+      timed(() =>
+        startCognitoLocal({ ...(ports.cognito ? { port: ports.cognito } : {}), dataDir: path.join(dir, 'cognito') }),
+      ),
+      timed(() =>
+        startSmtpSink({
+          ...(ports.smtp ? { port: ports.smtp } : {}),
+          ...(ephemeral ? {} : { file: path.join(dir, 'mail.jsonl') }),
+        }),
+      ),
     ]);
     const ok = <T>(r: PromiseSettledResult<T>): T | null => (r.status === 'fulfilled' ? r.value : null);
     const d = ok(dynamo);
@@ -280,9 +300,13 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     if (k) stops.push(() => k.value.stop());
     if (c) stops.push(() => c.value.stop());
     if (m) stops.push(() => m.value.stop());
-    const failures = [dynamo, kafka, cognito, smtp].flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+    const failures = [dynamo, kafka, cognito, smtp].flatMap((r) =>
+      r.status === 'rejected' ? [r.reason as Error] : [],
+    );
     if (failures.length || !d || !k || !c || !m) {
-      throw failures.length === 1 ? failures[0] : new ServiceError(failures.map((e) => e.message).join('\n\n'), 'local-cloud');
+      throw failures.length === 1
+        ? failures[0]
+        : new ServiceError(failures.map((e) => e.message).join('\n\n'), 'local-cloud');
     }
     const db: DynamoDbLocal = d.value;
     const broker: LocalKafka = k.value;
@@ -298,8 +322,20 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
         log: broker.logFile,
         readyMs: k.ms,
       },
-      { name: 'cognito-local', address: `${idp.endpoint} (pool ${idp.userPoolId}, client ${idp.clientId})`, pid: idp.pid, log: idp.logFile, readyMs: c.ms },
-      { name: 'smtp-sink', address: `smtp://${sink.host}:${sink.port}`, pid: null, log: ephemeral ? null : path.join(dir, 'mail.jsonl'), readyMs: m.ms },
+      {
+        name: 'cognito-local',
+        address: `${idp.endpoint} (pool ${idp.userPoolId}, client ${idp.clientId})`,
+        pid: idp.pid,
+        log: idp.logFile,
+        readyMs: c.ms,
+      },
+      {
+        name: 'smtp-sink',
+        address: `smtp://${sink.host}:${sink.port}`,
+        pid: null,
+        log: ephemeral ? null : path.join(dir, 'mail.jsonl'),
+        readyMs: m.ms,
+      },
     );
     const sms = createSmsLog(ephemeral ? undefined : dir);
     services.push({ name: 'sms-log', address: sms.file ?? '(in memory)', pid: null, log: sms.file, readyMs: 0 });
@@ -347,7 +383,17 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const seed =
       opts.seed === false
         ? { core: null, all: Promise.resolve(null) }
-        : await seedDemo(dir, ephemeral, { dynamodbEndpoint: db.endpoint, tablePrefix, demo: opts.demo ?? {}, background: opts.backgroundSeed ?? false }, log);
+        : await seedDemo(
+            dir,
+            ephemeral,
+            {
+              dynamodbEndpoint: db.endpoint,
+              tablePrefix,
+              demo: opts.demo ?? {},
+              background: opts.backgroundSeed ?? false,
+            },
+            log,
+          );
     const seeded = seed.core;
     if (seeded) {
       log(
@@ -370,7 +416,12 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       smtp: { host: sink.host, port: sink.port, file: ephemeral ? null : path.join(dir, 'mail.jsonl') },
       sms: { file: sms.file },
       // Local demo credentials (cognito-local keeps them in plain text anyway).
-      demoUsers: DEMO_USERS.map((u) => ({ username: u.username, group: u.group, stations: u.stations, password: DEMO_PASSWORD })),
+      demoUsers: DEMO_USERS.map((u) => ({
+        username: u.username,
+        group: u.group,
+        stations: u.stations,
+        password: DEMO_PASSWORD,
+      })),
       services,
     };
     writeFileSync(cloudFilePath(dir), `${JSON.stringify(cloudFile, null, 2)}\n`);

@@ -5,7 +5,11 @@
  * Note for helper C: backend/src/workflows/promise-polyfill.ts does the same for the workflow
  * runner; both are idempotent (they only fill in a missing function), so either may load first.
  */
-type WithResolvers = <T>() => { promise: Promise<T>; resolve: (v: T | PromiseLike<T>) => void; reject: (e?: unknown) => void };
+type WithResolvers = <T>() => {
+  promise: Promise<T>;
+  resolve: (v: T | PromiseLike<T>) => void;
+  reject: (e?: unknown) => void;
+};
 const P = Promise as unknown as { withResolvers?: WithResolvers };
 if (typeof P.withResolvers !== 'function') {
   P.withResolvers = <T>() => {

@@ -23,7 +23,9 @@ function mint(header: Record<string, unknown>, payload: Record<string, unknown>,
 const cognitoLocalKey = (): KeyObject => {
   const require = createRequire(import.meta.url);
   const dir = path.dirname(require.resolve('cognito-local/package.json'));
-  const { pem } = JSON.parse(readFileSync(path.join(dir, 'lib', 'keys', 'cognitoLocal.private.json'), 'utf8')) as { pem: string };
+  const { pem } = JSON.parse(readFileSync(path.join(dir, 'lib', 'keys', 'cognitoLocal.private.json'), 'utf8')) as {
+    pem: string;
+  };
   return createPrivateKey(pem);
 };
 
@@ -44,7 +46,8 @@ async function signIn(username: string, password = DEMO_PASSWORD) {
   return { id: result.IdToken, access: result.AccessToken };
 }
 
-const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+const claimsOf = (jwt: string) =>
+  JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
 
 beforeAll(async () => {
   cognito = await startCognitoLocal();
@@ -53,7 +56,11 @@ beforeAll(async () => {
     region: cognito.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  verifier = createTokenVerifier({ userPoolId: cognito.userPoolId, clientId: cognito.clientId, jwksUri: cognito.jwksUri });
+  verifier = createTokenVerifier({
+    userPoolId: cognito.userPoolId,
+    clientId: cognito.clientId,
+    jwksUri: cognito.jwksUri,
+  });
 });
 
 afterAll(async () => {
@@ -62,14 +69,17 @@ afterAll(async () => {
 });
 
 describe('valid sign-ins verify', () => {
-  it.each(DEMO_USERS.map((u) => [u.username, u] as const))('%s → principal with groups and stations', async (_name, user) => {
-    const { id } = await signIn(user.username);
-    const p = await verifier.verify(`Bearer ${id}`);
-    expect(p.username).toBe(user.username);
-    expect(p.groups).toEqual([user.group]);
-    expect(p.stations).toEqual(user.stations.split(','));
-    expect(p.sub).toMatch(/^[0-9a-f-]{36}$/);
-  });
+  it.each(DEMO_USERS.map((u) => [u.username, u] as const))(
+    '%s → principal with groups and stations',
+    async (_name, user) => {
+      const { id } = await signIn(user.username);
+      const p = await verifier.verify(`Bearer ${id}`);
+      expect(p.username).toBe(user.username);
+      expect(p.groups).toEqual([user.group]);
+      expect(p.stations).toEqual(user.stations.split(','));
+      expect(p.sub).toMatch(/^[0-9a-f-]{36}$/);
+    },
+  );
 
   it('rejects a wrong password at sign-in (cognito-local enforces it)', async () => {
     await expect(signIn('agent.phx', 'wrong-Password-1')).rejects.toThrow();
@@ -98,7 +108,8 @@ describe('bad tokens are 401 AuthErrors', () => {
     ['garbage token', async () => 'Bearer not-a-jwt', 'malformed'],
     [
       'forged signature (another key, same kid)',
-      async () => `Bearer ${mint(header, goodClaims(), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)}`,
+      async () =>
+        `Bearer ${mint(header, goodClaims(), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)}`,
       'invalid',
     ],
     [
@@ -109,14 +120,28 @@ describe('bad tokens are 401 AuthErrors', () => {
       },
       'invalid',
     ],
-    ['expired', async () => `Bearer ${mint(header, { ...goodClaims(), iat: now() - 7200, exp: now() - 3600 }, cognitoLocalKey())}`, 'expired'],
+    [
+      'expired',
+      async () =>
+        `Bearer ${mint(header, { ...goodClaims(), iat: now() - 7200, exp: now() - 3600 }, cognitoLocalKey())}`,
+      'expired',
+    ],
     [
       'wrong issuer',
-      async () => `Bearer ${mint(header, { ...goodClaims(), iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' }, cognitoLocalKey())}`,
+      async () =>
+        `Bearer ${mint(header, { ...goodClaims(), iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' }, cognitoLocalKey())}`,
       'invalid',
     ],
-    ['wrong audience', async () => `Bearer ${mint(header, { ...goodClaims(), aud: 'someotherclient' }, cognitoLocalKey())}`, 'invalid'],
-    ['alg none', async () => `Bearer ${mint({ alg: 'none', typ: 'JWT', kid: 'CognitoLocal' }, goodClaims(), null)}`, 'invalid'],
+    [
+      'wrong audience',
+      async () => `Bearer ${mint(header, { ...goodClaims(), aud: 'someotherclient' }, cognitoLocalKey())}`,
+      'invalid',
+    ],
+    [
+      'alg none',
+      async () => `Bearer ${mint({ alg: 'none', typ: 'JWT', kid: 'CognitoLocal' }, goodClaims(), null)}`,
+      'invalid',
+    ],
     ['access token instead of ID token', async () => `Bearer ${(await signIn('agent.phx')).access}`, 'invalid'],
   ];
 
@@ -139,10 +164,18 @@ describe('bad tokens are 401 AuthErrors', () => {
   });
 
   it('a verifier configured for another app client rejects real tokens (wrong client)', async () => {
-    const other = createTokenVerifier({ userPoolId: cognito.userPoolId, clientId: 'anotherclient0000000000001', jwksUri: cognito.jwksUri });
+    const other = createTokenVerifier({
+      userPoolId: cognito.userPoolId,
+      clientId: 'anotherclient0000000000001',
+      jwksUri: cognito.jwksUri,
+    });
     const { id } = await signIn('agent.dal');
     expect(claimsOf(id).aud).toBe(cognito.clientId);
-    await expect(other.verify(`Bearer ${id}`)).rejects.toMatchObject({ name: 'AuthError', statusCode: 401, reason: 'invalid' });
+    await expect(other.verify(`Bearer ${id}`)).rejects.toMatchObject({
+      name: 'AuthError',
+      statusCode: 401,
+      reason: 'invalid',
+    });
   });
 
   it('rejects a bad config at construction', () => {

@@ -67,13 +67,30 @@ describe('local cloud services (ephemeral, without the backend app)', () => {
     await db.send(
       new PutItemCommand({
         TableName,
-        Item: { PK: { S: 'SMOKE#1' }, SK: { S: 'A' }, GSI1PK: { S: 'SMOKE-GSI' }, GSI1SK: { S: '2026' }, v: { N: '42' } },
+        Item: {
+          PK: { S: 'SMOKE#1' },
+          SK: { S: 'A' },
+          GSI1PK: { S: 'SMOKE-GSI' },
+          GSI1SK: { S: '2026' },
+          v: { N: '42' },
+        },
       }),
     );
-    const byPk = await db.send(new QueryCommand({ TableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': { S: 'SMOKE#1' } } }));
+    const byPk = await db.send(
+      new QueryCommand({
+        TableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'SMOKE#1' } },
+      }),
+    );
     expect(byPk.Items?.[0]?.v?.N).toBe('42');
     const byGsi = await db.send(
-      new QueryCommand({ TableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :g', ExpressionAttributeValues: { ':g': { S: 'SMOKE-GSI' } } }),
+      new QueryCommand({
+        TableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :g',
+        ExpressionAttributeValues: { ':g': { S: 'SMOKE-GSI' } },
+      }),
     );
     expect(byGsi.Items?.map((i) => i.PK?.S)).toEqual(['SMOKE#1']);
     db.destroy();
@@ -101,7 +118,11 @@ describe('local cloud services (ephemeral, without the backend app)', () => {
   it('Kafka: a produced message comes back through a consumer group', async () => {
     const kafka = new Kafka({ clientId: 'cloud-smoke', brokers: cloud.kafkaBrokers, logLevel: logLevel.NOTHING });
     const producer = kafka.producer();
-    const consumer = kafka.consumer({ groupId: `cloud-smoke-${Date.now()}`, sessionTimeout: 6000, heartbeatInterval: 1000 });
+    const consumer = kafka.consumer({
+      groupId: `cloud-smoke-${Date.now()}`,
+      sessionTimeout: 6000,
+      heartbeatInterval: 1000,
+    });
     await Promise.all([producer.connect(), consumer.connect()]);
     try {
       const eventId = `smoke-${Date.now()}`;
@@ -114,8 +135,14 @@ describe('local cloud services (ephemeral, without the backend app)', () => {
           },
         });
       });
-      await producer.send({ topic: FLIGHT_OPERATIONS_TOPIC, messages: [{ value: JSON.stringify({ event_id: eventId, flight_id: 'SW1234' }) }] });
-      const value = await Promise.race([received, new Promise<string>((_, rej) => setTimeout(() => rej(new Error('no message in 60 s')), 60_000))]);
+      await producer.send({
+        topic: FLIGHT_OPERATIONS_TOPIC,
+        messages: [{ value: JSON.stringify({ event_id: eventId, flight_id: 'SW1234' }) }],
+      });
+      const value = await Promise.race([
+        received,
+        new Promise<string>((_, rej) => setTimeout(() => rej(new Error('no message in 60 s')), 60_000)),
+      ]);
       expect(JSON.parse(value)).toEqual({ event_id: eventId, flight_id: 'SW1234' });
     } finally {
       await Promise.all([producer.disconnect(), consumer.disconnect()]);
@@ -123,14 +150,23 @@ describe('local cloud services (ephemeral, without the backend app)', () => {
   });
 
   it('aws-local-stepfunctions: an ASL execution runs and its history names its states', async () => {
-    const definition = JSON.parse(readFileSync(path.resolve(here, '../fixtures/cloud-smoke.asl.json'), 'utf8')) as never;
+    const definition = JSON.parse(
+      readFileSync(path.resolve(here, '../fixtures/cloud-smoke.asl.json'), 'utf8'),
+    ) as never;
     const machine = new StateMachine(definition);
     const exec = machine.run(
       { delayMinutes: 200, passengers: ['P001', 'P002', 'P003'] },
-      { overrides: { taskResourceLocalHandlers: { Greet: async (input: unknown) => `hello ${(input as { passengers: string[] }).passengers.length}` } } },
+      {
+        overrides: {
+          taskResourceLocalHandlers: {
+            Greet: async (input: unknown) => `hello ${(input as { passengers: string[] }).passengers.length}`,
+          },
+        },
+      },
     );
     const entered: string[] = [];
-    for await (const ev of exec.eventLogs) if (ev.type === 'StateEntered' && ev.index === undefined) entered.push(ev.state.name);
+    for await (const ev of exec.eventLogs)
+      if (ev.type === 'StateEntered' && ev.index === undefined) entered.push(ev.state.name);
     const result = (await exec.result) as { greeting: string; processed: unknown[] };
     expect(result.greeting).toBe('hello 3');
     expect(result.processed).toEqual([{ id: 'P001' }, { id: 'P002' }, { id: 'P003' }]);
@@ -139,12 +175,26 @@ describe('local cloud services (ephemeral, without the backend app)', () => {
   });
 
   it('SMTP sink: an e-mail sent with nodemailer lands in the sink', async () => {
-    const transport = nodemailer.createTransport({ host: cloud.smtp.host, port: cloud.smtp.port, secure: false, ignoreTLS: true });
+    const transport = nodemailer.createTransport({
+      host: cloud.smtp.host,
+      port: cloud.smtp.port,
+      secure: false,
+      ignoreTLS: true,
+    });
     const subject = `Your flight SW1234 is delayed ${Date.now()}`;
-    await transport.sendMail({ from: 'Jetway <no-reply@jetway.local>', to: 'john.smith@example.com', subject, text: 'Meal voucher attached.' });
+    await transport.sendMail({
+      from: 'Jetway <no-reply@jetway.local>',
+      to: 'john.smith@example.com',
+      subject,
+      text: 'Meal voucher attached.',
+    });
     transport.close();
     const mail = await cloud.smtp.waitFor((m) => m.subject === subject, 5000);
-    expect(mail).toMatchObject({ to: ['john.smith@example.com'], from: 'no-reply@jetway.local', text: expect.stringContaining('Meal voucher') });
+    expect(mail).toMatchObject({
+      to: ['john.smith@example.com'],
+      from: 'no-reply@jetway.local',
+      text: expect.stringContaining('Meal voucher'),
+    });
   });
 
   it('SMS log: records texts and rejects a malformed number', () => {
@@ -204,7 +254,9 @@ describe('no orphans when the owning process goes away', () => {
       });
       proc.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
     });
-    const exited = new Promise<number | null>((r) => proc.once('exit', (code, signal) => r(code ?? (signal ? -1 : null))));
+    const exited = new Promise<number | null>((r) =>
+      proc.once('exit', (code, signal) => r(code ?? (signal ? -1 : null))),
+    );
     return { proc, pids: (JSON.parse(line) as { pids: number[] }).pids, exited };
   }
 

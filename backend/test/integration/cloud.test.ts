@@ -45,7 +45,11 @@ async function signIn(cloud: { cognito: LocalCloud['cognito'] }, username: strin
   });
   try {
     const r = await idp.send(
-      new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: cloud.cognito.clientId, AuthParameters: { USERNAME: username, PASSWORD: DEMO_PASSWORD } }),
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: cloud.cognito.clientId,
+        AuthParameters: { USERNAME: username, PASSWORD: DEMO_PASSWORD },
+      }),
     );
     const token = r.AuthenticationResult?.IdToken;
     if (!token) throw new Error('no ID token');
@@ -61,7 +65,11 @@ describe('the whole local cloud (ephemeral)', () => {
 
   beforeAll(async () => {
     // A small demo population keeps the suite quick; `npm run cloud` seeds the full ~5,000.
-    cloud = await startLocalCloud({ ephemeral: true, demo: { today: TODAY, passengers: 300 }, appOptions: { ingestGroupId: `cloud-test-${Date.now()}` } });
+    cloud = await startLocalCloud({
+      ephemeral: true,
+      demo: { today: TODAY, passengers: 300 },
+      appOptions: { ingestGroupId: `cloud-test-${Date.now()}` },
+    });
     pids = [...cloud.pids];
   });
 
@@ -70,7 +78,14 @@ describe('the whole local cloud (ephemeral)', () => {
   });
 
   it('starts every service and records them in cloud.json', () => {
-    expect(cloud.services.map((s) => s.name)).toEqual(['dynamodb-local', 'kafka', 'cognito-local', 'smtp-sink', 'sms-log', 'api']);
+    expect(cloud.services.map((s) => s.name)).toEqual([
+      'dynamodb-local',
+      'kafka',
+      'cognito-local',
+      'smtp-sink',
+      'sms-log',
+      'api',
+    ]);
     const file = JSON.parse(readFileSync(path.join(cloud.dataDir, 'cloud.json'), 'utf8')) as CloudFile;
     expect(file.apiUrl).toBe(cloud.apiUrl);
     expect(file.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -82,7 +97,11 @@ describe('the whole local cloud (ephemeral)', () => {
     const db = localDynamoClient(cloud.dynamodbEndpoint);
     const k = keys.flight(`SW9012-${TODAY}`);
     const r = await db.send(
-      new QueryCommand({ TableName: `${cloud.tablePrefix}jetway`, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': { S: k.PK } } }),
+      new QueryCommand({
+        TableName: `${cloud.tablePrefix}jetway`,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': { S: k.PK } },
+      }),
     );
     db.destroy();
     expect(JSON.stringify(r.Items)).toContain('OAK');
@@ -94,7 +113,9 @@ describe('the whole local cloud (ephemeral)', () => {
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
     const token = await signIn(cloud, 'agent.phx');
-    await expect(createTokenVerifier(cloud.cognito).verify(`Bearer ${token}`)).resolves.toMatchObject({ username: 'agent.phx' });
+    await expect(createTokenVerifier(cloud.cognito).verify(`Bearer ${token}`)).resolves.toMatchObject({
+      username: 'agent.phx',
+    });
     const me = await fetch(`${cloud.apiUrl}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ username: 'agent.phx', groups: ['agent'], stations: ['PHX'] });
@@ -138,7 +159,12 @@ describe('the whole local cloud (ephemeral)', () => {
       const url = `${cloud.apiUrl}/v1/sync/pull?station=PHX&cursor=${cursor}&limit=200${epoch ? `&epoch=${epoch}` : ''}`;
       const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(200);
-      const page = (await res.json()) as { entries: { changes: { kind: string; id: string }[] }[]; cursor: number; hasMore: boolean; epoch: string };
+      const page = (await res.json()) as {
+        entries: { changes: { kind: string; id: string }[] }[];
+        cursor: number;
+        hasMore: boolean;
+        epoch: string;
+      };
       epoch = page.epoch;
       cursor = page.cursor;
       found = page.entries.some((e) => e.changes.some((c) => c.kind === 'disruption' && c.id.includes('SW9012')));
@@ -148,10 +174,22 @@ describe('the whole local cloud (ephemeral)', () => {
   });
 
   it('SMTP: an e-mail through nodemailer lands in the sink', async () => {
-    const transport = nodemailer.createTransport({ host: cloud.smtp.host, port: cloud.smtp.port, secure: false, ignoreTLS: true });
-    await transport.sendMail({ from: 'ops@jetway.local', to: 'agent.phx@jetway.local', subject: 'cloud test', text: 'hello' });
+    const transport = nodemailer.createTransport({
+      host: cloud.smtp.host,
+      port: cloud.smtp.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    await transport.sendMail({
+      from: 'ops@jetway.local',
+      to: 'agent.phx@jetway.local',
+      subject: 'cloud test',
+      text: 'hello',
+    });
     transport.close();
-    await expect(cloud.smtp.waitFor((m) => m.subject === 'cloud test', 5000)).resolves.toMatchObject({ to: ['agent.phx@jetway.local'] });
+    await expect(cloud.smtp.waitFor((m) => m.subject === 'cloud test', 5000)).resolves.toMatchObject({
+      to: ['agent.phx@jetway.local'],
+    });
   });
 
   it('stop() leaves no child process behind', async () => {
@@ -175,7 +213,9 @@ describe('npm run cloud (the CLI)', () => {
     let err = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<{ code: number | null; signal: string | null }>((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((r) =>
+      proc.once('exit', (code, signal) => r({ code, signal })),
+    );
     const ready = await new Promise<boolean>((resolve) => {
       const timer = setInterval(() => {
         if (/ready in \d+\.\ds/.test(out)) resolve(true);
@@ -184,7 +224,8 @@ describe('npm run cloud (the CLI)', () => {
       }, 200);
     });
     expect(ready, `stdout:\n${out}\nstderr:\n${err}`).toBe(true);
-    for (const name of ['dynamodb-local', 'kafka', 'cognito-local', 'smtp-sink', 'sms-log', 'api']) expect(out).toMatch(new RegExp(`\\d\\d:\\d\\d:\\d\\d ${name}\\s+\\S`));
+    for (const name of ['dynamodb-local', 'kafka', 'cognito-local', 'smtp-sink', 'sms-log', 'api'])
+      expect(out).toMatch(new RegExp(`\\d\\d:\\d\\d:\\d\\d ${name}\\s+\\S`));
     const cloudFile = JSON.parse(readFileSync(path.join(dataDir, 'cloud.json'), 'utf8')) as CloudFile;
     const childPids = cloudFile.services.flatMap((s) => (s.pid ? [s.pid] : []));
     expect(childPids.length).toBe(3);

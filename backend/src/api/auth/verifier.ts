@@ -15,7 +15,9 @@ import { z } from 'zod';
 
 export const TokenVerifierConfigSchema = z.object({
   /** Real form `us-east-1_AbC123` (the local cloud seeds one of that form). */
-  userPoolId: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d_[A-Za-z0-9]+$/, 'Cognito user pool id, e.g. us-east-1_AbC123'),
+  userPoolId: z
+    .string()
+    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d_[A-Za-z0-9]+$/, 'Cognito user pool id, e.g. us-east-1_AbC123'),
   clientId: z.string().min(1),
   /**
    * Local cloud only: the JWKS URL of cognito-local. Omitted in AWS, where the verifier fetches

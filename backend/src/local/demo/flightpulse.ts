@@ -4,11 +4,51 @@
  * generator re-dates the flights to "today", keeping each UTC time of day.
  */
 export const FLIGHTPULSE_FLIGHTS = [
-  { flight_id: 'SW1234', origin: 'DAL', destination: 'LAX', dep: '08:00', arr: '10:30', gate: 'A12', aircraft: '737-800' },
-  { flight_id: 'SW5678', origin: 'HOU', destination: 'DEN', dep: '09:30', arr: '11:45', gate: 'B7', aircraft: '737-800' },
-  { flight_id: 'SW9012', origin: 'PHX', destination: 'OAK', dep: '10:00', arr: '11:30', gate: 'C3', aircraft: '737-700' },
-  { flight_id: 'SW3456', origin: 'LAS', destination: 'SEA', dep: '11:15', arr: '13:45', gate: 'A5', aircraft: '737-800' },
-  { flight_id: 'SW7890', origin: 'SAN', destination: 'PDX', dep: '14:00', arr: '16:15', gate: 'B12', aircraft: '737-700' },
+  {
+    flight_id: 'SW1234',
+    origin: 'DAL',
+    destination: 'LAX',
+    dep: '08:00',
+    arr: '10:30',
+    gate: 'A12',
+    aircraft: '737-800',
+  },
+  {
+    flight_id: 'SW5678',
+    origin: 'HOU',
+    destination: 'DEN',
+    dep: '09:30',
+    arr: '11:45',
+    gate: 'B7',
+    aircraft: '737-800',
+  },
+  {
+    flight_id: 'SW9012',
+    origin: 'PHX',
+    destination: 'OAK',
+    dep: '10:00',
+    arr: '11:30',
+    gate: 'C3',
+    aircraft: '737-700',
+  },
+  {
+    flight_id: 'SW3456',
+    origin: 'LAS',
+    destination: 'SEA',
+    dep: '11:15',
+    arr: '13:45',
+    gate: 'A5',
+    aircraft: '737-800',
+  },
+  {
+    flight_id: 'SW7890',
+    origin: 'SAN',
+    destination: 'PDX',
+    dep: '14:00',
+    arr: '16:15',
+    gate: 'B12',
+    aircraft: '737-700',
+  },
 ] as const;
 
 type Prefs = { email: boolean; sms: boolean; push: boolean };
@@ -27,19 +67,79 @@ const t = true;
 const f = false;
 
 export const FLIGHTPULSE_PASSENGERS = [
-  P('P001', 'John', 'Smith', 'john.smith@example.com', '+15551234567', 'RR123456789', 'A-LIST PREFERRED', { email: t, sms: t, push: t }),
-  P('P002', 'Sarah', 'Johnson', 'sarah.j@example.com', '+15551234568', 'RR987654321', 'A-LIST', { email: t, sms: f, push: t }),
-  P('P003', 'Michael', 'Brown', 'm.brown@example.com', '+15551234569', 'RR456789123', 'A-LIST', { email: t, sms: t, push: f }, ['wheelchair_assistance']),
-  P('P004', 'Emily', 'Davis', 'emily.d@example.com', '+15551234570', 'RR789123456', 'A-LIST', { email: t, sms: t, push: t }),
-  P('P005', 'David', 'Wilson', 'd.wilson@example.com', '+15551234571', 'RR321654987', 'MEMBER', { email: t, sms: f, push: f }),
-  P('P006', 'Lisa', 'Anderson', 'lisa.a@example.com', '+15551234572', 'RR654321987', 'MEMBER', { email: f, sms: t, push: t }),
-  P('P007', 'Robert', 'Taylor', 'r.taylor@example.com', '+15551234573', 'RR147258369', 'MEMBER', { email: t, sms: t, push: f }),
-  P('P008', 'Jennifer', 'Martinez', 'j.martinez@example.com', '+15551234574', 'RR258369147', 'MEMBER', { email: t, sms: f, push: f }),
-  P('P009', 'William', 'Garcia', 'w.garcia@example.com', '+15551234575', 'RR369147258', 'A-LIST PREFERRED', { email: t, sms: t, push: t }, ['early_boarding']),
-  P('P010', 'Amanda', 'Lee', 'amanda.l@example.com', '+15551234576', 'RR741852963', 'MEMBER', { email: t, sms: t, push: t }),
+  P('P001', 'John', 'Smith', 'john.smith@example.com', '+15551234567', 'RR123456789', 'A-LIST PREFERRED', {
+    email: t,
+    sms: t,
+    push: t,
+  }),
+  P('P002', 'Sarah', 'Johnson', 'sarah.j@example.com', '+15551234568', 'RR987654321', 'A-LIST', {
+    email: t,
+    sms: f,
+    push: t,
+  }),
+  P(
+    'P003',
+    'Michael',
+    'Brown',
+    'm.brown@example.com',
+    '+15551234569',
+    'RR456789123',
+    'A-LIST',
+    { email: t, sms: t, push: f },
+    ['wheelchair_assistance'],
+  ),
+  P('P004', 'Emily', 'Davis', 'emily.d@example.com', '+15551234570', 'RR789123456', 'A-LIST', {
+    email: t,
+    sms: t,
+    push: t,
+  }),
+  P('P005', 'David', 'Wilson', 'd.wilson@example.com', '+15551234571', 'RR321654987', 'MEMBER', {
+    email: t,
+    sms: f,
+    push: f,
+  }),
+  P('P006', 'Lisa', 'Anderson', 'lisa.a@example.com', '+15551234572', 'RR654321987', 'MEMBER', {
+    email: f,
+    sms: t,
+    push: t,
+  }),
+  P('P007', 'Robert', 'Taylor', 'r.taylor@example.com', '+15551234573', 'RR147258369', 'MEMBER', {
+    email: t,
+    sms: t,
+    push: f,
+  }),
+  P('P008', 'Jennifer', 'Martinez', 'j.martinez@example.com', '+15551234574', 'RR258369147', 'MEMBER', {
+    email: t,
+    sms: f,
+    push: f,
+  }),
+  P(
+    'P009',
+    'William',
+    'Garcia',
+    'w.garcia@example.com',
+    '+15551234575',
+    'RR369147258',
+    'A-LIST PREFERRED',
+    { email: t, sms: t, push: t },
+    ['early_boarding'],
+  ),
+  P('P010', 'Amanda', 'Lee', 'amanda.l@example.com', '+15551234576', 'RR741852963', 'MEMBER', {
+    email: t,
+    sms: t,
+    push: t,
+  }),
 ];
 
-const B = (id: string, passenger: string, flight: string, pnr: string, seat: string, checkedIn: boolean, bags: number) => ({
+const B = (
+  id: string,
+  passenger: string,
+  flight: string,
+  pnr: string,
+  seat: string,
+  checkedIn: boolean,
+  bags: number,
+) => ({
   id,
   passenger,
   flight,

@@ -44,11 +44,6 @@ export interface DemoData {
 
 const TODAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 
-const hhmmToMinutes = (s: string): number => {
-  const [h, m] = s.split(':').map(Number) as [number, number];
-  return h * 60 + m;
-};
-
 /** Fare for one seat, integer minor units in the origin's currency; deterministic for a given `jitter` in [0,1). */
 function fareFor(origin: DemoStation, destination: DemoStation, cabin: Booking['cabin'], jitter: number): Money {
   const km = distanceKm(origin, destination);
@@ -60,7 +55,12 @@ function fareFor(origin: DemoStation, destination: DemoStation, cabin: Booking['
 
 const FARE_CLASSES: Record<string, Record<Booking['cabin'], readonly string[]>> = {
   SW: { economy: ['WGA', 'WGA', 'WGA', 'PLU', 'ANY'], premium_economy: ['ANY'], business: ['BUS'], first: ['BUS'] },
-  default: { economy: ['Y', 'B', 'M', 'H', 'K', 'L', 'Q', 'V'], premium_economy: ['W', 'E'], business: ['J', 'C', 'D'], first: ['F', 'A'] },
+  default: {
+    economy: ['Y', 'B', 'M', 'H', 'K', 'L', 'Q', 'V'],
+    premium_economy: ['W', 'E'],
+    business: ['J', 'C', 'D'],
+    first: ['F', 'A'],
+  },
 };
 
 const TIERS: Record<string, readonly (readonly [string | null, number])[]> = {
@@ -79,7 +79,14 @@ const TIERS: Record<string, readonly (readonly [string | null, number])[]> = {
   ],
 };
 
-const SPECIAL_REQUESTS = ['wheelchair_assistance', 'early_boarding', 'vegetarian_meal', 'service_animal', 'unaccompanied_minor', 'extra_legroom'] as const;
+const SPECIAL_REQUESTS = [
+  'wheelchair_assistance',
+  'early_boarding',
+  'vegetarian_meal',
+  'service_animal',
+  'unaccompanied_minor',
+  'extra_legroom',
+] as const;
 
 const DIAL: Record<string, string> = { US: '1', CA: '1', GB: '44', FR: '33', DE: '49', NL: '31', ES: '34', IT: '39' };
 
@@ -209,7 +216,14 @@ function generateSchedule(rng: Rng, today: string, days: number): ScheduledFligh
     ['JC', 401],
   ]);
   // Numbers and local times are fixed per route slot, so a flight number means the same flight every day.
-  const slots: { carrier: string; number: string; o: DemoStation; d: DemoStation; minutes: number; aircraft: string }[] = [];
+  const slots: {
+    carrier: string;
+    number: string;
+    o: DemoStation;
+    d: DemoStation;
+    minutes: number;
+    aircraft: string;
+  }[] = [];
   for (const route of ROUTES) {
     for (const [from, to] of [
       [route.origin, route.destination],
@@ -259,7 +273,10 @@ function generateSchedule(rng: Rng, today: string, days: number): ScheduledFligh
       out.push({ flight, seats: seatMapFor(s.aircraft), originStation: s.o, destinationStation: s.d, day });
     }
   }
-  out.sort((a, b) => a.flight.scheduledDeparture.localeCompare(b.flight.scheduledDeparture) || a.flight.id.localeCompare(b.flight.id));
+  out.sort(
+    (a, b) =>
+      a.flight.scheduledDeparture.localeCompare(b.flight.scheduledDeparture) || a.flight.id.localeCompare(b.flight.id),
+  );
   return out;
 }
 
@@ -280,7 +297,9 @@ function generatePassengersAndBookings(
     byOrigin.set(f.flight.origin, list);
   }
   // Busier stations get more residents: weight = departures from there.
-  const homeWeights = DEMO_STATIONS.filter((s) => byOrigin.has(s.iata)).map((s) => [s, byOrigin.get(s.iata)!.length] as const);
+  const homeWeights = DEMO_STATIONS.filter((s) => byOrigin.has(s.iata)).map(
+    (s) => [s, byOrigin.get(s.iata)!.length] as const,
+  );
   const usedEmails = new Set<string>();
   const newPnr = (): string => {
     for (;;) {
@@ -298,7 +317,10 @@ function generatePassengersAndBookings(
     const longHaul = distanceKm(sf.originStation, sf.destinationStation) > 4000;
     const cabins = sf.seats.layout.cabins.map((c) => c.cabin);
     const cabin: Booking['cabin'] = rng.weighted(
-      cabins.map((c) => [c, { economy: 80, premium_economy: longHaul ? 10 : 0, business: longHaul ? 9 : 6, first: 1 }[c]] as const),
+      cabins.map(
+        (c) =>
+          [c, { economy: 80, premium_economy: longHaul ? 10 : 0, business: longHaul ? 9 : 6, first: 1 }[c]] as const,
+      ),
     );
     const seat = takeSeat(sf.seats, cabin, rng) ?? takeSeat(sf.seats, 'economy', rng);
     if (!seat) return false;
@@ -332,7 +354,8 @@ function generatePassengersAndBookings(
     const firstName = rng.pick(names.given);
     const lastName = rng.pick(names.family);
     let email = `${asciiSlug(firstName)}.${asciiSlug(lastName)}@example.com`;
-    for (let k = 2; usedEmails.has(email); k++) email = `${asciiSlug(firstName)}.${asciiSlug(lastName)}${k}@example.com`;
+    for (let k = 2; usedEmails.has(email); k++)
+      email = `${asciiSlug(firstName)}.${asciiSlug(lastName)}${k}@example.com`;
     usedEmails.add(email);
     const program = home.country === 'US' ? 'SW' : 'default';
     const tier = rng.weighted(TIERS[program]!);
@@ -379,8 +402,10 @@ export function demoData(opts: DemoDataOptions = {}): DemoData {
   }
   const days = opts.days ?? 2;
   const count = opts.passengers ?? 5000;
-  if (!Number.isInteger(days) || days < 1 || days > 14) throw new RangeError(`demoData: days must be 1–14, got ${days}`);
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`demoData: passengers must be a non-negative integer, got ${count}`);
+  if (!Number.isInteger(days) || days < 1 || days > 14)
+    throw new RangeError(`demoData: days must be 1–14, got ${days}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`demoData: passengers must be a non-negative integer, got ${count}`);
   const rng = createRng(`${opts.seed ?? 'jetway'}|${today}`);
   const sample = flightPulseSample(today);
   const schedule = generateSchedule(rng, today, days);

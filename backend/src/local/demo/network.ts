@@ -54,17 +54,112 @@ export const DEMO_STATIONS: readonly DemoStation[] = [
   S('BOS', 'Boston', 'US', 'America/New_York', 'USD', 42.3656, -71.0096, US_LANGS, ['A', 'B', 'E']),
   S('ATL', 'Atlanta', 'US', 'America/New_York', 'USD', 33.6407, -84.4277, US_LANGS, ['N', 'S', 'I']),
   // European Union
-  S('CDG', 'Paris Charles de Gaulle', 'FR', 'Europe/Paris', 'EUR', 49.0097, 2.5479, [['fr', 80], ['en', 20]], ['2E', '2F', '2G']),
-  S('FRA', 'Frankfurt', 'DE', 'Europe/Berlin', 'EUR', 50.0379, 8.5622, [['de', 80], ['en', 20]], ['1', '2']),
-  S('AMS', 'Amsterdam Schiphol', 'NL', 'Europe/Amsterdam', 'EUR', 52.3105, 4.7683, [['nl', 75], ['en', 25]]),
-  S('MAD', 'Madrid Barajas', 'ES', 'Europe/Madrid', 'EUR', 40.4983, -3.5676, [['es', 85], ['en', 15]], ['1', '4', '4S']),
-  S('FCO', 'Rome Fiumicino', 'IT', 'Europe/Rome', 'EUR', 41.8003, 12.2389, [['it', 85], ['en', 15]], ['1', '3']),
+  S(
+    'CDG',
+    'Paris Charles de Gaulle',
+    'FR',
+    'Europe/Paris',
+    'EUR',
+    49.0097,
+    2.5479,
+    [
+      ['fr', 80],
+      ['en', 20],
+    ],
+    ['2E', '2F', '2G'],
+  ),
+  S(
+    'FRA',
+    'Frankfurt',
+    'DE',
+    'Europe/Berlin',
+    'EUR',
+    50.0379,
+    8.5622,
+    [
+      ['de', 80],
+      ['en', 20],
+    ],
+    ['1', '2'],
+  ),
+  S('AMS', 'Amsterdam Schiphol', 'NL', 'Europe/Amsterdam', 'EUR', 52.3105, 4.7683, [
+    ['nl', 75],
+    ['en', 25],
+  ]),
+  S(
+    'MAD',
+    'Madrid Barajas',
+    'ES',
+    'Europe/Madrid',
+    'EUR',
+    40.4983,
+    -3.5676,
+    [
+      ['es', 85],
+      ['en', 15],
+    ],
+    ['1', '4', '4S'],
+  ),
+  S(
+    'FCO',
+    'Rome Fiumicino',
+    'IT',
+    'Europe/Rome',
+    'EUR',
+    41.8003,
+    12.2389,
+    [
+      ['it', 85],
+      ['en', 15],
+    ],
+    ['1', '3'],
+  ),
   // United Kingdom
-  S('LHR', 'London Heathrow', 'GB', 'Europe/London', 'GBP', 51.47, -0.4543, [['en', 90], ['fr', 5], ['de', 5]], ['2', '3', '5']),
+  S(
+    'LHR',
+    'London Heathrow',
+    'GB',
+    'Europe/London',
+    'GBP',
+    51.47,
+    -0.4543,
+    [
+      ['en', 90],
+      ['fr', 5],
+      ['de', 5],
+    ],
+    ['2', '3', '5'],
+  ),
   S('MAN', 'Manchester', 'GB', 'Europe/London', 'GBP', 53.3537, -2.275, [['en', 100]], ['1', '2']),
   // Canada
-  S('YYZ', 'Toronto Pearson', 'CA', 'America/Toronto', 'CAD', 43.6777, -79.6248, [['en', 80], ['fr', 20]], ['1', '3']),
-  S('YVR', 'Vancouver', 'CA', 'America/Vancouver', 'CAD', 49.1967, -123.1815, [['en', 90], ['fr', 10]], ['M']),
+  S(
+    'YYZ',
+    'Toronto Pearson',
+    'CA',
+    'America/Toronto',
+    'CAD',
+    43.6777,
+    -79.6248,
+    [
+      ['en', 80],
+      ['fr', 20],
+    ],
+    ['1', '3'],
+  ),
+  S(
+    'YVR',
+    'Vancouver',
+    'CA',
+    'America/Vancouver',
+    'CAD',
+    49.1967,
+    -123.1815,
+    [
+      ['en', 90],
+      ['fr', 10],
+    ],
+    ['M'],
+  ),
 ];
 
 export const stationByIata = new Map(DEMO_STATIONS.map((s) => [s.iata, s]));
@@ -102,9 +197,21 @@ export const AIRCRAFT: Record<string, AircraftType> = {
   '737-700': ac('737-700', { cabin: 'economy', seats: 143, abreast: 'ABCDEF' }),
   '737-800': ac('737-800', { cabin: 'economy', seats: 175, abreast: 'ABCDEF' }),
   '737 MAX 8': ac('737 MAX 8', { cabin: 'economy', seats: 175, abreast: 'ABCDEF' }),
-  A220: ac('A220-300', { cabin: 'business', seats: 12, abreast: 'ACDF' }, { cabin: 'economy', seats: 125, abreast: 'ABCDE' }),
-  A320: ac('A320', { cabin: 'business', seats: 24, abreast: 'ACDF' }, { cabin: 'economy', seats: 150, abreast: 'ABCDEF' }),
-  A321neo: ac('A321neo', { cabin: 'business', seats: 28, abreast: 'ACDF' }, { cabin: 'economy', seats: 180, abreast: 'ABCDEF' }),
+  A220: ac(
+    'A220-300',
+    { cabin: 'business', seats: 12, abreast: 'ACDF' },
+    { cabin: 'economy', seats: 125, abreast: 'ABCDE' },
+  ),
+  A320: ac(
+    'A320',
+    { cabin: 'business', seats: 24, abreast: 'ACDF' },
+    { cabin: 'economy', seats: 150, abreast: 'ABCDEF' },
+  ),
+  A321neo: ac(
+    'A321neo',
+    { cabin: 'business', seats: 28, abreast: 'ACDF' },
+    { cabin: 'economy', seats: 180, abreast: 'ABCDEF' },
+  ),
   '787-9': ac(
     '787-9',
     { cabin: 'business', seats: 30, abreast: 'ADGK' },
@@ -129,7 +236,13 @@ export interface Route {
   aircraft: readonly string[];
 }
 
-const r = (carrier: string, origin: string, destination: string, perDay: number, aircraft: readonly string[]): Route => ({
+const r = (
+  carrier: string,
+  origin: string,
+  destination: string,
+  perDay: number,
+  aircraft: readonly string[],
+): Route => ({
   carrier,
   origin,
   destination,

@@ -33,7 +33,11 @@ interface WallClock {
 
 /** The wall clock in `tz` at instant `ms`. */
 export function wallClock(ms: number, tz: string): WallClock {
-  const parts = Object.fromEntries(formatter(tz).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(tz)
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
   return {
     year: Number(parts.year),
     month: Number(parts.month),

@@ -106,10 +106,34 @@ function poolFile(now: string) {
       // Plain usernames (`agent.phx`), not e-mail sign-in (cognito-local's default).
       UsernameAttributes: [],
       SchemaAttributes: [
-        { Name: 'sub', AttributeDataType: 'String', Mutable: false, Required: true, StringAttributeConstraints: STRING_CONSTRAINTS },
-        { Name: 'email', AttributeDataType: 'String', Mutable: true, Required: false, StringAttributeConstraints: STRING_CONSTRAINTS },
-        { Name: 'name', AttributeDataType: 'String', Mutable: true, Required: false, StringAttributeConstraints: STRING_CONSTRAINTS },
-        { Name: 'custom:stations', AttributeDataType: 'String', Mutable: true, Required: false, StringAttributeConstraints: STRING_CONSTRAINTS },
+        {
+          Name: 'sub',
+          AttributeDataType: 'String',
+          Mutable: false,
+          Required: true,
+          StringAttributeConstraints: STRING_CONSTRAINTS,
+        },
+        {
+          Name: 'email',
+          AttributeDataType: 'String',
+          Mutable: true,
+          Required: false,
+          StringAttributeConstraints: STRING_CONSTRAINTS,
+        },
+        {
+          Name: 'name',
+          AttributeDataType: 'String',
+          Mutable: true,
+          Required: false,
+          StringAttributeConstraints: STRING_CONSTRAINTS,
+        },
+        {
+          Name: 'custom:stations',
+          AttributeDataType: 'String',
+          Mutable: true,
+          Required: false,
+          StringAttributeConstraints: STRING_CONSTRAINTS,
+        },
       ],
       CreationDate: now,
       LastModifiedDate: now,
@@ -146,7 +170,11 @@ function seedDataDir(dir: string): void {
   mkdirSync(dbDir, { recursive: true });
   writeFileSync(
     path.join(cfgDir, 'config.json'),
-    JSON.stringify({ TokenConfig: { IssuerDomain: LOCAL_ISSUER_DOMAIN }, UserPoolDefaults: { UsernameAttributes: [] } }, null, 2),
+    JSON.stringify(
+      { TokenConfig: { IssuerDomain: LOCAL_ISSUER_DOMAIN }, UserPoolDefaults: { UsernameAttributes: [] } },
+      null,
+      2,
+    ),
   );
   const now = new Date().toISOString();
   const poolPath = path.join(dbDir, `${LOCAL_USER_POOL_ID}.json`);
@@ -156,14 +184,19 @@ function seedDataDir(dir: string): void {
     existing.Users = { ...fresh.Users, ...existing.Users };
     for (const [g, def] of Object.entries(fresh.Groups)) {
       const cur = existing.Groups?.[g];
-      existing.Groups = { ...existing.Groups, [g]: cur ? { ...cur, members: [...new Set([...(cur.members ?? []), ...def.members])] } : def };
+      existing.Groups = {
+        ...existing.Groups,
+        [g]: cur ? { ...cur, members: [...new Set([...(cur.members ?? []), ...def.members])] } : def,
+      };
     }
     writeFileSync(poolPath, JSON.stringify(existing, null, 2));
   } else {
     writeFileSync(poolPath, JSON.stringify(fresh, null, 2));
   }
   const clientsPath = path.join(dbDir, 'clients.json');
-  const clients = existsSync(clientsPath) ? (JSON.parse(readFileSync(clientsPath, 'utf8')) as { Clients?: object }) : {};
+  const clients = existsSync(clientsPath)
+    ? (JSON.parse(readFileSync(clientsPath, 'utf8')) as { Clients?: object })
+    : {};
   writeFileSync(clientsPath, JSON.stringify({ Clients: { ...clients.Clients, ...clientsFile(now).Clients } }, null, 2));
 }
 

@@ -92,7 +92,10 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
           await client.send(new ListTablesCommand({ Limit: 1 }));
           return true;
         },
-        { timeoutMs: 60_000, hint: 'Is Java 17 installed and `npm run setup` done? Delete .cache/dynamodb-local to refetch.' },
+        {
+          timeoutMs: 60_000,
+          hint: 'Is Java 17 installed and `npm run setup` done? Delete .cache/dynamodb-local to refetch.',
+        },
       );
       client.destroy();
       return handle(proc, endpoint, port);
@@ -139,7 +142,9 @@ function createTableInput(def: TableDefinition, name: string): CreateTableComman
           })),
         }
       : {}),
-    ...(def.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const } } : {}),
+    ...(def.stream
+      ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const } }
+      : {}),
   };
 }
 

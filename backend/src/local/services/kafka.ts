@@ -76,7 +76,12 @@ const kafkaLogger = () => () => {};
 const clusterId = (): string => randomBytes(16).toString('base64url');
 
 async function ensureTopics(brokers: string[]): Promise<void> {
-  const admin = new Kafka({ clientId: 'jetway-local-setup', brokers, logLevel: logLevel.NOTHING, logCreator: kafkaLogger }).admin();
+  const admin = new Kafka({
+    clientId: 'jetway-local-setup',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    logCreator: kafkaLogger,
+  }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
@@ -115,9 +120,15 @@ export async function startKafka(opts: KafkaOptions = {}): Promise<LocalKafka> {
   const service = 'kafka';
   const external = opts.externalBrokers ?? process.env.KAFKA_BROKERS;
   if (external) {
-    const brokers = external.split(',').map((b) => b.trim()).filter(Boolean);
+    const brokers = external
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean);
     if (!(await canListTopics(brokers))) {
-      throw new ServiceError(`kafka: KAFKA_BROKERS=${external} does not answer. Start that broker or unset KAFKA_BROKERS to run a local one.`, service);
+      throw new ServiceError(
+        `kafka: KAFKA_BROKERS=${external} does not answer. Start that broker or unset KAFKA_BROKERS to run a local one.`,
+        service,
+      );
     }
     await ensureTopics(brokers);
     return { brokers, pid: null, logFile: null, external: true, stop: async () => {} };
@@ -165,7 +176,10 @@ export async function startKafka(opts: KafkaOptions = {}): Promise<LocalKafka> {
       });
       const { code } = await fmt.exited;
       if (code !== 0) {
-        throw new ServiceError(`kafka: formatting the storage in ${logDirs} failed (exit ${code}). Log ${fmt.logFile}:\n${fmt.logTail()}`, service);
+        throw new ServiceError(
+          `kafka: formatting the storage in ${logDirs} failed (exit ${code}). Log ${fmt.logFile}:\n${fmt.logTail()}`,
+          service,
+        );
       }
     }
 

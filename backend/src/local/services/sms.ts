@@ -41,7 +41,12 @@ export function createSmsLog(dir?: string): SmsLog {
   return {
     file,
     send(to, text) {
-      const msg: SmsMessage = { id: `sms-${++seq}`, to: PhoneSchema.parse(to), text: z.string().min(1).parse(text), sentAt: new Date().toISOString() };
+      const msg: SmsMessage = {
+        id: `sms-${++seq}`,
+        to: PhoneSchema.parse(to),
+        text: z.string().min(1).parse(text),
+        sentAt: new Date().toISOString(),
+      };
       list.push(msg);
       if (file) appendFileSync(file, `${JSON.stringify(msg)}\n`);
       return msg;

@@ -10,8 +10,12 @@ const data = demoData({ today: TODAY, seed: 'test' });
 
 describe('demoData: FlightPulse sample re-dated', () => {
   it('keeps FlightPulse ids P001…P010 and B001…B015', () => {
-    expect(data.passengers.slice(0, 10).map((p) => p.id)).toEqual(Array.from({ length: 10 }, (_, i) => `P${String(i + 1).padStart(3, '0')}`));
-    expect(data.bookings.slice(0, 15).map((b) => b.id)).toEqual(Array.from({ length: 15 }, (_, i) => `B${String(i + 1).padStart(3, '0')}`));
+    expect(data.passengers.slice(0, 10).map((p) => p.id)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `P${String(i + 1).padStart(3, '0')}`),
+    );
+    expect(data.bookings.slice(0, 15).map((b) => b.id)).toEqual(
+      Array.from({ length: 15 }, (_, i) => `B${String(i + 1).padStart(3, '0')}`),
+    );
   });
 
   it.each([
@@ -28,7 +32,13 @@ describe('demoData: FlightPulse sample re-dated', () => {
   });
 
   it('maps bookings to the re-dated flight instances (B001 → SW1234 today, seat 12A)', () => {
-    expect(data.bookings[0]).toMatchObject({ id: 'B001', passengerId: 'P001', pnr: 'ABC123', seat: '12A', flightId: `SW1234-${TODAY}` });
+    expect(data.bookings[0]).toMatchObject({
+      id: 'B001',
+      passengerId: 'P001',
+      pnr: 'ABC123',
+      seat: '12A',
+      flightId: `SW1234-${TODAY}`,
+    });
     expect(data.bookings.find((b) => b.id === 'B003')?.status).toBe('CHECKED_IN');
   });
 });
@@ -95,7 +105,9 @@ describe('demoData: generated network', () => {
     expect(new Set(gen.map((p) => p.language)).size).toBeGreaterThanOrEqual(5);
     expect(new Set(gen.map((p) => p.tier)).size).toBeGreaterThanOrEqual(6);
     expect(gen.some((p) => p.contact.sms) && gen.some((p) => !p.contact.email)).toBe(true);
-    expect(new Set(data.bookings.map((b) => b.cabin))).toEqual(new Set(['economy', 'premium_economy', 'business', 'first']));
+    expect(new Set(data.bookings.map((b) => b.cabin))).toEqual(
+      new Set(['economy', 'premium_economy', 'business', 'first']),
+    );
   });
 
   it('flight instance ids use the local date at the origin (an evening Boston departure is after midnight UTC)', () => {
