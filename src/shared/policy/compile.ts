@@ -32,6 +32,9 @@ export interface CompiledCondition {
   opText: string;
   value: number;
   ifMissing: 'fail' | 'match' | 'review';
+  /** Precomputed clause-input key and text, e.g. `arrivalDelayMin.threshold` → `>= 180`. */
+  thresholdKey: string;
+  thresholdText: string;
 }
 
 /** A template split into literal parts (even indexes) and variable names (odd indexes). */
@@ -190,6 +193,8 @@ function compileConditions(c: Condition[] | undefined): CompiledCondition[] {
     opText: x.op,
     value: x.value,
     ifMissing: x.ifMissing,
+    thresholdKey: `${x.metric}.threshold`,
+    thresholdText: `${x.op} ${x.value}`,
   }));
 }
 

@@ -533,7 +533,7 @@ function rowInputs(ctx: Ctx, r: CompiledRowBase, band: Band | null): Record<stri
   for (const w of r.when) {
     const v = ctx.m[w.metric]!;
     inputs[w.metricName] = Number.isNaN(v) ? null : v;
-    inputs[`${w.metricName}.threshold`] = `${w.opText} ${w.value}`;
+    inputs[w.thresholdKey] = w.thresholdText;
   }
   if (r.causes || r.notCauses) {
     inputs.causeCode = ctx.causeCode;

@@ -32,11 +32,18 @@ export function explainDecision(d: Decision): string {
     for (let i = 1; i < e.clauses.length; i++) out += `      ${e.clauses[i]!.id}: ${e.clauses[i]!.reason}\n`;
   }
   out += '\nRegimes evaluated:\n';
+  let notApplicable = '';
   for (const r of d.regimes) {
-    const state = r.applies === null ? 'UNDECIDED' : r.applies ? 'applies' : 'n/a';
+    if (r.applies === false) {
+      // Out of scope: one line for all of them (the decision JSON keeps each reason).
+      notApplicable += `${notApplicable ? ', ' : ''}${r.regime}`;
+      continue;
+    }
+    const state = r.applies === null ? 'UNDECIDED' : 'applies';
     out += `  - ${r.regime} (${r.policy}): ${state}${r.primary ? ', PRIMARY' : ''}${r.cash ? `, compensation ${formatMoney(r.cash)}` : ''}\n      ${r.reason}\n`;
     for (let i = 1; i < r.clauses.length; i++) out += `      ${r.clauses[i]!.id}: ${r.clauses[i]!.reason}\n`;
   }
+  if (notApplicable) out += `  - not applicable to this journey (no scope rule matches): ${notApplicable}\n`;
   if (d.totals.length) out += `\nTotal payable: ${d.totals.map(formatMoney).join(' + ')}\n`;
   return out;
 }

@@ -1,9 +1,12 @@
 import { PolicyInputError, formatPath } from './errors.js';
+import { fastClaimCase } from './fastparse.js';
 import { ClaimCaseSchema, type ClaimCase } from './schema.js';
 
 /**
  * Parse a claim case (an object, or JSON text). Throws PolicyInputError whose message names the path of
  * every bad field, e.g. `claim case: segments[0].origin: IATA airport code, 3 capital letters`.
+ * Valid input takes a hand-written fast path (fastparse.ts); anything else is parsed by the zod schema,
+ * which is the reference for both acceptance and error messages.
  */
 export function parseClaimCase(x: unknown): ClaimCase {
   let v = x;
@@ -14,9 +17,12 @@ export function parseClaimCase(x: unknown): ClaimCase {
       throw new PolicyInputError('claim case', [{ path: '', message: `not JSON: ${(err as Error).message}` }]);
     }
   }
-  const r = ClaimCaseSchema.safeParse(v);
-  if (!r.success) throw new PolicyInputError('claim case', r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
-  const c = r.data;
+  let c = fastClaimCase(v);
+  if (!c) {
+    const r = ClaimCaseSchema.safeParse(v);
+    if (!r.success) throw new PolicyInputError('claim case', r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+    c = r.data;
+  }
   if (c.disruptedSegment >= c.segments.length)
     throw new PolicyInputError('claim case', [{ path: 'disruptedSegment', message: `must be < ${c.segments.length} (number of segments)` }]);
   for (let i = 1; i < c.segments.length; i++)

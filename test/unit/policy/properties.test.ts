@@ -209,3 +209,28 @@ describe('fast ISO-8601 instant parsing agrees with Date.parse', () => {
     );
   });
 });
+
+describe('fast claim-case parser agrees with the zod schema', () => {
+  it('whenever it accepts, it returns exactly what ClaimCaseSchema returns; it accepts every generated valid case', async () => {
+    const { fastClaimCase } = await import('../../../src/shared/policy/fastparse.js');
+    const { ClaimCaseSchema } = await import('../../../src/shared/policy/schema.js');
+    const junk = fc.constantFrom<unknown>(null, 1, -1, 1.5, 'x', '', true, [], {}, 'ABC', '2025-01-01', '2025-01-01T00:00:00Z', { code: null }, { amountMinor: 1, currency: 'EUR' });
+    const keys = ['kind', 'caseId', 'tier', 'fare', 'cabinBooked', 'disruptedSegment', 'cause', 'notifiedAt', 'departureDelayMinutes', 'arrivalDelayMinutes', 'reroute', 'choice', 'volunteer', 'overnight', 'fxRates', 'compensatedElsewhere', 'extra'];
+    const segKeys = ['carrier', 'flightNumber', 'origin', 'destination', 'scheduledDeparture', 'scheduledArrival', 'actualDeparture', 'actualArrivalDoorOpen', 'seats', 'marketingCarrier'];
+    fc.assert(
+      fc.property(specArb, fc.option(fc.tuple(fc.constantFrom(...keys), junk)), fc.option(fc.tuple(fc.constantFrom(...segKeys), junk)), (spec, top, seg) => {
+        const raw = rawCase(spec);
+        if (top) raw[top[0]] = top[1];
+        if (seg) (raw.segments as Record<string, unknown>[])[0]![seg[0]] = seg[1];
+        const fast = fastClaimCase(raw);
+        const ref = ClaimCaseSchema.safeParse(raw);
+        if (fast) {
+          expect(ref.success).toBe(true);
+          expect(fast).toStrictEqual(ref.data);
+        }
+        if (!top && !seg) expect(fast).not.toBeNull();
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});

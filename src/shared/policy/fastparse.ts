@@ -1,0 +1,187 @@
+import { regexes } from 'zod/v4/core';
+import type { ClaimCase } from './schema.js';
+
+/**
+ * Hand-written fast path of ClaimCaseSchema for the hot loop (simulation, workflow batches): it
+ * returns exactly what `ClaimCaseSchema.parse` would, or null when anything is off — then the zod
+ * schema parses again and produces the error message. So zod stays the single source of truth for
+ * errors, and a test checks that whenever this accepts, the result equals zod's.
+ */
+
+const DATETIME = regexes.datetime({ offset: true, local: false, precision: null } as Parameters<typeof regexes.datetime>[0]);
+const IATA = /^[A-Z]{3}$/;
+const CARRIER = /^[A-Z0-9]{2}$/;
+const FLIGHT_NO = /^\d{1,4}[A-Z]?$/;
+const CURRENCY = /^[A-Z]{3}$/;
+const FX_KEY = /^[A-Z]{3}\/[A-Z]{3}$/;
+const FX_VALUE = /^\d+(\.\d{1,8})?$/;
+const KINDS = new Set(['DELAY', 'CANCELLATION', 'DENIED_BOARDING', 'DOWNGRADE', 'DIVERSION', 'BAGGAGE_DELAYED', 'BAGGAGE_LOST', 'BAGGAGE_DAMAGED']);
+const CABINS = new Set(['economy', 'premium_economy', 'business', 'first']);
+const OVERRIDES = new Set(['within_control', 'within_control_safety', 'extraordinary']);
+
+const FAIL = Symbol('fail');
+type R<T> = T | typeof FAIL;
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function isInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v);
+}
+function dt(v: unknown): boolean {
+  return typeof v === 'string' && DATETIME.test(v);
+}
+function money(v: unknown): R<{ amountMinor: number; currency: string }> {
+  if (!isObj(v) || !isInt(v.amountMinor) || v.amountMinor < 0 || typeof v.currency !== 'string' || !CURRENCY.test(v.currency)) return FAIL;
+  return { amountMinor: v.amountMinor, currency: v.currency };
+}
+
+const SEG_OPT_DT = ['expectedDeparture', 'actualDeparture', 'actualArrivalDoorOpen', 'actualArrivalOnBlock'] as const;
+
+function segment(v: unknown): R<ClaimCase['segments'][number]> {
+  if (!isObj(v)) return FAIL;
+  const { carrier, flightNumber, origin, destination, scheduledDeparture, scheduledArrival } = v;
+  if (typeof carrier !== 'string' || !CARRIER.test(carrier)) return FAIL;
+  if (typeof flightNumber !== 'string' || !FLIGHT_NO.test(flightNumber)) return FAIL;
+  if (typeof origin !== 'string' || !IATA.test(origin)) return FAIL;
+  if (typeof destination !== 'string' || !IATA.test(destination)) return FAIL;
+  if (!dt(scheduledDeparture) || !dt(scheduledArrival)) return FAIL;
+  const out: ClaimCase['segments'][number] = {
+    carrier,
+    flightNumber,
+    origin,
+    destination,
+    scheduledDeparture: scheduledDeparture as string,
+    scheduledArrival: scheduledArrival as string,
+  };
+  if (v.marketingCarrier !== undefined) {
+    if (typeof v.marketingCarrier !== 'string' || !CARRIER.test(v.marketingCarrier)) return FAIL;
+    out.marketingCarrier = v.marketingCarrier;
+  }
+  for (const k of SEG_OPT_DT) {
+    const x = v[k];
+    if (x === undefined) continue;
+    if (x !== null && !dt(x)) return FAIL;
+    out[k] = x as string | null;
+  }
+  if (v.seats !== undefined) {
+    if (!isInt(v.seats) || v.seats <= 0) return FAIL;
+    out.seats = v.seats;
+  }
+  return out;
+}
+
+/** ClaimCaseSchema's output for `v`, or null if `v` is not plainly valid (caller falls back to zod). */
+export function fastClaimCase(v: unknown): ClaimCase | null {
+  if (!isObj(v)) return null;
+  const kind = v.kind;
+  if (typeof kind !== 'string' || !KINDS.has(kind)) return null;
+  const segs = v.segments;
+  if (!Array.isArray(segs) || segs.length < 1 || segs.length > 8) return null;
+  const segments: ClaimCase['segments'] = [];
+  for (const s of segs) {
+    const r = segment(s);
+    if (r === FAIL) return null;
+    segments.push(r);
+  }
+  let disruptedSegment = 0;
+  if (v.disruptedSegment !== undefined) {
+    if (!isInt(v.disruptedSegment) || v.disruptedSegment < 0) return null;
+    disruptedSegment = v.disruptedSegment;
+  }
+  let cause: ClaimCase['cause'] = { code: null };
+  if (v.cause !== undefined) {
+    const c = v.cause;
+    if (!isObj(c) || !('code' in c) || (c.code !== null && typeof c.code !== 'string')) return null;
+    cause = { code: c.code as string | null };
+    if (c.override !== undefined) {
+      if (typeof c.override !== 'string' || !OVERRIDES.has(c.override)) return null;
+      cause.override = c.override as NonNullable<ClaimCase['cause']['override']>;
+    }
+    if (c.extraordinaryMinutes !== undefined) {
+      if (!isInt(c.extraordinaryMinutes) || c.extraordinaryMinutes < 0) return null;
+      cause.extraordinaryMinutes = c.extraordinaryMinutes;
+    }
+  }
+  const out = { segments, disruptedSegment, kind: kind as ClaimCase['kind'], cause } as ClaimCase;
+  if (v.caseId !== undefined) {
+    if (typeof v.caseId !== 'string') return null;
+    out.caseId = v.caseId;
+  }
+  if (v.passengerId !== undefined) {
+    if (typeof v.passengerId !== 'string') return null;
+    out.passengerId = v.passengerId;
+  }
+  if (v.tier !== undefined) {
+    if (v.tier !== null && typeof v.tier !== 'string') return null;
+    out.tier = v.tier;
+  }
+  if (v.fare !== undefined) {
+    if (v.fare === null) out.fare = null;
+    else {
+      const m = money(v.fare);
+      if (m === FAIL) return null;
+      out.fare = m;
+    }
+  }
+  for (const k of ['cabinBooked', 'cabinFlown'] as const) {
+    const x = v[k];
+    if (x === undefined) continue;
+    if (typeof x !== 'string' || !CABINS.has(x)) return null;
+    out[k] = x as ClaimCase['cabinBooked'];
+  }
+  if (v.notifiedAt !== undefined) {
+    if (v.notifiedAt !== null && !dt(v.notifiedAt)) return null;
+    out.notifiedAt = v.notifiedAt as string | null;
+  }
+  if (v.departureDelayMinutes !== undefined) {
+    if (!isInt(v.departureDelayMinutes) || v.departureDelayMinutes < 0) return null;
+    out.departureDelayMinutes = v.departureDelayMinutes;
+  }
+  if (v.arrivalDelayMinutes !== undefined) {
+    if (!isInt(v.arrivalDelayMinutes)) return null;
+    out.arrivalDelayMinutes = v.arrivalDelayMinutes;
+  }
+  if (v.reroute !== undefined) {
+    const r = v.reroute;
+    if (r === null) out.reroute = null;
+    else {
+      if (!isObj(r) || !dt(r.departure) || !dt(r.arrival)) return null;
+      out.reroute = { departure: r.departure as string, arrival: r.arrival as string };
+    }
+  }
+  if (v.choice !== undefined) {
+    if (v.choice !== null && v.choice !== 'reroute' && v.choice !== 'refund') return null;
+    out.choice = v.choice;
+  }
+  for (const k of ['volunteer', 'overnight'] as const) {
+    const x = v[k];
+    if (x === undefined) continue;
+    if (typeof x !== 'boolean') return null;
+    out[k] = x;
+  }
+  if (v.fxRates !== undefined) {
+    const f = v.fxRates;
+    if (!isObj(f)) return null;
+    const rates: Record<string, string> = {};
+    for (const key of Object.keys(f)) {
+      const val = f[key];
+      if (!FX_KEY.test(key) || typeof val !== 'string' || !FX_VALUE.test(val)) return null;
+      rates[key] = val;
+    }
+    out.fxRates = rates;
+  }
+  if (v.compensatedElsewhere !== undefined) {
+    const l = v.compensatedElsewhere;
+    if (!Array.isArray(l)) return null;
+    const items: NonNullable<ClaimCase['compensatedElsewhere']> = [];
+    for (const e of l) {
+      if (!isObj(e) || typeof e.regime !== 'string') return null;
+      const m = money(e.amount);
+      if (m === FAIL) return null;
+      items.push({ regime: e.regime, amount: m });
+    }
+    out.compensatedElsewhere = items;
+  }
+  return out;
+}
