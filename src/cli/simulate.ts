@@ -20,6 +20,7 @@ import {
 } from '../../backend/src/simulator/jetway-event.js';
 import { FLIGHTPULSE_FLIGHTS, findDemoFlight, networkFlights, utcToday } from '../../backend/src/simulator/flights.js';
 import { scenarioMessages } from '../../backend/src/simulator/scenarios.js';
+import { jetwayScenarioEvents } from '../../backend/src/simulator/jetway-scenarios.js';
 import { LOAD_LIMITS, loadEventGenerator, plannedTotal, runLoad } from '../../backend/src/simulator/load.js';
 import { createEventProducer, type OutMessage } from '../../backend/src/simulator/produce.js';
 import { resolveBrokers } from '../../backend/src/simulator/brokers.js';
@@ -45,6 +46,8 @@ Jetway events (JETWAY_FLIGHT_UPDATE, keyed by flight instance, door-open times, 
   update   --flight SW1234|JE241 [--date YYYY-MM-DD]   (FlightPulse's flights or any demo-network flight)
            (--delay CODE:MIN[,CODE:MIN] | --arrived CODE:MIN[,...] [--taxi-in MIN]
             | --cancel CODE [--notice ISO] | --gate-from A5 --gate-to D15 [--terminal-change])
+  scenario door-open [--flight JE241] [--date YYYY-MM-DD]
+           delay, longer delay, arrival: wheels-on < 3 h late but doors open > 3 h late (EU261 due)
 
 options: --brokers host:port[,…] (else $KAFKA_BROKERS, else .jetway/cloud/cloud.json)   --ssl (TLS listener)
          --topic NAME (default flight-operations)   --dry-run (print the values, send nothing)
@@ -151,8 +154,19 @@ function buildMessages(command: string, positionals: string[], v: Values): { mes
         }),
       );
     case 'scenario': {
+      if (positionals[0] === 'door-open') {
+        const flight = findDemoFlight(v.flight ?? 'JE241', dateOf(v.date));
+        const events = jetwayScenarioEvents('door-open', flight);
+        return {
+          messages: events.map((e) => ({ key: jetwayEventKey(e), value: JSON.stringify(e) })),
+          lines: events.map(
+            (e) =>
+              `sent scenario door-open ${e.flight.instance_id} ${e.status}${e.door_open_at ? ` door-open ${e.door_open_at}` : ''} [${e.event_id}]`,
+          ),
+        };
+      }
       const n = Number(positionals[0]);
-      if (![1, 2, 3, 4, 5].includes(n)) throw new UsageError('scenario needs a number 1-5');
+      if (![1, 2, 3, 4, 5].includes(n)) throw new UsageError('scenario needs a number 1-5 or door-open');
       const msgs = scenarioMessages(n, { verbatim: v.verbatim ?? false, date: dateOf(v.date) });
       return {
         messages: msgs.map((m) => ({ key: null, value: m.value })),

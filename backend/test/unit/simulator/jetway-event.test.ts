@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { JetwayFlightEventSchema, buildJetwayEvent, jetwayEventKey } from '../../../src/simulator/jetway-event.js';
 import { demoFlight, findDemoFlight, networkFlights } from '../../../src/simulator/flights.js';
+import { jetwayScenarioEvents } from '../../../src/simulator/jetway-scenarios.js';
+import { loadEventGenerator } from '../../../src/simulator/load.js';
+import { parseOpsEvent } from '../../../src/ingest/events.js';
 
 const flight = demoFlight('SW1234', '2026-11-24');
 const at = new Date('2026-11-24T06:00:00.000Z');
@@ -82,5 +85,31 @@ describe('demo-network flights', () => {
   });
   it('an unknown flight names some known ones', () => {
     expect(() => findDemoFlight('ZZ1', '2026-11-24')).toThrow(/unknown demo flight ZZ1 on 2026-11-24 \(e\.g\. SW1234/);
+  });
+});
+
+describe('Jetway scenario door-open', () => {
+  it('coded delay < 3 h, door-open > 3 h after the scheduled arrival, one instance key, in order', () => {
+    const f = findDemoFlight('JE241', '2026-11-24');
+    const events = jetwayScenarioEvents('door-open', f, at);
+    expect(events.map((e) => e.status)).toEqual(['DELAYED', 'DELAYED', 'ARRIVED']);
+    expect(new Set(events.map(jetwayEventKey))).toEqual(new Set(['JE241-2026-11-24']));
+    const arrival = events[2]!;
+    const lateMin = (Date.parse(arrival.door_open_at!) - Date.parse(arrival.flight.scheduled_arrival)) / 60_000;
+    expect(arrival.delay!.total_minutes).toBeLessThan(180);
+    expect(lateMin).toBeGreaterThan(180);
+    expect(events.map((e) => e.timestamp)).toEqual([...events.map((e) => e.timestamp)].sort());
+  });
+});
+
+describe('the ingest accepts what the simulator produces', () => {
+  it('door-open scenario events and a load sample all parse with the ingest parser', () => {
+    const f = findDemoFlight('JE241', '2026-11-24');
+    const values = [
+      ...jetwayScenarioEvents('door-open', f, at).map((e) => JSON.stringify(e)),
+      ...Array.from({ length: 50 }, loadEventGenerator({ seed: 11, flights: ['SW1234', 'JE241'] })).map((m) => m.value),
+    ];
+    const outcomes = values.map((v) => parseOpsEvent(Buffer.from(v)));
+    expect(outcomes.filter((o) => !o.ok)).toEqual([]);
   });
 });
