@@ -86,6 +86,9 @@ export interface CompiledTable {
   limit: boolean;
   /** Some row measures the compensable delay (partial attribution applies to this table). */
   usesCompensable: boolean;
+  /** The table's band set resolved at compile time (null: none); isDefault when it is the `default` set. */
+  bandList: CompiledBand[] | null;
+  bandIsDefault: boolean;
 }
 /** Scope rule with its country groups as bit masks (see ActivePolicy.countryMask). */
 export interface CompiledScope {
@@ -112,6 +115,7 @@ export interface CompiledRegime {
   policy: string; // id@version
   scope: CompiledScope[];
   bands: Record<string, CompiledBand[]>;
+  defaultBands: CompiledBand[] | null;
   tables: CompiledTable[];
   assistance: CompiledAssistance[];
   assistanceByKind: Record<string, CompiledAssistance[]>;
@@ -260,9 +264,24 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     limit: t.limit,
     rowsByKind: {},
     adjustmentsByKind: {},
+    bandList: null,
+    bandIsDefault: t.bandSet === 'default',
     usesCompensable: t.rows.some((r) => (r.when ?? []).some((w) => w.metric === 'compensableDelayMin')),
   }));
+  const compiledBands: Record<string, CompiledBand[]> = Object.fromEntries(
+    Object.entries(spec.bands).map(([k, bs]) => [
+      k,
+      bs.map((band) => ({
+        band,
+        betweenA: band.between ? maskOf(gi, [band.between[0]]) : 0,
+        betweenB: band.between ? maskOf(gi, [band.between[1]]) : 0,
+        touches: band.touches ? maskOf(gi, [band.touches]) : 0,
+        notTouches: band.notTouches ? maskOf(gi, [band.notTouches]) : 0,
+      })),
+    ]),
+  );
   for (const t of tables) {
+    t.bandList = compiledBands[t.bandSet] ?? null;
     t.rowsByKind = byKind(t.rows);
     t.adjustmentsByKind = byKind(t.adjustments);
   }
@@ -301,18 +320,8 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
       licence: maskOf(gi, rule.carrierLicenceIn),
       clauseIds: rule.id,
     })),
-    bands: Object.fromEntries(
-      Object.entries(spec.bands).map(([k, bs]) => [
-        k,
-        bs.map((band) => ({
-          band,
-          betweenA: band.between ? maskOf(gi, [band.between[0]]) : 0,
-          betweenB: band.between ? maskOf(gi, [band.between[1]]) : 0,
-          touches: band.touches ? maskOf(gi, [band.touches]) : 0,
-          notTouches: band.notTouches ? maskOf(gi, [band.notTouches]) : 0,
-        })),
-      ]),
-    ),
+    bands: compiledBands,
+    defaultBands: compiledBands.default ?? null,
     tables,
     assistance,
     assistanceByKind: byKind(assistance),

@@ -722,12 +722,11 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
     outcome.reason += ` No rule of ${r.title} covers ${ctx.kind.toLowerCase().replace('_', ' ')}.`;
     return work;
   }
-  const defBand = r.bands.default ? resolveBand(ctx, r.bands.default) : null;
+  const defBand = r.defaultBands ? resolveBand(ctx, r.defaultBands) : null;
   if (defBand) outcome.band = defBand.id;
 
   for (const t of r.tables) {
-    const set = r.bands[t.bandSet];
-    const band = set ? (t.bandSet === 'default' ? defBand : resolveBand(ctx, set)) : null;
+    const band = t.bandList ? (t.bandIsDefault ? defBand : resolveBand(ctx, t.bandList)) : null;
     // First match wins; a row that cannot be decided for want of a datum stops the table (nothing is
     // paid on a guess: the later rows assume the earlier ones were decided).
     let row = null;

@@ -1,4 +1,4 @@
-import { formatMoney } from '../money.js';
+import { minorExponent, type Money } from '../money.js';
 import { thousands } from './engine.js';
 import type { Decision } from './schema.js';
 
@@ -7,6 +7,15 @@ function mins(v: number | null): string {
   const a = Math.abs(v);
   const m = a % 60;
   return `${v < 0 ? '-' : ''}${Math.floor(a / 60)} h ${m < 10 ? '0' : ''}${m} min`;
+}
+
+/** `12345 EUR` → `123.45 EUR` with integer arithmetic (same output as money.formatMoney, faster). */
+function formatMoney(m: Money): string {
+  const e = minorExponent(m.currency);
+  if (e === 0) return `${m.amountMinor} ${m.currency}`;
+  const p = 10 ** e;
+  const frac = String(m.amountMinor % p);
+  return `${Math.floor(m.amountMinor / p)}.${frac.length < e ? '0'.repeat(e - frac.length) + frac : frac} ${m.currency}`;
 }
 
 /** A decision for a person (agent, passenger, auditor): what is owed, under which rule, and why. */

@@ -234,3 +234,18 @@ describe('fast claim-case parser agrees with the zod schema', () => {
     );
   });
 });
+
+describe('explanation money formatting', () => {
+  it('matches money.formatMoney', async () => {
+    const { formatMoney } = await import('../../../src/shared/money.js');
+    const { explainDecision } = await import('../../../src/shared/policy/explain.js');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000_000_000 }), fc.constantFrom(...CURRENCIES, 'JPY', 'KWD'), (minor, currency) => {
+        const d = evaluate(parseClaimCase(rawCase({ route: 'FRA-JFK', arr: 300, cause: 'MECHANICAL' })), P);
+        const text = explainDecision({ ...d, totals: [{ amountMinor: minor, currency }] });
+        expect(text).toContain(`Total payable: ${formatMoney({ amountMinor: minor, currency })}`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
