@@ -240,11 +240,11 @@ describe('failures are loud', () => {
 });
 
 describe('no orphans when the owning process goes away', () => {
-  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
   const child = path.resolve(here, '../fixtures/cloud-child.ts');
 
   async function startChild(args: string[]) {
-    const proc = spawn(tsx, [child, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    // `node --import tsx`, not the tsx wrapper: the signalled process must be the owner itself.
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
     const line = await new Promise<string>((resolve, reject) => {
       let buf = '';
       proc.stdout.on('data', (d: Buffer) => {
@@ -264,10 +264,12 @@ describe('no orphans when the owning process goes away', () => {
     ['SIGTERM', ['--wait']],
     ['SIGINT', ['--wait']],
     ['process.exit()', ['--exit']],
+    // No handler runs on SIGKILL: the reaper process notices its pipe from the owner closing.
+    ['SIGKILL', ['--wait']],
   ] as const)('%s: the services die with their owner', async (how, args) => {
     const { proc, pids, exited } = await startChild([...args]);
     expect(pids.every(isPidAlive)).toBe(true);
-    if (how === 'SIGTERM' || how === 'SIGINT') proc.kill(how);
+    if (how !== 'process.exit()') proc.kill(how);
     await exited;
     expect(await waitForDeath(pids)).toEqual([]);
   });

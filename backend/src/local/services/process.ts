@@ -2,9 +2,12 @@
  * Child processes of the local cloud (Java services, cognito-local). Each child runs in its own
  * process group (detached) so stopping it also stops anything it forked, its output goes to a log
  * file in the data dir, and every live child is killed when this process exits or receives
- * SIGINT/SIGTERM — the local cloud never leaves orphans behind.
+ * SIGINT/SIGTERM — the local cloud never leaves orphans behind. Even a SIGKILLed owner (a test
+ * runner killing a worker on timeout) is covered: a tiny detached "reaper" process holds a pipe
+ * from the owner and kills the registered process groups when that pipe closes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -48,6 +51,46 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
     } catch {
       // already gone
     }
+  }
+}
+
+/**
+ * The reaper: `+pid` / `-pid` lines on stdin register process groups; when stdin ends (the owner
+ * is gone, however it died) it sends SIGTERM to every registered group, SIGKILL 3 s later, and
+ * exits. It polls nothing and costs one idle Node process per owner.
+ */
+const REAPER_SOURCE = `
+const groups = new Set();
+let buf = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => {
+  buf += d;
+  let i;
+  while ((i = buf.indexOf('\\n')) >= 0) {
+    const line = buf.slice(0, i); buf = buf.slice(i + 1);
+    const pid = Number(line.slice(1));
+    if (line[0] === '+') groups.add(pid); else groups.delete(pid);
+  }
+});
+const kill = (sig) => { for (const g of groups) { try { process.kill(-g, sig); } catch {} } };
+process.stdin.on('end', () => { kill('SIGTERM'); setTimeout(() => { kill('SIGKILL'); process.exit(0); }, 3000); });
+process.on('SIGINT', () => {}); process.on('SIGHUP', () => {});
+`;
+
+let reaper: ChildProcessByStdio<Writable, null, null> | null = null;
+
+function reaperSend(line: string): void {
+  try {
+    if (!reaper) {
+      reaper = spawn(process.execPath, ['-e', REAPER_SOURCE], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+      reaper.on('error', () => (reaper = null));
+      reaper.stdin.on('error', () => {});
+      reaper.unref();
+      (reaper.stdin as Writable & { unref?: () => void }).unref?.();
+    }
+    reaper.stdin.write(`${line}\n`);
+  } catch {
+    // Best effort: the exit handlers below still cover every exit but SIGKILL.
   }
 }
 
@@ -107,6 +150,7 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
   child.once('exit', (code, signal) => {
     running = false;
     live.delete(managed);
+    if (child.pid) reaperSend(`-${child.pid}`);
     // Anything the child forked in its group goes too.
     if (child.pid) killGroup(child.pid, 'SIGKILL');
     resolveExit({ code, signal });
@@ -138,7 +182,10 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
       }
     },
   };
-  if (child.pid) live.add(managed);
+  if (child.pid) {
+    live.add(managed);
+    reaperSend(`+${child.pid}`);
+  }
   return managed;
 }
 
