@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -81,6 +81,12 @@ export class JetwayStack extends Stack {
         sm.grantStartExecution(fn);
       }
       if (cfg.mskClusterArn) new IngestSource(this, `${h.name}Source`, { fn, clusterArn: cfg.mskClusterArn });
+      if (cfg.mskClusterArn && !cfg.mskBootstrapServers) {
+        Annotations.of(fn).addWarningV2(
+          'jetway:ingest-no-dlq-brokers',
+          'mskClusterArn without mskBootstrapServers: the ingest handler cannot write flight-operations.dlq',
+        );
+      }
     }
     // Approval waits (`.waitForTaskToken`) are completed by the supervisor's command via push.
     for (const h of handlers.filter(respondsToTasks)) {

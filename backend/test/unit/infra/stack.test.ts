@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { MAIN_TABLE } from '../../../src/data/tables.js';
 import { HANDLERS } from '../../../src/handlers.js';
 import { listStateMachineFiles, substitutionKeys } from '../../../infra/constructs/workflows.js';
@@ -286,5 +286,38 @@ describe('API stage', () => {
     const format = (p.AccessLogSettings as { Format: string }).Format;
     expect(JSON.parse(format)).toMatchObject({ route: '$context.routeKey', status: '$context.status' });
     expect(format).not.toMatch(/header|authorization/i);
+  });
+});
+
+describe('retention of data', { timeout: 60_000 }, () => {
+  it.each([
+    ['dev', undefined, false],
+    ['prod', undefined, true],
+    ['prod', false, false],
+  ] as const)('stage %s, retainData %s → retained %s', (stage, retainData, retained) => {
+    const t = synth({ stage, ...(retainData === undefined ? {} : { retainData }) }).template;
+    const table = Object.values(t.findResources('AWS::DynamoDB::Table'))[0] as {
+      DeletionPolicy?: string;
+      Properties: { DeletionProtectionEnabled?: boolean };
+    };
+    const pool = Object.values(t.findResources('AWS::Cognito::UserPool'))[0] as {
+      DeletionPolicy?: string;
+      Properties: { DeletionProtection?: string };
+    };
+    expect(table.DeletionPolicy).toBe(retained ? 'Retain' : 'Delete');
+    expect(table.Properties.DeletionProtectionEnabled ?? false).toBe(retained);
+    expect(pool.DeletionPolicy).toBe(retained ? 'Retain' : 'Delete');
+    expect(pool.Properties.DeletionProtection ?? 'INACTIVE').toBe(retained ? 'ACTIVE' : 'INACTIVE');
+  });
+});
+
+describe('MSK without bootstrap servers', { timeout: 60_000 }, () => {
+  it('warns that the handler cannot reach the dead-letter topic', () => {
+    const { stack } = synth({ mskClusterArn: MSK_ARN });
+    const warnings = Annotations.fromStack(stack).findWarning(
+      '*',
+      Match.stringLikeRegexp('cannot write flight-operations.dlq'),
+    );
+    expect(warnings).toHaveLength(1);
   });
 });
