@@ -105,6 +105,7 @@ describe('POST /v1/sync/push issueEntitlement', () => {
     const first = issueCommand({ entitlementId: ent.id, version: ent.version, station: 'PHX', deskId: 'desk-phx-1' });
     const second = issueCommand({ entitlementId: ent.id, version: ent.version, station: 'OAK', deskId: 'desk-oak-7' });
     const vouchersBefore = vouchers().length;
+    const allMailBefore = s.smtp.messages().length;
     // Act
     const r1 = await api.call('POST', '/v1/sync/push', { token: tokens['agent.phx'], body: { commands: [first] } });
     const r2 = await api.call('POST', '/v1/sync/push', { token: tokens['agent.phx'], body: { commands: [first] } });
@@ -126,6 +127,7 @@ describe('POST /v1/sync/push issueEntitlement', () => {
     await new Promise((r) => setTimeout(r, 300));
     const mails = vouchers().slice(vouchersBefore);
     expect(mails).toHaveLength(1);
+    expect(s.smtp.messages()).toHaveLength(allMailBefore + 1);
     expect(mails[0]!.to).toEqual(['guest1@example.com']);
     expect(mails[0]!.text).toMatch(/Amount: \d+\.\d\d USD/);
     expect(mails[0]!.text).toMatch(/Serial: JW-PHX-/);
@@ -263,6 +265,23 @@ describe('GET /v1/sync/pull', () => {
     expect(r.status).toBe(200);
     expect((r.json.entries as unknown[]).length).toBe(1);
     expect(ms).toBeLessThan(5000);
+  });
+
+  it('caps a pull response below Lambda’s 6 MB limit; hasMore says go on', async () => {
+    // Prepare: 30 entries of ~200 KB each on one station (6 MB in all).
+    const big = 'x'.repeat(200_000);
+    for (let i = 0; i < 30; i++) {
+      await commitWithLog(ctx, { items: [], changes: [{ kind: 'flight', id: `big-${i}`, version: 1, op: 'put', data: { big } }], stations: ['ZZB'] });
+    }
+    // Act
+    const r = await api.call('GET', '/v1/sync/pull?station=ZZB&cursor=0&limit=1000', { token: tokens.admin });
+    // Assess
+    expect(r.status).toBe(200);
+    expect(r.text.length).toBeLessThan(5 * 1024 * 1024);
+    const n = (r.json.entries as unknown[]).length;
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThan(30);
+    expect(r.json).toMatchObject({ cursor: n, hasMore: true, head: 30 });
   });
 
   it('an idle long-poll ends after the wait with no entries', async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { StationSchema } from '../../../../src/shared/domain/index.js';
-import type { PullResponse } from '../../../../src/shared/sync/protocol.js';
+import type { LogEntry, PullResponse } from '../../../../src/shared/sync/protocol.js';
 import { getEpoch, readHead, readLog, readMinSeq } from '../../data/changelog.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, header, json, parseWith, route, type ApiEvent, type ApiResult } from '../http.js';
@@ -48,7 +48,7 @@ export function makePullHandler(deps: ApiDeps): (e: ApiEvent) => Promise<ApiResu
     if (!resync && q.wait > 0 && head <= from) {
       head = await deps.changes.waitFor(ctx, q.station, from, Math.min(q.wait, deps.maxWaitSeconds ?? 20) * 1000);
     }
-    const entries = head > from ? await readLog(ctx, q.station, from, q.limit) : [];
+    const entries = capBytes(head > from ? await readLog(ctx, q.station, from, q.limit) : []);
     const cursor = entries.length > 0 ? entries[entries.length - 1]!.seq : from;
     const body: PullResponse = {
       station: q.station,
@@ -62,6 +62,22 @@ export function makePullHandler(deps: ApiDeps): (e: ApiEvent) => Promise<ApiResu
     };
     return json(200, body);
   });
+}
+
+/**
+ * Lambda responses are capped at 6 MB (and a log entry may be ~350 KB): stop adding entries
+ * past ~4 MB, always keeping at least one so the cursor moves. `hasMore` tells the desk to go on.
+ */
+export const MAX_PULL_BYTES = 4 * 1024 * 1024;
+function capBytes(entries: LogEntry[]): LogEntry[] {
+  let total = 0;
+  const out: LogEntry[] = [];
+  for (const e of entries) {
+    total += JSON.stringify(e).length;
+    if (out.length > 0 && total > MAX_PULL_BYTES) break;
+    out.push(e);
+  }
+  return out;
 }
 
 export const handler = lambdaRoute(makePullHandler);
