@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { IPC_EVENT, IPC_INVOKE, type DeskClient, type EventName } from '../shared/rpc/contract.js';
+import type { DeskClient, EventName } from '../shared/rpc/contract.js';
+import { IPC_EVENT, IPC_INVOKE } from '../shared/rpc/ipc-channels.js';
 
 /**
  * The sandboxed bridge: ONE object, `window.jetway`, that satisfies the contract's client

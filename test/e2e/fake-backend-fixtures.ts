@@ -11,6 +11,7 @@ import { TOKEN, startFakeBackend, type FakeBackend } from '../unit/desk/helpers/
  */
 export const test = base.extend<{ fake: FakeBackend; desk: DeskServer }, { cognito: CognitoLocal }>({
   cognito: [
+    // Playwright requires an object pattern as the first argument even without dependencies.
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const c = await startCognitoLocal();
@@ -19,6 +20,7 @@ export const test = base.extend<{ fake: FakeBackend; desk: DeskServer }, { cogni
     },
     { scope: 'worker' },
   ],
+  // eslint-disable-next-line no-empty-pattern
   fake: async ({}, use) => {
     const f = await startFakeBackend();
     await use(f);

@@ -242,6 +242,4 @@ export const WsReplyFrameSchema = z.object({ type: z.literal('reply'), id: z.num
 export const WsEventFrameSchema = z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() });
 export const WsServerFrameSchema = z.discriminatedUnion('type', [WsReplyFrameSchema, WsEventFrameSchema]);
 
-/** Electron IPC channel names used by the preload bridge. */
-export const IPC_INVOKE = 'jetway:invoke';
-export const IPC_EVENT = 'jetway:event';
+export { IPC_EVENT, IPC_INVOKE } from './ipc-channels.js';

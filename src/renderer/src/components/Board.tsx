@@ -74,7 +74,9 @@ function FlightRow({ f, selected, open, onClick }: { f: BoardFlight; selected: b
         <span>gate {f.gate ?? '—'}</span>
         {f.delayCategory && f.status !== 'CANCELLED' && <span className={`cat cat-${f.delayCategory}`}>{f.delayCategory}</span>}
         {f.disruption?.causeCode && <span>{f.disruption.causeCode.toLowerCase()}</span>}
-        <span data-testid="flight-case-count">{f.caseCount} cases</span>
+        <span data-testid="flight-case-count">
+          {f.caseCount} {f.caseCount === 1 ? 'case' : 'cases'}
+        </span>
       </div>
     </li>
   );
