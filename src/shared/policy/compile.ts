@@ -8,6 +8,7 @@ import {
   type AssistanceRow,
   type Band,
   type CauseCategory,
+  type Clause,
   type CompRow,
   type Condition,
   type DisruptionKind,
@@ -54,7 +55,8 @@ export interface CompiledRowBase {
   volunteer: boolean | undefined;
   overnight: boolean | undefined;
   when: CompiledCondition[];
-  refs: { id: string; reason: string }[];
+  /** Static clauses (court cases, notes), frozen and shared by every decision that cites them. */
+  refs: readonly Clause[];
 }
 export interface CompiledCompRow extends CompiledRowBase {
   amount: AmountSpec | null;
@@ -236,7 +238,7 @@ function compileRowBase(r: {
     volunteer: r.volunteer,
     overnight: r.overnight,
     when: compileConditions(r.when),
-    refs: r.refs ?? [],
+    refs: (r.refs ?? []).map((x) => Object.freeze({ id: x.id, reason: x.reason, inputs: Object.freeze({}) as Clause['inputs'] })),
   };
 }
 

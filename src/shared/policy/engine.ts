@@ -742,14 +742,14 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
     const rc = rowClause(ctx, row, band);
     if (!row.amount) {
       outcome.clauses.push(rc);
-      for (const x of row.refs) outcome.clauses.push({ id: x.id, reason: x.reason, inputs: {} });
+      for (const x of row.refs) outcome.clauses.push(x);
       continue;
     }
     let amount = amountFor(ctx, row.amount, r.currency, rc.inputs);
     const clauses: Clause[] = [sc];
     if (band) clauses.push(bandClause(ctx, band));
     clauses.push(rc);
-    for (const x of row.refs) clauses.push({ id: x.id, reason: x.reason, inputs: {} });
+    for (const x of row.refs) clauses.push(x);
     if (r.spec.partialAttribution && ctx.causeCategory === 'partially_extraordinary' && t.usesCompensable) {
       clauses.push({
         id: r.spec.partialAttribution.id,
@@ -815,7 +815,7 @@ function assist(ctx: Ctx, r: CompiledRegime, x: CompiledAssistance, sc: Clause, 
   const rc = rowClause(ctx, x, band);
   const amount = x.amount ? amountFor(ctx, x.amount, r.currency, rc.inputs) : null;
   const clauses: Clause[] = [sc, rc];
-  for (const ref of x.refs) clauses.push({ id: ref.id, reason: ref.reason, inputs: {} });
+  for (const ref of x.refs) clauses.push(ref);
   for (const n of x.causeNotes)
     if (n.causes.has(ctx.causeCategory)) clauses.push({ id: n.id, reason: n.reason, inputs: { causeCategory: ctx.causeCategory } });
   let periods = 1;
