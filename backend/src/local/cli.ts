@@ -91,14 +91,14 @@ async function main(): Promise<void> {
 
   let cloud: LocalCloud | null = null;
   let shuttingDown = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, exitCode = 0) => {
     if (shuttingDown) return;
     shuttingDown = true;
     say(`${signal}: stopping…`);
     const t = performance.now();
     const done = (code: number) => {
       say(code === 0 ? `stopped in ${((performance.now() - t) / 1000).toFixed(1)}s` : 'stopped with errors');
-      process.exit(code);
+      process.exit(code === 0 ? exitCode : code);
     };
     // A second Ctrl-C while stopping, or a stop that hangs, still ends the process (the
     // process-exit handler then SIGKILLs any child left).
@@ -125,6 +125,11 @@ async function main(): Promise<void> {
       backgroundSeed: !args.ephemeral,
       ...(args.demoSeed ? { demo: { seed: args.demoSeed } } : {}),
       log: (l) => say(l),
+      onCrash: (service) => {
+        process.stderr.write(`\n${service} crashed; stopping the local cloud. Start it again with \`npm run cloud\` (add --fresh if its data is damaged).\n`);
+        process.exitCode = 1;
+        shutdown('crash', 1);
+      },
     });
   } catch (e) {
     process.stderr.write(`\nthe local cloud failed to start:\n${(e as Error).message}\n`);

@@ -18,7 +18,8 @@ import { demoData, type DemoData, type DemoDataOptions } from './demo/index.js';
 import { DEMO_PASSWORD, DEMO_USERS, startCognitoLocal, type CognitoLocal } from './services/cognito.js';
 import { createTables, localDynamoClient, startDynamoDbLocal, type DynamoDbLocal } from './services/dynamodb.js';
 import { FLIGHT_OPERATIONS_DLQ_TOPIC, FLIGHT_OPERATIONS_TOPIC, startKafka, type LocalKafka } from './services/kafka.js';
-import { ServiceError, isPidAlive } from './services/process.js';
+import { assertPortFree } from './services/ports.js';
+import { ServiceError, isPidAlive, onUnexpectedExit } from './services/process.js';
 import { createSmsLog, type SmsLog } from './services/sms.js';
 import { startSmtpSink, type SmtpSink } from './services/smtp.js';
 
@@ -53,6 +54,11 @@ export interface LocalCloudOptions {
   app?: boolean;
   /** Extra options for startBackendApp (e.g. an isolated ingest consumer group in tests). */
   appOptions?: Partial<BackendAppOptions>;
+  /**
+   * Called if a service process dies while the cloud runs (not during stop). The cloud does not
+   * restart it; the CLI reports it and shuts everything down.
+   */
+  onCrash?: (service: string, detail: string) => void;
   /** Operator log lines (the CLI prints them); default silent. */
   log?: (line: string) => void;
 }
@@ -264,14 +270,21 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
   const services: ServiceInfo[] = [];
   const pids: number[] = [];
   const cleanup = async () => {
-    // Reverse start order; every stop runs even if one fails.
-    for (const s of stops.reverse()) await s().catch(() => {});
+    // Reverse start order; every stop runs even if one fails or hangs (e.g. a Kafka client
+    // disconnecting from a broker that crashed): each gets 8 s, then the next one goes.
+    for (const s of stops.reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([s().catch(() => {}), new Promise<void>((r) => (timer = setTimeout(r, 8000)))]);
+      clearTimeout(timer);
+    }
     stops.length = 0;
     releaseDir();
     if (ephemeral) rmSync(dir, { recursive: true, force: true });
   };
 
   try {
+    // The API listens in ./app.ts; check an explicit port here so a clash reads like the others.
+    if (ports.api) await assertPortFree(ports.api, 'api');
     // The four services are independent: start them together (the two JVMs dominate).
     const [dynamo, kafka, cognito, smtp] = await Promise.allSettled([
       timed(() =>
@@ -313,6 +326,13 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
     const idp: CognitoLocal = c.value;
     const sink: SmtpSink = m.value;
     pids.push(db.pid, idp.pid, ...(broker.pid ? [broker.pid] : []));
+    const unsubscribeCrash = onUnexpectedExit((p, exit) => {
+      if (!pids.includes(p.pid)) return;
+      const detail = `${p.name} (pid ${p.pid}) exited unexpectedly (code ${exit.code}, signal ${exit.signal}). Log ${p.logFile}:\n${p.logTail(15)}`;
+      log(`ERROR: ${detail}`);
+      opts.onCrash?.(p.name, detail);
+    });
+    stops.push(async () => unsubscribeCrash());
     services.push(
       { name: 'dynamodb-local', address: db.endpoint, pid: db.pid, log: db.logFile, readyMs: d.ms },
       {

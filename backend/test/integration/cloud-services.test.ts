@@ -38,9 +38,10 @@ async function waitForDeath(pids: number[], timeoutMs = 15_000): Promise<number[
 describe('local cloud services (ephemeral, without the backend app)', () => {
   let cloud: LocalCloud;
   let pids: number[] = [];
+  const crashes: string[] = [];
 
   beforeAll(async () => {
-    cloud = await startLocalCloud({ ephemeral: true, app: false, seed: false });
+    cloud = await startLocalCloud({ ephemeral: true, app: false, seed: false, onCrash: (service) => crashes.push(service) });
     pids = [...cloud.pids];
   });
 
@@ -201,6 +202,16 @@ describe('local cloud services (ephemeral, without the backend app)', () => {
     cloud.sms.send('+15551234567', 'SW1234 delayed 3h');
     expect(cloud.sms.messages().at(-1)).toMatchObject({ to: '+15551234567', text: 'SW1234 delayed 3h' });
     expect(() => cloud.sms.send('555-1234', 'x')).toThrow(/E\.164/);
+  });
+
+  it('a service dying while the cloud runs is reported (not silently ignored)', async () => {
+    expect(crashes).toEqual([]);
+    const cognitoPid = cloud.services.find((s) => s.name === 'cognito-local')?.pid;
+    expect(cognitoPid).toBeGreaterThan(0);
+    process.kill(cognitoPid!, 'SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (!crashes.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(crashes).toEqual(['cognito-local']);
   });
 
   it('stop() leaves no child process and removes the ephemeral dir', async () => {

@@ -38,6 +38,20 @@ export interface ManagedProcess {
 
 const live = new Set<ManagedProcess>();
 let handlersInstalled = false;
+/** Set once this process is going down: child exits are then expected, not crashes. */
+let ownerExiting = false;
+
+type CrashListener = (p: ManagedProcess, exit: { code: number | null; signal: NodeJS.Signals | null }) => void;
+const crashListeners = new Set<CrashListener>();
+
+/**
+ * Called when a managed child exits without stop() having been asked for it (and this process is
+ * not itself exiting): a service crashed. Returns an unsubscribe function.
+ */
+export function onUnexpectedExit(listener: CrashListener): () => void {
+  crashListeners.add(listener);
+  return () => crashListeners.delete(listener);
+}
 
 /** Pids of every child this process started and has not yet seen exit (tests assert none leak). */
 export const livePids = (): number[] => [...live].map((p) => p.pid);
@@ -99,10 +113,12 @@ function installExitHandlers(): void {
   handlersInstalled = true;
   // 'exit' handlers must be synchronous: SIGKILL is the only thing that reliably works there.
   process.on('exit', () => {
+    ownerExiting = true;
     for (const p of live) killGroup(p.pid, 'SIGKILL');
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
+      ownerExiting = true;
       for (const p of live) killGroup(p.pid, 'SIGTERM');
       // If nobody else (e.g. the CLI's graceful shutdown) handles the signal, behave like the
       // default handler would and exit — after the children were told to stop.
@@ -154,6 +170,7 @@ export function spawnManaged(opts: SpawnOptions): ManagedProcess {
     // Anything the child forked in its group goes too.
     if (child.pid) killGroup(child.pid, 'SIGKILL');
     resolveExit({ code, signal });
+    if (!stopping && !ownerExiting) for (const l of crashListeners) l(managed, { code, signal });
   });
   let stopping: Promise<void> | null = null;
   const managed: ManagedProcess = {
