@@ -4,7 +4,7 @@ import { readHead } from '../data/changelog.js';
 
 /**
  * Long-poll support: wait until a station's head passes `after` or the timeout ends. Commits
- * in this process wake waiters at once (setCommitListener in changelog.ts); commits by other
+ * in this process wake waiters at once (addCommitListener in changelog.ts); commits by other
  * processes (other Lambdas) are seen by polling the head every `pollMs`.
  */
 export interface ChangeWaiter {

@@ -51,10 +51,11 @@ export interface CommitOptions {
   onCommitted?: (seqs: Record<string, number>) => void;
 }
 
-/** Process-wide hook: the local app wires its long-poll notifier here. */
-let commitListener: ((seqs: Record<string, number>) => void) | null = null;
-export function setCommitListener(fn: ((seqs: Record<string, number>) => void) | null): void {
-  commitListener = fn;
+/** Process-wide hooks: the local app wires its long-poll notifier here. Returns the remover. */
+const commitListeners = new Set<(seqs: Record<string, number>) => void>();
+export function addCommitListener(fn: (seqs: Record<string, number>) => void): () => void {
+  commitListeners.add(fn);
+  return () => void commitListeners.delete(fn);
 }
 
 export async function readHead(ctx: DataContext, station: string): Promise<number> {
@@ -106,7 +107,7 @@ export async function commitWithLog(ctx: DataContext, write: LoggedWrite, opts: 
     try {
       await ctx.doc.send(new TransactWriteCommand({ TransactItems: [...write.items, ...logItems] }));
       opts.onCommitted?.(seqs);
-      commitListener?.(seqs);
+      for (const l of commitListeners) l(seqs);
       return seqs;
     } catch (err) {
       if (!(err instanceof TransactionCanceledException) && (err as Error).name !== 'TransactionCanceledException') throw err;

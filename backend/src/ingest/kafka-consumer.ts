@@ -11,6 +11,7 @@ export interface LocalIngestOptions {
   /** Short by default so a stopped consumer does not stall the next test's rebalance (TOOLCHAIN.md). */
   sessionTimeoutMs?: number;
   fromBeginning?: boolean;
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface LocalIngest {
@@ -53,6 +54,9 @@ export async function startLocalIngest(deps: Omit<IngestDeps, 'deadLetters'>, op
   let count = 0;
   let waiters: (() => void)[] = [];
   await consumer.run({
+    // Partitions in parallel; within one, in order. Events of one flight on two partitions
+    // (FlightPulse sends no key) race safely: the flight/disruption writes are version-checked.
+    partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 3,
     eachMessage: async ({ topic: t, partition, message }) => {
       inFlight++;
       try {

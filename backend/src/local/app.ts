@@ -12,7 +12,7 @@ import { makeHealthHandler } from '../api/routes/health.js';
 import { makeMeHandler } from '../api/routes/me.js';
 import { makePullHandler } from '../api/routes/pull.js';
 import { makePushHandler } from '../api/routes/push.js';
-import { setCommitListener } from '../data/changelog.js';
+import { addCommitListener } from '../data/changelog.js';
 import { createDataContext, type DataContext } from '../data/client.js';
 import { HANDLERS } from '../handlers.js';
 import { startLocalIngest, type LocalIngest } from '../ingest/kafka-consumer.js';
@@ -61,7 +61,7 @@ export async function startBackendApp(opts: BackendAppOptions): Promise<BackendA
   let policySet: PolicySet | null = null;
   const policy = opts.policy ?? (() => (policySet ??= defaultPolicySet()));
   const changes = createChangeWaiter(250);
-  setCommitListener((seqs) => changes.notify(seqs));
+  const removeListener = addCommitListener((seqs) => changes.notify(seqs));
   const deps: ApiDeps = {
     ctx,
     verifier: createTokenVerifier({ userPoolId: opts.cognito.userPoolId, clientId: opts.cognito.clientId, jwksUri: opts.cognito.jwksUri }),
@@ -115,7 +115,7 @@ export async function startBackendApp(opts: BackendAppOptions): Promise<BackendA
       await closeServer(server);
       await ingest?.stop();
       await workflows.stop();
-      setCommitListener(null);
+      removeListener();
       email.close();
     },
   };
