@@ -38,8 +38,32 @@ export interface CompiledCondition {
   thresholdText: string;
 }
 
-/** A template split into literal parts (even indexes) and variable names (odd indexes). */
-export type Template = string[];
+/** Template variables, by code (the engine memoises each one per evaluation). */
+export const TEMPLATE_VARS = [
+  'distanceKm',
+  'band',
+  'arrivalDelay',
+  'compensableDelay',
+  'departureDelay',
+  'notice',
+  'rerouteArrivalDelay',
+  'rerouteDepartureDelay',
+  'block',
+  'cause',
+  'tier',
+  'carrier',
+  'origin',
+  'destination',
+] as const;
+const VAR_CODE = new Map<string, number>(TEMPLATE_VARS.map((v, i) => [v, i]));
+
+/** A template split into literal parts and variable codes: parts[0] code[0] parts[1] code[1] … parts[n]. */
+export interface Template {
+  parts: string[];
+  /** Variable code per gap; -1 = unknown name, rendered literally as `{name}`. */
+  codes: number[];
+  names: string[];
+}
 
 export interface CompiledRowBase {
   id: string;
@@ -186,7 +210,18 @@ interface StoredDoc {
 }
 
 function compileTemplate(s: string): Template {
-  return s.split(/\{(\w+)\}/);
+  const split = s.split(/\{(\w+)\}/);
+  const parts: string[] = [];
+  const codes: number[] = [];
+  const names: string[] = [];
+  for (let i = 0; i < split.length; i++) {
+    if (i % 2 === 0) parts.push(split[i]!);
+    else {
+      names.push(split[i]!);
+      codes.push(VAR_CODE.get(split[i]!) ?? -1);
+    }
+  }
+  return { parts, codes, names };
 }
 
 const OPS = { '>=': 0, '>': 1, '<': 2, '<=': 3 } as const;

@@ -82,6 +82,8 @@ interface Ctx {
   nights: number; // -2 not computed, -1 unknown
   /** Set by rowMatches when a row failed only because a datum is missing (the table cannot be decided). */
   undecided: boolean;
+  /** Memoised template variable texts by code (see compile.TEMPLATE_VARS). */
+  vars: (string | undefined)[];
   schedDepMs: number;
   newDepMs: number;
 }
@@ -309,6 +311,7 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
     review,
     nights: -2,
     undecided: false,
+    vars: [],
     schedDepMs: schedDep,
     newDepMs: newDep,
   };
@@ -480,47 +483,66 @@ export function thousands(v: number): string {
   return neg ? `-${out}` : out;
 }
 
-function variable(ctx: Ctx, name: string, band: Band | null): string {
-  switch (name) {
-    case 'distanceKm': {
-      const v = ctx.m[M_DISTANCE]!;
-      return Number.isNaN(v) ? 'unknown' : thousands(v);
+/** Template variable text by code (compile.TEMPLATE_VARS); everything but the band is memoised per evaluation (same text in many clauses). */
+function variableByCode(ctx: Ctx, code: number, band: Band | null): string {
+  if (code === 1) return band ? band.label : 'unknown band';
+  const hit = ctx.vars[code];
+  if (hit !== undefined) return hit;
+  let v: string;
+  switch (code) {
+    case 0: {
+      const km = ctx.m[M_DISTANCE]!;
+      v = Number.isNaN(km) ? 'unknown' : thousands(km);
+      break;
     }
-    case 'band':
-      return band ? band.label : 'unknown band';
-    case 'arrivalDelay':
-      return fmtMinutes(ctx.m[M_ARRIVAL]!);
-    case 'compensableDelay':
-      return fmtMinutes(ctx.m[M_COMPENSABLE]!);
-    case 'departureDelay':
-      return fmtMinutes(ctx.m[M_DEPARTURE]!);
-    case 'notice':
-      return fmtNotice(ctx.m[M_NOTICE]!);
-    case 'rerouteArrivalDelay':
-      return fmtMinutes(ctx.m[M_RR_ARR]!);
-    case 'rerouteDepartureDelay':
-      return fmtMinutes(ctx.m[M_RR_DEP]!);
-    case 'block':
-      return fmtMinutes(ctx.m[M_BLOCK]!);
-    case 'cause':
-      return ctx.causeLabel;
-    case 'tier':
-      return ctx.tier ?? 'no tier';
-    case 'carrier':
-      return ctx.carrierCode;
-    case 'origin':
-      return ctx.originCode;
-    case 'destination':
-      return ctx.destCode;
+    case 2:
+      v = fmtMinutes(ctx.m[M_ARRIVAL]!);
+      break;
+    case 3:
+      v = fmtMinutes(ctx.m[M_COMPENSABLE]!);
+      break;
+    case 4:
+      v = fmtMinutes(ctx.m[M_DEPARTURE]!);
+      break;
+    case 5:
+      v = fmtNotice(ctx.m[M_NOTICE]!);
+      break;
+    case 6:
+      v = fmtMinutes(ctx.m[M_RR_ARR]!);
+      break;
+    case 7:
+      v = fmtMinutes(ctx.m[M_RR_DEP]!);
+      break;
+    case 8:
+      v = fmtMinutes(ctx.m[M_BLOCK]!);
+      break;
+    case 9:
+      v = ctx.causeLabel;
+      break;
+    case 10:
+      v = ctx.tier ?? 'no tier';
+      break;
+    case 11:
+      v = ctx.carrierCode;
+      break;
+    case 12:
+      v = ctx.originCode;
+      break;
     default:
-      return `{${name}}`;
+      v = ctx.destCode;
   }
+  ctx.vars[code] = v;
+  return v;
 }
 
 function render(ctx: Ctx, t: Template, band: Band | null): string {
-  if (t.length === 1) return t[0]!;
-  let s = t[0]!;
-  for (let i = 1; i < t.length; i += 2) s += variable(ctx, t[i]!, band) + t[i + 1]!;
+  const parts = t.parts;
+  let s = parts[0]!;
+  const codes = t.codes;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    s += (c < 0 ? `{${t.names[i]}}` : variableByCode(ctx, c, band)) + parts[i + 1]!;
+  }
   return s;
 }
 
@@ -690,7 +712,7 @@ function scopeClause(ctx: Ctx, s: ScopeRule): Clause {
 function bandClause(ctx: Ctx, b: Band): Clause {
   return {
     id: b.clause,
-    reason: `Great-circle distance ${variable(ctx, 'distanceKm', b)} km from ${ctx.originCode} to the final destination ${ctx.destCode}: ${b.label}.`,
+    reason: `Great-circle distance ${variableByCode(ctx, 0, b)} km from ${ctx.originCode} to the final destination ${ctx.destCode}: ${b.label}.`,
     inputs: { distanceKm: num(ctx.m[M_DISTANCE]!), band: b.id, origin: ctx.originCode, destination: ctx.destCode },
   };
 }
