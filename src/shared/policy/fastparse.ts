@@ -28,8 +28,46 @@ function isObj(v: unknown): v is Record<string, unknown> {
 function isInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v);
 }
+/** The common shapes `YYYY-MM-DDTHH:MM:SS[.f+](Z|±HH:MM)` checked by hand; anything unusual goes to the zod regex. */
 function dt(v: unknown): boolean {
-  return typeof v === 'string' && DATETIME.test(v);
+  if (typeof v !== 'string') return false;
+  const n = v.length;
+  if (n < 20 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58)
+    return DATETIME.test(v);
+  for (const i of DIGITS) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  const y = num4(v, 0);
+  const mo = num2(v, 5);
+  const d = num2(v, 8);
+  if (mo < 1 || mo > 12 || d < 1 || num2(v, 11) > 23 || num2(v, 14) > 59 || num2(v, 17) > 59) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (d > (mo === 2 ? (leap ? 29 : 28) : MONTH_DAYS[mo]!)) return false;
+  let i = 19;
+  if (v.charCodeAt(i) === 46) {
+    i++;
+    const start = i;
+    while (i < n && v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) i++;
+    if (i === start) return false;
+  }
+  if (i === n - 1) return v.charCodeAt(i) === 90; // Z
+  if (i !== n - 6) return false;
+  const sign = v.charCodeAt(i);
+  if ((sign !== 43 && sign !== 45) || v.charCodeAt(i + 3) !== 58) return false;
+  for (const k of [1, 2, 4, 5]) {
+    const c = v.charCodeAt(i + k);
+    if (c < 48 || c > 57) return false;
+  }
+  return num2(v, i + 1) <= 23 && num2(v, i + 4) <= 59;
+}
+const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function num2(s: string, i: number): number {
+  return (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
+}
+function num4(s: string, i: number): number {
+  return num2(s, i) * 100 + num2(s, i + 2);
 }
 function money(v: unknown): R<{ amountMinor: number; currency: string }> {
   if (!isObj(v) || !isInt(v.amountMinor) || v.amountMinor < 0 || typeof v.currency !== 'string' || !CURRENCY.test(v.currency)) return FAIL;

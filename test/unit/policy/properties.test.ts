@@ -249,3 +249,26 @@ describe('explanation money formatting', () => {
     );
   });
 });
+
+describe('fast datetime check agrees with the zod datetime format', () => {
+  it('on valid, near-valid and broken instants', async () => {
+    const { fastClaimCase } = await import('../../../src/shared/policy/fastparse.js');
+    const { ClaimCaseSchema } = await import('../../../src/shared/policy/schema.js');
+    const digit = fc.integer({ min: 0, max: 9 }).map(String);
+    const instant = fc.oneof(
+      fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), fc.constantFrom('', '.', '.5', '.123', '.1234567'), fc.constantFrom('Z', 'z', '+00:00', '-05:30', '+24:00', '+05:60', '+0530', '', ' Z'))
+        .map(([y, mo, d, h, mi, s, f, z]) => `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(s).padStart(2, '0')}${f}${z}`),
+      fc.array(fc.oneof(digit, fc.constantFrom('-', ':', 'T', 'Z', '.', '+')), { minLength: 15, maxLength: 30 }).map((a) => a.join('')),
+    );
+    fc.assert(
+      fc.property(instant, (t) => {
+        const raw = rawCase({ route: 'FRA-JFK' });
+        (raw.segments as Record<string, unknown>[])[0]!.actualDeparture = t;
+        const fast = fastClaimCase(raw);
+        const ref = ClaimCaseSchema.safeParse(raw);
+        expect(fast !== null, t).toBe(ref.success);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
