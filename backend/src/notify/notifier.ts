@@ -14,6 +14,8 @@ import type { EmailMessage, EmailTransport, SmsTransport } from './transports.js
  * every record under one static partition key (a hot partition, STYLE.md); see docs/decisions.md.
  */
 export interface Notifier {
+  /** Whether an SMS transport is configured (SNS in AWS is a later issue; the local SMS log here). */
+  readonly canSms: boolean;
   emailOnce(key: string, msg: EmailMessage): Promise<'sent' | 'already-sent' | 'in-progress'>;
   smsOnce(key: string, to: string, text: string): Promise<'sent' | 'already-sent' | 'in-progress'>;
 }
@@ -70,6 +72,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
   }
 
   return {
+    canSms: Boolean(opts.sms),
     emailOnce: (key, msg) => once(key, 'email', async () => (await opts.email.send(msg)).messageId),
     smsOnce: (key, to, text) =>
       once(key, 'sms', async () => {

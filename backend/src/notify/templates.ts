@@ -28,6 +28,12 @@ export function voucherEmail(v: {
   };
 }
 
+/** The SMS version of the disruption notice (one segment where possible). */
+export function disruptionSms(v: { kind: string; delayMinutes: number; flight: { carrier: string; number: string; origin: string; destination: string } }): string {
+  const what = v.kind === 'CANCELLATION' ? 'is cancelled' : v.kind === 'DELAY' ? `is delayed ${v.delayMinutes} min` : 'has changed';
+  return `Jetway: flight ${v.flight.carrier}${v.flight.number} ${v.flight.origin}-${v.flight.destination} ${what}. See airport staff for rebooking and care.`;
+}
+
 /** Disruption notice to a passenger whose case was opened. */
 export function disruptionEmail(v: {
   to: string;

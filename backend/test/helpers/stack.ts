@@ -6,6 +6,7 @@ import { DEMO_PASSWORD, startCognitoLocal, type CognitoLocal } from '../../src/l
 import { createTables, localDynamoClient, startDynamoDbLocal, type DynamoDbLocal } from '../../src/local/services/dynamodb.js';
 import { startKafka, type LocalKafka } from '../../src/local/services/kafka.js';
 import { startSmtpSink, type SmtpSink } from '../../src/local/services/smtp.js';
+import { createSmsLog, type SmsLog } from '../../src/local/services/sms.js';
 
 /**
  * Real local services for an integration suite (B's starters): one DynamoDB Local (in memory)
@@ -17,6 +18,7 @@ export interface Services {
   kafka: LocalKafka | null;
   cognito: CognitoLocal | null;
   smtp: SmtpSink;
+  sms: SmsLog;
   newTables(): Promise<{ ctx: DataContext; prefix: string }>;
   stop(): Promise<void>;
 }
@@ -36,6 +38,7 @@ export async function startServices(opts: { kafka?: boolean; cognito?: boolean }
     kafka,
     cognito,
     smtp,
+    sms: createSmsLog(),
     async newTables() {
       const prefix = `t${process.pid}x${++counter}_`;
       await createTables(client, prefix);
@@ -56,6 +59,7 @@ export async function startApp(s: Services, prefix: string, opts: { ingest?: boo
     kafkaBrokers: s.kafka?.brokers ?? [],
     cognito: s.cognito,
     smtpPort: s.smtp.port,
+    sms: s.sms,
     ingest: opts.ingest ?? Boolean(s.kafka),
     ingestGroupId: `jetway-ingest-${prefix}`,
   });

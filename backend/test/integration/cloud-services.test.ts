@@ -19,7 +19,7 @@ import { createTokenVerifier } from '../../src/api/auth/verifier.js';
 import { startLocalCloud, type LocalCloud } from '../../src/local/cloud.js';
 import { DEMO_PASSWORD } from '../../src/local/services/cognito.js';
 import { localDynamoClient, startDynamoDbLocal } from '../../src/local/services/dynamodb.js';
-import { FLIGHT_OPERATIONS_TOPIC } from '../../src/local/services/kafka.js';
+import { FLIGHT_OPERATIONS_DLQ_TOPIC, FLIGHT_OPERATIONS_TOPIC, startKafka } from '../../src/local/services/kafka.js';
 import { ServiceError, isPidAlive, livePids, spawnManaged, waitUntilReady } from '../../src/local/services/process.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -202,6 +202,23 @@ describe('local cloud services (ephemeral, without the backend app)', () => {
     cloud.sms.send('+15551234567', 'SW1234 delayed 3h');
     expect(cloud.sms.messages().at(-1)).toMatchObject({ to: '+15551234567', text: 'SW1234 delayed 3h' });
     expect(() => cloud.sms.send('555-1234', 'x')).toThrow(/E\.164/);
+  });
+
+  it('KAFKA_BROKERS: an existing broker is used (topics ensured, nothing started); a dead one is refused', async () => {
+    const before = livePids().length;
+    const external = await startKafka({ externalBrokers: cloud.kafkaBrokers.join(',') });
+    expect(external).toMatchObject({ external: true, pid: null, brokers: cloud.kafkaBrokers });
+    expect(livePids().length).toBe(before);
+    await external.stop();
+    const admin = new Kafka({ clientId: 'cloud-smoke-admin', brokers: cloud.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const topics = await admin.fetchTopicMetadata({ topics: [FLIGHT_OPERATIONS_TOPIC, FLIGHT_OPERATIONS_DLQ_TOPIC] });
+    await admin.disconnect();
+    expect(topics.topics.map((t) => [t.name, t.partitions.length]).sort()).toEqual([
+      [FLIGHT_OPERATIONS_TOPIC, 3],
+      [FLIGHT_OPERATIONS_DLQ_TOPIC, 1],
+    ]);
+    await expect(startKafka({ externalBrokers: '127.0.0.1:1' })).rejects.toThrow(/KAFKA_BROKERS=127\.0\.0\.1:1 does not answer/);
   });
 
   it('a service dying while the cloud runs is reported (not silently ignored)', async () => {

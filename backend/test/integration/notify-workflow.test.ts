@@ -86,7 +86,7 @@ describe('disruption workflow failure and re-drive', () => {
     const { ctx } = await s.newTables();
     await seedDemoData(ctx, flightpulseData(5));
     const sent: string[] = [];
-    const notifier = { emailOnce: async (k: string) => (sent.push(k), 'sent' as const), smsOnce: async () => 'sent' as const };
+    const notifier = { canSms: false, emailOnce: async (k: string) => (sent.push(k), 'sent' as const), smsOnce: async () => 'sent' as const };
     const warnings: string[] = [];
     const log = { info: () => undefined, warn: (m: string) => void warnings.push(m), error: () => undefined };
     let broken = true;
@@ -118,7 +118,7 @@ describe('Jetway events end to end into the domain', () => {
   it('a coded delay and the door-open arrival reach the flight, the disruption and the cases', async () => {
     const { ctx } = await s.newTables();
     await seedDemoData(ctx, flightpulseData(3));
-    const notifier = { emailOnce: async () => 'sent' as const, smsOnce: async () => 'sent' as const };
+    const notifier = { canSms: false, emailOnce: async () => 'sent' as const, smsOnce: async () => 'sent' as const };
     const p = defaultPolicySet();
     const wf = createLocalWorkflowRunner({ ctx, policy: () => p, notifier });
     const deps = { ctx, workflows: wf, deadLetters: noLetters };
@@ -170,6 +170,34 @@ describe('auto-issue of policy-automatic entitlements (opt-in)', () => {
     expect(issuances.Items).toHaveLength(8);
     expect(issuances.Items!.every((i) => i.issuedBy === 'system:auto-issue')).toBe(true);
     expect(mails.filter((m) => m.includes('voucher'))).toHaveLength(8);
+    await wf.stop();
+  });
+});
+
+describe('disruption notices', () => {
+  it('a passenger with a bad phone number does not fail the workflow; the others are notified', async () => {
+    // Prepare: GX0001 has a phone the SMS transport refuses; GX0002 a good one.
+    const { ctx } = await s.newTables();
+    const data = flightpulseData(3);
+    for (const p of data.passengers) {
+      if (p.id === 'GX0001') Object.assign(p, { phone: 'call me maybe', contact: { email: false, sms: true, push: false } });
+      if (p.id === 'GX0002') Object.assign(p, { phone: '+15550001111', contact: { email: false, sms: true, push: false } });
+    }
+    await seedDemoData(ctx, data);
+    const { createSmsLog } = await import('../../src/local/services/sms.js');
+    const sms = createSmsLog();
+    const notifier = createNotifier({ ctx, email: { send: async () => ({ messageId: 'm' }) }, sms });
+    const warnings: string[] = [];
+    const p = defaultPolicySet();
+    const wf = createLocalWorkflowRunner({ ctx, policy: () => p, notifier, log: { info: () => undefined, warn: (m) => void warnings.push(m) } });
+    // Act
+    await ingestRecord({ ctx, workflows: wf, deadLetters: noLetters }, scenarioMessages('scenario3-cancellation.json')[0]!, meta);
+    await wf.idle();
+    // Assess
+    expect(wf.executions().map((e) => e.status)).toEqual(['SUCCEEDED']);
+    expect(warnings).toContain('disruption notice failed');
+    expect(sms.messages().map((m) => m.to)).toContain('+15550001111');
+    expect(sms.messages().some((m) => m.to === 'call me maybe')).toBe(false);
     await wf.stop();
   });
 });

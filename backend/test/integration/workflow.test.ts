@@ -97,6 +97,15 @@ describe('cancellation → cases', () => {
     expect(new Set(mails.flatMap((m) => m.to))).toEqual(new Set(optedIn.map((p) => p.email)));
   });
 
+  it('passengers who opted in to SMS and have a phone got one text each', async () => {
+    const data = flightpulseData(EXTRA);
+    const onFlight = new Set(data.bookings.filter((b) => b.flightId === flight).map((b) => b.passengerId));
+    const wantSms = data.passengers.filter((p) => onFlight.has(p.id) && p.phone && p.contact.sms);
+    expect(wantSms.length).toBeGreaterThan(0);
+    const texts = s.sms.messages().filter((m) => m.text.includes('SW9012') && m.text.includes('cancelled'));
+    expect(texts.map((m) => m.to).sort()).toEqual(wantSms.map((p) => p.phone).sort());
+  });
+
   it('re-running the workflow for the same disruption creates nothing twice', async () => {
     // Act: a second execution (e.g. a re-drive) of the same event under another name.
     await app.workflows.startDisruption({ flightId: flight, disruptionId: `DIS-${flight}`, eventId: '9c4e1a7b-3d2f-4a6e-b1c8-2e3d4c5b6a73' }, 'redrive-1');
