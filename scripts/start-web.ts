@@ -68,7 +68,17 @@ try {
     console.log(`JETWAY_CLOUD ${JSON.stringify({ apiUrl: cloud.apiUrl, cognito: cloud.cognito, kafkaBrokers: cloud.kafkaBrokers })}`);
   } else {
     const dataDir = values['desk-data-dir'] ?? (values.ephemeral ? fs.mkdtempSync(path.join(cloud.dataDir, 'desk-')) : path.join(repoRoot, '.jetway', 'desk-web'));
-    const server = await startDeskServer({ dataDir, apiUrl: cloud.apiUrl, cognito: cloud.cognito, port, log: (l) => log(`desk: ${l}`) });
+    // JETWAY_DESK_KEY (optional) encrypts the web-mode desk cache with SQLCipher; the Electron
+    // shell uses a safeStorage-wrapped key instead.
+    const key = process.env.JETWAY_DESK_KEY ?? null;
+    const server = await startDeskServer({
+      dataDir,
+      apiUrl: cloud.apiUrl,
+      cognito: cloud.cognito,
+      port,
+      keyProvider: { getKey: () => key },
+      log: (l) => log(`desk: ${l}`),
+    });
     stops.push(() => server.stop());
     if (values.simulate) stops.push(await startSimulator(cloud.kafkaBrokers));
     if (values.json) console.log(`JETWAY_READY ${JSON.stringify({ url: server.url, apiUrl: cloud.apiUrl, kafkaBrokers: cloud.kafkaBrokers })}`);

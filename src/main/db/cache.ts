@@ -8,6 +8,7 @@ import type { Db } from './open.js';
  */
 export class CacheWriter {
   private readonly versionStmts = new Map<string, ReturnType<Db['prepare']>>();
+  private readonly upsertStmts = new Map<string, ReturnType<Db['prepare']>>();
 
   constructor(private readonly db: Db) {}
 
@@ -41,12 +42,15 @@ export class CacheWriter {
     const cols = (def.columns as (e: unknown) => Record<string, string>)(parsed.data);
     const names = ['id', 'version', 'data', ...Object.keys(cols)];
     const values = [change.id, change.version, JSON.stringify(parsed.data), ...Object.values(cols)];
-    const updates = names.slice(1).map((n) => `${n} = excluded.${n}`).join(', ');
-    // Upsert keeps local-only columns (e.g. entitlement.pending_command_id: the optimistic
-    // effect is re-applied on top of every server snapshot until its command is confirmed).
-    this.db
-      .prepare(`INSERT INTO ${def.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ON CONFLICT(id) DO UPDATE SET ${updates}`)
-      .run(...values);
+    let stmt = this.upsertStmts.get(def.table);
+    if (!stmt) {
+      const updates = names.slice(1).map((n) => `${n} = excluded.${n}`).join(', ');
+      // Upsert keeps local-only columns (e.g. entitlement.pending_command_id: the optimistic
+      // effect is re-applied on top of every server snapshot until its command is confirmed).
+      stmt = this.db.prepare(`INSERT INTO ${def.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ON CONFLICT(id) DO UPDATE SET ${updates}`);
+      this.upsertStmts.set(def.table, stmt);
+    }
+    stmt.run(values);
   }
 
   /** Drops every cached entity (full resync); outbox and attention are untouched. */
