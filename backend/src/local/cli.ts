@@ -126,7 +126,9 @@ async function main(): Promise<void> {
       ...(args.demoSeed ? { demo: { seed: args.demoSeed } } : {}),
       log: (l) => say(l),
       onCrash: (service) => {
-        process.stderr.write(`\n${service} crashed; stopping the local cloud. Start it again with \`npm run cloud\` (add --fresh if its data is damaged).\n`);
+        process.stderr.write(
+          `\n${service} crashed; stopping the local cloud. Start it again with \`npm run cloud\` (add --fresh if its data is damaged).\n`,
+        );
         process.exitCode = 1;
         shutdown('crash', 1);
       },

@@ -41,7 +41,12 @@ describe('local cloud services (ephemeral, without the backend app)', () => {
   const crashes: string[] = [];
 
   beforeAll(async () => {
-    cloud = await startLocalCloud({ ephemeral: true, app: false, seed: false, onCrash: (service) => crashes.push(service) });
+    cloud = await startLocalCloud({
+      ephemeral: true,
+      app: false,
+      seed: false,
+      onCrash: (service) => crashes.push(service),
+    });
     pids = [...cloud.pids];
   });
 
@@ -210,7 +215,11 @@ describe('local cloud services (ephemeral, without the backend app)', () => {
     expect(external).toMatchObject({ external: true, pid: null, brokers: cloud.kafkaBrokers });
     expect(livePids().length).toBe(before);
     await external.stop();
-    const admin = new Kafka({ clientId: 'cloud-smoke-admin', brokers: cloud.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: 'cloud-smoke-admin',
+      brokers: cloud.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
     const topics = await admin.fetchTopicMetadata({ topics: [FLIGHT_OPERATIONS_TOPIC, FLIGHT_OPERATIONS_DLQ_TOPIC] });
     await admin.disconnect();
@@ -218,7 +227,9 @@ describe('local cloud services (ephemeral, without the backend app)', () => {
       [FLIGHT_OPERATIONS_TOPIC, 3],
       [FLIGHT_OPERATIONS_DLQ_TOPIC, 1],
     ]);
-    await expect(startKafka({ externalBrokers: '127.0.0.1:1' })).rejects.toThrow(/KAFKA_BROKERS=127\.0\.0\.1:1 does not answer/);
+    await expect(startKafka({ externalBrokers: '127.0.0.1:1' })).rejects.toThrow(
+      /KAFKA_BROKERS=127\.0\.0\.1:1 does not answer/,
+    );
   });
 
   it('a service dying while the cloud runs is reported (not silently ignored)', async () => {
@@ -272,7 +283,10 @@ describe('no orphans when the owning process goes away', () => {
 
   async function startChild(args: string[]) {
     // `node --import tsx`, not the tsx wrapper: the signalled process must be the owner itself.
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const line = await new Promise<string>((resolve, reject) => {
       let buf = '';
       proc.stdout.on('data', (d: Buffer) => {
