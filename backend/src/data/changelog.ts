@@ -78,6 +78,8 @@ export async function commitWithLog(ctx: DataContext, write: LoggedWrite, opts: 
   const body = JSON.stringify(write.changes);
   if (body.length > MAX_LOG_ENTRY_BYTES) throw new RangeError(`log entry too large (${body.length} bytes); split the write`);
   const maxAttempts = opts.maxAttempts ?? 60;
+  // Every writer makes sure the log has an epoch before its first entry (cached per process).
+  await getEpoch(ctx);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const heads = await Promise.all(stations.map((s) => readHead(ctx, s)));
     const seqs: Record<string, number> = {};
@@ -164,6 +166,9 @@ export async function readMinSeq(ctx: DataContext, station: string): Promise<num
   return first ? (first.seq as number) : null;
 }
 
+/** Epoch reported before anything was ever written to the table. */
+export const NO_EPOCH = '0';
+
 /** Re-read at most every 30 s, so a warm Lambda notices a restore (new epoch) soon. */
 const EPOCH_CACHE_MS = 30_000;
 const epochCache = new Map<string, { epoch: string; at: number }>();
@@ -172,11 +177,14 @@ const epochCache = new Map<string, { epoch: string; at: number }>();
  * The deployment's epoch: created once per table (a restored table gets a new one written by
  * the restore runbook, which makes every desk resync). Cached per process for 30 s.
  */
-export async function getEpoch(ctx: DataContext): Promise<string> {
+export async function getEpoch(ctx: DataContext, opts: { create?: boolean } = {}): Promise<string> {
   const cached = epochCache.get(ctx.table);
   if (cached && Date.now() - cached.at < EPOCH_CACHE_MS) return cached.epoch;
   const existing = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.epoch(), ConsistentRead: true }));
   let epoch = existing.Item?.epoch as string | undefined;
+  // Read-only callers (pull, health: read-only table access in AWS) never create it; before the
+  // first write there is no log, and the sentinel makes a desk resync once the real epoch exists.
+  if (!epoch && opts.create === false) return NO_EPOCH;
   if (!epoch) {
     const fresh = ulid();
     try {

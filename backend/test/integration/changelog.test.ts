@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConditionFailedError, commitWithLog, getEpoch, readHead, readLog, type TransactItem } from '../../src/data/changelog.js';
+import { ConditionFailedError, NO_EPOCH, commitWithLog, getEpoch, readHead, readLog, type TransactItem } from '../../src/data/changelog.js';
 import type { DataContext } from '../../src/data/client.js';
 import { keys } from '../../src/data/keys.js';
 import { startServices, type Services } from '../helpers/stack.js';
@@ -76,6 +76,16 @@ describe('per-station change log (DynamoDB Local)', () => {
   it('refuses a transaction over the 100-item limit before sending it', async () => {
     const items: TransactItem[] = Array.from({ length: 97 }, (_, i) => ({ Put: { TableName: ctx.table, Item: { ...keys.case(`big-${i}`) } } }));
     await expect(commitWithLog(ctx, { items, changes: [], stations: ['PHX', 'OAK'] })).rejects.toThrow(RangeError);
+  });
+
+  it('read-only callers never create the epoch; the first write does', async () => {
+    const fresh = (await s.newTables()).ctx;
+    expect(await getEpoch(fresh, { create: false })).toBe(NO_EPOCH);
+    const none = await fresh.doc.send(new GetCommand({ TableName: fresh.table, Key: keys.epoch(), ConsistentRead: true }));
+    expect(none.Item).toBeUndefined();
+    await commitWithLog(fresh, { items: [], changes: [change('first')], stations: ['PHX'] });
+    const e = await getEpoch(fresh, { create: false });
+    expect(e).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
   });
 
   it('has one stable epoch per table', async () => {

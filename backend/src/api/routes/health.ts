@@ -6,7 +6,7 @@ import { lambdaRoute } from '../lambda-deps.js';
 /** GET /v1/health: unauthenticated liveness, plus the log epoch (proves the table is reachable). */
 export function makeHealthHandler(deps: Pick<ApiDeps, 'ctx' | 'log'>): (e: ApiEvent) => Promise<ApiResult> {
   return route(deps.log, async () => {
-    return json(200, { status: 'ok', epoch: await getEpoch(deps.ctx), time: new Date().toISOString() });
+    return json(200, { status: 'ok', epoch: await getEpoch(deps.ctx, { create: false }), time: new Date().toISOString() });
   });
 }
 

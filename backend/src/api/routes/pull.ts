@@ -40,7 +40,7 @@ export function makePullHandler(deps: ApiDeps): (e: ApiEvent) => Promise<ApiResu
     const q = parseWith(PullQuerySchema, event.queryStringParameters ?? {});
     if (!holdsStation(principal, q.station)) throw new ApiError(403, 'forbidden_station', `you do not hold station ${q.station}`);
     const { ctx } = deps;
-    const epoch = await getEpoch(ctx);
+    const epoch = await getEpoch(ctx, { create: false });
     let head = await readHead(ctx, q.station);
     const minSeq = (await readMinSeq(ctx, q.station)) ?? head + 1;
     const resync = (q.epoch !== null && q.epoch !== epoch) || q.cursor > head || (q.cursor > 0 && q.cursor < minSeq - 1);
