@@ -222,7 +222,8 @@ export async function startCognitoLocal(opts: CognitoLocalOptions = {}): Promise
       command: process.execPath,
       args: [script],
       cwd: dir,
-      env: { ...process.env, PORT: String(port), HOST: LOCAL_HOST, DEBUG: '' },
+      // ELECTRON_RUN_AS_NODE: inside the desk's Electron main, execPath is Electron itself.
+      env: { ...process.env, PORT: String(port), HOST: LOCAL_HOST, DEBUG: '', ELECTRON_RUN_AS_NODE: '1' },
       logFile: path.join(dir, 'cognito-local.log'),
     });
     const endpoint = `http://${LOCAL_HOST}:${port}`;

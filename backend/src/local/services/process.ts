@@ -96,7 +96,12 @@ let reaper: ChildProcessByStdio<Writable, null, null> | null = null;
 function reaperSend(line: string): void {
   try {
     if (!reaper) {
-      reaper = spawn(process.execPath, ['-e', REAPER_SOURCE], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+      // ELECTRON_RUN_AS_NODE: inside the desk's Electron main, execPath is Electron itself.
+      reaper = spawn(process.execPath, ['-e', REAPER_SOURCE], {
+        stdio: ['pipe', 'ignore', 'ignore'],
+        detached: true,
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      });
       reaper.on('error', () => (reaper = null));
       reaper.stdin.on('error', () => {});
       reaper.unref();
