@@ -81,16 +81,11 @@ export interface CompiledRowBase {
   when: CompiledCondition[];
   /** Static clauses (court cases, notes), frozen and shared by every decision that cites them. */
   refs: readonly Clause[];
-}
-export interface CompiledCompRow extends CompiledRowBase {
+  // The fields below belong to particular row kinds; every compiled row carries all of them so that all
+  // rows share one object shape (monomorphic property access in the engine's hot loop).
   amount: AmountSpec | null;
-}
-export interface CompiledAdjustment extends CompiledRowBase {
   percent: number;
-}
-export interface CompiledAssistance extends CompiledRowBase {
   type: string;
-  amount: AmountSpec | null;
   automatic: boolean;
   period: 'EVENT' | 'PER_DAY' | 'PER_NIGHT';
   maxPeriods: number;
@@ -98,6 +93,9 @@ export interface CompiledAssistance extends CompiledRowBase {
   /** Bit of this row's entitlement type within its regime (first match per type wins). */
   typeBit: number;
 }
+export type CompiledCompRow = CompiledRowBase;
+export type CompiledAdjustment = CompiledRowBase;
+export type CompiledAssistance = CompiledRowBase;
 export interface CompiledTable {
   id: string;
   type: string;
@@ -119,6 +117,10 @@ export interface CompiledTable {
 /** Scope rule with its country groups as bit masks (see ActivePolicy.countryMask). */
 export interface CompiledScope {
   rule: ScopeRule;
+  rank: number;
+  kinds: readonly DisruptionKind[] | null;
+  carriers: readonly string[] | null;
+  international: boolean | null;
   dep: number;
   arr: number;
   touches: number;
@@ -127,6 +129,8 @@ export interface CompiledScope {
 }
 export interface CompiledBand {
   band: Band;
+  maxKm: number;
+  minKmExclusive: number;
   betweenA: number;
   betweenB: number;
   touches: number;
@@ -142,6 +146,9 @@ export interface CompiledRegime {
   scope: CompiledScope[];
   bands: Record<string, CompiledBand[]>;
   defaultBands: CompiledBand[] | null;
+  payIn: RegimeSpec['payIn'] | null;
+  partialAttribution: RegimeSpec['partialAttribution'] | null;
+  antiDoubleDip: RegimeSpec['antiDoubleDip'] | null;
   tables: CompiledTable[];
   assistance: CompiledAssistance[];
   assistanceByKind: Record<string, CompiledAssistance[]>;
@@ -274,6 +281,14 @@ function compileRowBase(r: {
     overnight: r.overnight,
     when: compileConditions(r.when),
     refs: (r.refs ?? []).map((x) => Object.freeze({ id: x.id, reason: x.reason, inputs: Object.freeze({}) as Clause['inputs'] })),
+    amount: null,
+    percent: 0,
+    type: '',
+    automatic: false,
+    period: 'EVENT',
+    maxPeriods: 1,
+    causeNotes: [],
+    typeBit: 0,
   };
 }
 
@@ -294,8 +309,16 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     id: t.id,
     type: t.type,
     bandSet: t.bandSet,
-    rows: t.rows.map((r: CompRow) => ({ ...compileRowBase(r), amount: r.amount })),
-    adjustments: t.adjustments.map((a) => ({ ...compileRowBase(a), percent: a.percent })),
+    rows: t.rows.map((r: CompRow) => {
+      const c = compileRowBase(r);
+      c.amount = r.amount;
+      return c;
+    }),
+    adjustments: t.adjustments.map((a) => {
+      const c = compileRowBase(a);
+      c.percent = a.percent;
+      return c;
+    }),
     automatic: t.automatic,
     compensation: t.compensation,
     limit: t.limit,
@@ -310,6 +333,8 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
       k,
       bs.map((band) => ({
         band,
+        maxKm: band.maxKm ?? Infinity,
+        minKmExclusive: band.minKmExclusive ?? -Infinity,
         betweenA: band.between ? maskOf(gi, [band.between[0]]) : 0,
         betweenB: band.between ? maskOf(gi, [band.between[1]]) : 0,
         touches: band.touches ? maskOf(gi, [band.touches]) : 0,
@@ -325,16 +350,17 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
   const typeBits = new Map<string, number>();
   for (const a of spec.assistance) if (!typeBits.has(a.type)) typeBits.set(a.type, 1 << typeBits.size);
   if (typeBits.size > 30) throw new PolicyInputError(`regime ${spec.regime}`, [{ path: 'assistance', message: 'at most 30 entitlement types' }]);
-  const assistance: CompiledAssistance[] = spec.assistance.map((a: AssistanceRow) => ({
-    ...compileRowBase(a),
-    type: a.type,
-    amount: a.amount,
-    automatic: a.automatic,
-    period: a.period,
-    maxPeriods: a.maxPeriods,
-    causeNotes: (a.causeNotes ?? []).map((n) => ({ id: n.id, reason: n.reason, causes: new Set(n.causes) })),
-    typeBit: typeBits.get(a.type)!,
-  }));
+  const assistance: CompiledAssistance[] = spec.assistance.map((a: AssistanceRow) => {
+    const c = compileRowBase(a);
+    c.type = a.type;
+    c.amount = a.amount;
+    c.automatic = a.automatic;
+    c.period = a.period;
+    c.maxPeriods = a.maxPeriods;
+    c.causeNotes = (a.causeNotes ?? []).map((n) => ({ id: n.id, reason: n.reason, causes: new Set(n.causes) }));
+    c.typeBit = typeBits.get(a.type)!;
+    return c;
+  });
   let kinds: Set<DisruptionKind> | null = new Set();
   for (const r of [...tables.flatMap((t) => t.rows), ...assistance]) {
     if (!r.kinds) {
@@ -351,6 +377,10 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     policy,
     scope: spec.scope.map((rule) => ({
       rule,
+      rank: rule.rank,
+      kinds: rule.kinds ?? null,
+      carriers: rule.carriers ?? null,
+      international: rule.international ?? null,
       dep: maskOf(gi, rule.departureIn),
       arr: maskOf(gi, rule.arrivalIn),
       touches: maskOf(gi, rule.touches),
@@ -359,6 +389,9 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     })),
     bands: compiledBands,
     defaultBands: compiledBands.default ?? null,
+    payIn: spec.payIn ?? null,
+    partialAttribution: spec.partialAttribution ?? null,
+    antiDoubleDip: spec.antiDoubleDip ?? null,
     tables,
     assistance,
     assistanceByKind: byKind(assistance),

@@ -325,15 +325,14 @@ function carrierMissing(ctx: Ctx): void {
 
 /** true / false / null (unknown because an airport or carrier is missing from the reference data). */
 function scopeRule(ctx: Ctx, cs: CompiledScope): boolean | null {
-  const s = cs.rule;
   let unknown = false;
-  if (s.kinds && !s.kinds.includes(ctx.kind)) return false;
-  if (s.carriers && !s.carriers.includes(ctx.carrierCode)) return false;
+  if (cs.kinds && !cs.kinds.includes(ctx.kind)) return false;
+  if (cs.carriers && !cs.carriers.includes(ctx.carrierCode)) return false;
   const om = ctx.originMask;
   const dm = ctx.destMask;
-  if (s.international !== undefined) {
+  if (cs.international !== null) {
     if (!ctx.origin || !ctx.dest) unknown = true;
-    else if ((ctx.origin.country !== ctx.dest.country) !== s.international) return false;
+    else if ((ctx.origin.country !== ctx.dest.country) !== cs.international) return false;
   }
   if (cs.dep) {
     if (om < 0) unknown = true;
@@ -359,15 +358,10 @@ function scopeRule(ctx: Ctx, cs: CompiledScope): boolean | null {
 }
 
 function bandMatches(ctx: Ctx, cb: CompiledBand): boolean | null {
-  const b = cb.band;
   const km = ctx.m[M_DISTANCE]!;
-  if (b.maxKm !== undefined) {
+  if (cb.maxKm !== Infinity || cb.minKmExclusive !== -Infinity) {
     if (Number.isNaN(km)) return null;
-    if (km > b.maxKm) return false;
-  }
-  if (b.minKmExclusive !== undefined) {
-    if (Number.isNaN(km)) return null;
-    if (km <= b.minKmExclusive) return false;
+    if (km > cb.maxKm || km <= cb.minKmExclusive) return false;
   }
   const om = ctx.originMask;
   const dm = ctx.destMask;
@@ -687,7 +681,7 @@ function scopeOf(ctx: Ctx, r: CompiledRegime): ScopeRule | null | undefined {
   let best: ScopeRule | null = null;
   for (const cs of r.scope) {
     const x = scopeRule(ctx, cs);
-    if (x === true && (!best || cs.rule.rank < best.rank)) best = cs.rule;
+    if (x === true && (!best || cs.rank < best.rank)) best = cs.rule;
     else if (x === null) unknown = true;
   }
   if (best) return best;
@@ -772,10 +766,10 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
     if (band) clauses.push(bandClause(ctx, band));
     clauses.push(rc);
     for (const x of row.refs) clauses.push(x);
-    if (r.spec.partialAttribution && ctx.causeCategory === 'partially_extraordinary' && t.usesCompensable) {
+    if (r.partialAttribution && ctx.causeCategory === 'partially_extraordinary' && t.usesCompensable) {
       clauses.push({
-        id: r.spec.partialAttribution.id,
-        reason: r.spec.partialAttribution.reason,
+        id: r.partialAttribution.id,
+        reason: r.partialAttribution.reason,
         inputs: {
           arrivalDelayMin: num(ctx.m[M_ARRIVAL]!),
           extraordinaryMinutes: ctx.c.cause?.extraordinaryMinutes ?? 0,
@@ -793,17 +787,17 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
           clauses.push(ac);
           break;
         }
-      if (r.spec.payIn && amount.currency !== r.spec.payIn.currency) {
-        const rate = ctx.c.fxRates?.[r.spec.payIn.rateKey];
+      if (r.payIn && amount.currency !== r.payIn.currency) {
+        const rate = ctx.c.fxRates?.[r.payIn.rateKey];
         if (rate) {
-          const conv = convert(amount, rate, r.spec.payIn.currency);
+          const conv = convert(amount, rate, r.payIn.currency);
           clauses.push({
-            id: r.spec.payIn.id,
-            reason: r.spec.payIn.reason,
-            inputs: { rateKey: r.spec.payIn.rateKey, rate, fromMinor: amount.amountMinor, fromCurrency: amount.currency },
+            id: r.payIn.id,
+            reason: r.payIn.reason,
+            inputs: { rateKey: r.payIn.rateKey, rate, fromMinor: amount.amountMinor, fromCurrency: amount.currency },
           });
           amount = conv;
-        } else addReview(ctx, `exchange rate ${r.spec.payIn.rateKey} (fxRates) to pay ${r.title} in ${r.spec.payIn.currency}`);
+        } else addReview(ctx, `exchange rate ${r.payIn.rateKey} (fxRates) to pay ${r.title} in ${r.payIn.currency}`);
       }
     }
     const e: DecisionEntitlement = {
@@ -897,7 +891,7 @@ function selectPrimary(works: RegimeWork[]): { primary: RegimeWork | null; reaso
 function antiDoubleDip(ctx: Ctx, works: RegimeWork[], primary: RegimeWork | null): void {
   const elsewhere = ctx.c.compensatedElsewhere ?? [];
   for (const w of works) {
-    const rule = w.r.spec.antiDoubleDip;
+    const rule = w.r.antiDoubleDip;
     if (!rule || !w.cash.length) continue;
     const others: { regime: string; amount: Money }[] = [];
     if (primary && primary !== w && cashTotal(primary)) others.push({ regime: primary.r.regime, amount: cashTotal(primary)! });
