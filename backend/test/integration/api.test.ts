@@ -249,7 +249,7 @@ describe('GET /v1/sync/pull', () => {
   it('asks for a resync when the epoch differs or the cursor is ahead of the head', async () => {
     const head = (await api.pull(tokens.admin!, 'PHX', 0)).head;
     const wrongEpoch = await api.call('GET', `/v1/sync/pull?station=PHX&cursor=${head}&epoch=01HZZZZZZZZZZZZZZZZZZZZZZZ`, { token: tokens.admin });
-    expect(wrongEpoch.json).toMatchObject({ resync: true });
+    expect(wrongEpoch.json).toMatchObject({ resync: true, entries: [], cursor: 0 });
     const ahead = await api.call('GET', `/v1/sync/pull?station=PHX&cursor=${head + 100}`, { token: tokens.admin });
     expect(ahead.json).toMatchObject({ resync: true });
   });

@@ -32,7 +32,7 @@ export const PullQuerySchema = z.object({
  * GET /v1/sync/pull?station=&cursor=&epoch=&limit=&wait= → PullResponse. Entries after the
  * cursor, read strongly consistent; `wait` long-polls until something is committed. `resync`
  * when the epoch differs (restored table), the cursor is ahead of the head, or older than the
- * retained log; the response then restarts from the first retained entry.
+ * retained log: no entries, cursor 0; the desk re-pulls the station from the start.
  */
 export function makePullHandler(deps: ApiDeps): (e: ApiEvent) => Promise<ApiResult> {
   return route(deps.log, async (event) => {
@@ -44,8 +44,13 @@ export function makePullHandler(deps: ApiDeps): (e: ApiEvent) => Promise<ApiResu
     let head = await readHead(ctx, q.station);
     const minSeq = (await readMinSeq(ctx, q.station)) ?? head + 1;
     const resync = (q.epoch !== null && q.epoch !== epoch) || q.cursor > head || (q.cursor > 0 && q.cursor < minSeq - 1);
-    const from = resync ? Math.max(0, minSeq - 1) : q.cursor;
-    if (!resync && q.wait > 0 && head <= from) {
+    if (resync) {
+      // The desk drops its cache for the station (keeping its outbox) and pulls again from 0.
+      const body: PullResponse = { station: q.station, epoch, entries: [], cursor: 0, hasMore: false, head, resync: true, retention: { minSeq: Math.max(1, minSeq) } };
+      return json(200, body);
+    }
+    const from = q.cursor;
+    if (q.wait > 0 && head <= from) {
       head = await deps.changes.waitFor(ctx, q.station, from, Math.min(q.wait, deps.maxWaitSeconds ?? 20) * 1000);
     }
     const entries = capBytes(head > from ? await readLog(ctx, q.station, from, q.limit) : []);
@@ -57,7 +62,7 @@ export function makePullHandler(deps: ApiDeps): (e: ApiEvent) => Promise<ApiResu
       cursor,
       hasMore: cursor < head,
       head: Math.max(head, cursor),
-      resync,
+      resync: false,
       retention: { minSeq: Math.max(1, minSeq) },
     };
     return json(200, body);
