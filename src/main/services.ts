@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { EventName, EventPayload, Session, SyncStatus } from '../shared/rpc/contract.js';
 import { cognitoAuthApi, type CognitoAuthApi, type CognitoConfig } from './auth/cognito.js';
 import { AuthService, NotSignedInError } from './auth/session.js';
-import { CommandService } from './commands/service.js';
+import { CommandService, ForbiddenError } from './commands/service.js';
 import { CacheWriter } from './db/cache.js';
 import { deskId } from './db/meta.js';
 import { openDatabase, noKey, type Db, type KeyProvider } from './db/open.js';
@@ -115,7 +115,8 @@ export function createDesk(cfg: DeskConfig): Desk {
       return { signedOut: true };
     },
     'board:flights': ({ station }) => {
-      requireSession();
+      const session = requireSession();
+      if (!syncedStations(session).includes(station)) throw new ForbiddenError(`station ${station} is not one of your stations`);
       return queries.board(station);
     },
     'flight:get': ({ flightId }) => {

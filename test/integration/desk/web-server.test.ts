@@ -100,6 +100,7 @@ describe('desk server (web mode)', () => {
     expect(board.counts).toEqual({ total: 1, disrupted: 1, cancelled: 1, delayed: 0 });
     const pax = (await c.call('flight:passengers', { flightId: 'SW9012-2026-11-24' })) as RpcResult<{ counts: unknown; rows: { case: { id: string } }[] }>;
     expect(pax).toMatchObject({ ok: true, value: { counts: { passengers: 3, cases: 3, issued: 0 } } });
+    expect(await c.call('board:flights', { station: 'LHR' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const status = (await c.call('sync:status')) as RpcResult<{ stations: { station: string }[]; online: boolean }>;
     expect(status.ok && status.value.stations.map((s) => s.station).sort()).toEqual(['OAK', 'PHX']);
     expect(c.events.some((e) => e.event === 'data:changed')).toBe(true);
