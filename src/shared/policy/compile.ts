@@ -117,6 +117,8 @@ export interface CompiledTable {
 /** Scope rule with its country groups as bit masks (see ActivePolicy.countryMask). */
 export interface CompiledScope {
   rule: ScopeRule;
+  id: string;
+  reason: string;
   rank: number;
   kinds: readonly DisruptionKind[] | null;
   carriers: readonly string[] | null;
@@ -129,6 +131,9 @@ export interface CompiledScope {
 }
 export interface CompiledBand {
   band: Band;
+  id: string;
+  label: string;
+  clause: string;
   maxKm: number;
   minKmExclusive: number;
   betweenA: number;
@@ -333,6 +338,9 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
       k,
       bs.map((band) => ({
         band,
+        id: band.id,
+        label: band.label,
+        clause: band.clause,
         maxKm: band.maxKm ?? Infinity,
         minKmExclusive: band.minKmExclusive ?? -Infinity,
         betweenA: band.between ? maskOf(gi, [band.between[0]]) : 0,
@@ -377,6 +385,8 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     policy,
     scope: spec.scope.map((rule) => ({
       rule,
+      id: rule.id,
+      reason: rule.reason,
       rank: rule.rank,
       kinds: rule.kinds ?? null,
       carriers: rule.carriers ?? null,

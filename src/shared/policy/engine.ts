@@ -15,7 +15,6 @@ import {
 } from './compile.js';
 import type {
   AmountSpec,
-  Band,
   CauseCategory,
   ClaimCase,
   Clause,
@@ -23,7 +22,6 @@ import type {
   DecisionEntitlement,
   DisruptionKind,
   RegimeOutcome,
-  ScopeRule,
 } from './schema.js';
 
 /**
@@ -374,12 +372,12 @@ function bandMatches(ctx: Ctx, cb: CompiledBand): boolean | null {
   return true;
 }
 
-function resolveBand(ctx: Ctx, bands: CompiledBand[] | undefined): Band | null {
+function resolveBand(ctx: Ctx, bands: CompiledBand[] | undefined): CompiledBand | null {
   if (!bands) return null;
   for (const b of bands) {
     const r = bandMatches(ctx, b);
     if (r === null) return null;
-    if (r) return b.band;
+    if (r) return b;
   }
   return null;
 }
@@ -398,7 +396,7 @@ function cmp(v: number, c: CompiledCondition): boolean {
 }
 
 /** Rows come from the per-kind index (CompiledTable.rowsByKind), so the kind is not re-checked here. */
-function rowMatches(ctx: Ctx, r: CompiledRowBase, band: Band | null): boolean {
+function rowMatches(ctx: Ctx, r: CompiledRowBase, band: CompiledBand | null): boolean {
   if (r.volunteer !== undefined && r.volunteer !== ctx.volunteer) return false;
   if (r.choice && !r.choice.has(ctx.choice)) return false;
   if (r.tiers && (ctx.tier === null || !r.tiers.has(ctx.tier))) return false;
@@ -478,7 +476,7 @@ export function thousands(v: number): string {
 }
 
 /** Template variable text by code (compile.TEMPLATE_VARS); everything but the band is memoised per evaluation (same text in many clauses). */
-function variableByCode(ctx: Ctx, code: number, band: Band | null): string {
+function variableByCode(ctx: Ctx, code: number, band: CompiledBand | null): string {
   if (code === 1) return band ? band.label : 'unknown band';
   const hit = ctx.vars[code];
   if (hit !== undefined) return hit;
@@ -529,7 +527,7 @@ function variableByCode(ctx: Ctx, code: number, band: Band | null): string {
   return v;
 }
 
-function render(ctx: Ctx, t: Template, band: Band | null): string {
+function render(ctx: Ctx, t: Template, band: CompiledBand | null): string {
   const parts = t.parts;
   let s = parts[0]!;
   const codes = t.codes;
@@ -540,7 +538,7 @@ function render(ctx: Ctx, t: Template, band: Band | null): string {
   return s;
 }
 
-function rowInputs(ctx: Ctx, r: CompiledRowBase, band: Band | null): Record<string, string | number | boolean | null> {
+function rowInputs(ctx: Ctx, r: CompiledRowBase, band: CompiledBand | null): Record<string, string | number | boolean | null> {
   const inputs: Record<string, string | number | boolean | null> = {};
   if (r.bands && band) {
     inputs.band = band.id;
@@ -563,7 +561,7 @@ function rowInputs(ctx: Ctx, r: CompiledRowBase, band: Band | null): Record<stri
   return inputs;
 }
 
-function rowClause(ctx: Ctx, r: CompiledRowBase, band: Band | null): Clause {
+function rowClause(ctx: Ctx, r: CompiledRowBase, band: CompiledBand | null): Clause {
   return { id: r.id, reason: render(ctx, r.reason, band), inputs: rowInputs(ctx, r, band) };
 }
 
@@ -676,19 +674,19 @@ interface RegimeWork {
   cash: DecisionEntitlement[];
 }
 
-function scopeOf(ctx: Ctx, r: CompiledRegime): ScopeRule | null | undefined {
+function scopeOf(ctx: Ctx, r: CompiledRegime): CompiledScope | null | undefined {
   let unknown = false;
-  let best: ScopeRule | null = null;
+  let best: CompiledScope | null = null;
   for (const cs of r.scope) {
     const x = scopeRule(ctx, cs);
-    if (x === true && (!best || cs.rank < best.rank)) best = cs.rule;
+    if (x === true && (!best || cs.rank < best.rank)) best = cs;
     else if (x === null) unknown = true;
   }
   if (best) return best;
   return unknown ? undefined : null;
 }
 
-function scopeClause(ctx: Ctx, s: ScopeRule): Clause {
+function scopeClause(ctx: Ctx, s: CompiledScope): Clause {
   return {
     id: s.id,
     reason: s.reason,
@@ -703,7 +701,7 @@ function scopeClause(ctx: Ctx, s: ScopeRule): Clause {
   };
 }
 
-function bandClause(ctx: Ctx, b: Band): Clause {
+function bandClause(ctx: Ctx, b: CompiledBand): Clause {
   return {
     id: b.clause,
     reason: `Great-circle distance ${variableByCode(ctx, 0, b)} km from ${ctx.originCode} to the final destination ${ctx.destCode}: ${b.label}.`,
@@ -827,7 +825,7 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
   return work;
 }
 
-function assist(ctx: Ctx, r: CompiledRegime, x: CompiledAssistance, sc: Clause, band: Band | null, out: DecisionEntitlement[]): void {
+function assist(ctx: Ctx, r: CompiledRegime, x: CompiledAssistance, sc: Clause, band: CompiledBand | null, out: DecisionEntitlement[]): void {
   const rc = rowClause(ctx, x, band);
   const amount = x.amount ? amountFor(ctx, x.amount, r.currency, rc.inputs) : null;
   const clauses: Clause[] = [sc, rc];
