@@ -18,6 +18,7 @@ export const DeskEnvSchema = z.object({
       }
     })
     .pipe(z.object({ endpoint: z.string().optional(), region: z.string().min(1), clientId: z.string().min(1), userPoolId: z.string().optional() })),
+  JETWAY_SQLITE_BINDING: z.string().min(1).optional(),
   JETWAY_ADMIN_STATIONS: z
     .string()
     .optional()

@@ -42,7 +42,16 @@ let desk: Desk | null = null;
 async function createWindow(): Promise<void> {
   const env = readDeskEnv();
   const dataDir = path.join(app.getPath('userData'), 'desk');
-  desk = createDesk({ dataDir, apiUrl: env.JETWAY_API_URL, cognito: env.JETWAY_COGNITO, adminStations: env.JETWAY_ADMIN_STATIONS, keyProvider: safeStorageKey(dataDir) });
+  desk = createDesk({
+    dataDir,
+    apiUrl: env.JETWAY_API_URL,
+    cognito: env.JETWAY_COGNITO,
+    adminStations: env.JETWAY_ADMIN_STATIONS,
+    keyProvider: safeStorageKey(dataDir),
+    // An Electron-ABI build of the SQLite addon (e.g. from @electron/rebuild at packaging);
+    // without it the Node build in node_modules is used, which only works if ABIs match.
+    ...(env.JETWAY_SQLITE_BINDING ? { nativeBinding: env.JETWAY_SQLITE_BINDING } : {}),
+  });
   const win = new BrowserWindow({
     width: 1440,
     height: 900,

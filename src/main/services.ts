@@ -19,6 +19,8 @@ export interface DeskConfig {
   apiUrl: string;
   cognito: CognitoConfig;
   keyProvider?: KeyProvider;
+  /** Electron-ABI build of the SQLite addon (see openDatabase); omitted under Node. */
+  nativeBinding?: string;
   /** Stations an admin (`custom:stations` = `*`) syncs; none by default. */
   adminStations?: string[];
   fetch?: typeof fetch;
@@ -45,7 +47,10 @@ export interface Desk {
  */
 export function createDesk(cfg: DeskConfig): Desk {
   const log = cfg.log ?? ((m: string) => console.log(m));
-  const db = openDatabase(path.join(cfg.dataDir, 'desk.db'), { keyProvider: cfg.keyProvider ?? noKey });
+  const db = openDatabase(path.join(cfg.dataDir, 'desk.db'), {
+    keyProvider: cfg.keyProvider ?? noKey,
+    ...(cfg.nativeBinding ? { nativeBinding: cfg.nativeBinding } : {}),
+  });
   const listeners = new Set<(event: EventName, payload: unknown) => void>();
   const emit = (event: EventName, payload: unknown): void => {
     for (const l of listeners) l(event, payload);

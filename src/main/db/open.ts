@@ -20,6 +20,11 @@ export interface OpenOptions {
   keyProvider?: KeyProvider;
   /** Migrations to run (tests may pass a prefix to test one step). Defaults to all. */
   migrations?: readonly Migration[];
+  /**
+   * Path of the compiled addon to load instead of the one in node_modules: Electron needs a
+   * build for its own ABI while tests and web mode use Node's (one install serves both).
+   */
+  nativeBinding?: string;
 }
 
 const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
@@ -31,7 +36,7 @@ const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
  */
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   try {
     const key = opts.keyProvider?.getKey() ?? null;
     if (key !== null) {
