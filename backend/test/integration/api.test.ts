@@ -185,6 +185,22 @@ describe('POST /v1/sync/push issueEntitlement', () => {
     expect((sup.json.results as unknown[])[0]).toMatchObject({ status: 'applied' });
   });
 
+  it('a second regime’s entitlement of the same type and care period cannot be issued too (one valid issuance)', async () => {
+    // Prepare: GX0003's case gets an extra meal/EVENT entitlement under another regime.
+    const cId = caseId(flight, 'GX0003');
+    const goodwillMeal = await mealFor('GX0003', tokens['agent.phx']!);
+    const other: Entitlement = { ...goodwillMeal, id: `${cId}/OTHER/meal/${goodwillMeal.carePeriod}`, regime: 'OTHER', status: 'OFFERED', issuanceId: null, version: 1 };
+    await commitWithLog(ctx, { items: [{ Put: { TableName: ctx.table, Item: items.entitlement(other) } }], changes: [putChange('entitlement', other)], stations: ['PHX', 'OAK'] });
+    // goodwill meal of GX0003 was issued by the VERSION_CONFLICT test above.
+    expect(await getEntitlement(ctx, goodwillMeal.id)).toMatchObject({ status: 'ISSUED' });
+    // Act
+    const r = await api.call('POST', '/v1/sync/push', { token: tokens['agent.phx'], body: { commands: [issueCommand({ entitlementId: other.id, version: 1, station: 'PHX', deskId: 'd' })] } });
+    // Assess
+    expect(r.status).toBe(200);
+    expect((r.json.results as unknown[])[0]).toMatchObject({ status: 'rejected', code: 'ALREADY_ISSUED' });
+    expect(await getEntitlement(ctx, other.id)).toMatchObject({ status: 'OFFERED', version: 1 });
+  });
+
   it('an unsupported command type is a committed rejection, not an error', async () => {
     const cmd = { ...issueCommand({ entitlementId: 'x', version: 1, station: 'PHX', deskId: 'd' }), type: 'addCaseNote', payload: { text: 'hi' } };
     const r = await api.call('POST', '/v1/sync/push', { token: tokens['agent.phx'], body: { commands: [cmd] } });

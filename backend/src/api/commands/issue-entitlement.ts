@@ -20,6 +20,10 @@ import { commandRecordPut, commandResultChange, commitRejection, readCommandResu
 import { withinLimit } from './limits.js';
 
 const MAX_ATTEMPTS = 5;
+/** Positions of the items in the issue transaction (ConditionFailedError.failedIndexes). */
+const ITEM_COMMAND = 0;
+const ITEM_UNIQUE = 1;
+const ITEM_ENTITLEMENT = 3;
 
 /**
  * issueEntitlement: in ONE TransactWriteItems — command record (attribute_not_exists),
@@ -106,8 +110,16 @@ export async function issueEntitlement(deps: CommandDeps, principal: Principal, 
         stations,
       });
     } catch (err) {
-      // Lost a race: the same command (→ replay), or another issuance/version (→ re-decide, which commits the rejection).
-      if (err instanceof ConditionFailedError && attempt < MAX_ATTEMPTS) continue;
+      if (!(err instanceof ConditionFailedError)) throw err;
+      const f = err.failedIndexes;
+      // The uniqueness item exists but this entitlement is not issued: another entitlement of the
+      // same type and care period (e.g. a second regime's meal) was issued to this passenger for
+      // this disruption. At most one valid issuance: a committed rejection.
+      if (f.includes(ITEM_UNIQUE) && !f.includes(ITEM_COMMAND) && !f.includes(ITEM_ENTITLEMENT)) {
+        return reject(stations, 'ALREADY_ISSUED', `a ${ent.type} (${ent.carePeriod}) was already issued to this passenger for this disruption`);
+      }
+      // Lost a race: the same command (→ replay) or the entitlement moved (→ re-decide, which commits the rejection).
+      if (attempt < MAX_ATTEMPTS) continue;
       throw err;
     }
     deps.log.info('entitlement issued', { commandId: env.commandId, entitlementId: ent.id, issuanceId: issuance.id });
