@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { readDeskEnv } from '../../../src/main/config.js';
+
+const good = { JETWAY_API_URL: 'http://127.0.0.1:4100', JETWAY_COGNITO: JSON.stringify({ region: 'us-east-1', clientId: 'abc', endpoint: 'http://127.0.0.1:9229' }) };
+
+describe('desk configuration from the environment', () => {
+  it('parses a complete configuration', () => {
+    expect(readDeskEnv({ ...good, JETWAY_ADMIN_STATIONS: 'phx, oak' })).toMatchObject({
+      JETWAY_API_URL: good.JETWAY_API_URL,
+      JETWAY_COGNITO: { region: 'us-east-1', clientId: 'abc' },
+      JETWAY_ADMIN_STATIONS: ['PHX', 'OAK'],
+    });
+  });
+
+  it.each([
+    ['missing API URL', { JETWAY_COGNITO: good.JETWAY_COGNITO }, /JETWAY_API_URL/],
+    ['API URL not a URL', { ...good, JETWAY_API_URL: 'localhost' }, /JETWAY_API_URL/],
+    ['Cognito not JSON', { ...good, JETWAY_COGNITO: '{region' }, /JETWAY_COGNITO: must be JSON/],
+    ['Cognito without client id', { ...good, JETWAY_COGNITO: '{"region":"us-east-1"}' }, /JETWAY_COGNITO\.clientId/],
+  ])('refuses %s with a message naming the variable', (_name, env, message) => {
+    expect(() => readDeskEnv(env)).toThrow(message);
+  });
+});
