@@ -9,15 +9,41 @@ import type { ClaimCase } from './schema.js';
  */
 
 const DATETIME = regexes.datetime({ offset: true, local: false, precision: null } as Parameters<typeof regexes.datetime>[0]);
-const IATA = /^[A-Z]{3}$/;
-const CARRIER = /^[A-Z0-9]{2}$/;
-const FLIGHT_NO = /^\d{1,4}[A-Z]?$/;
-const CURRENCY = /^[A-Z]{3}$/;
 const FX_KEY = /^[A-Z]{3}\/[A-Z]{3}$/;
 const FX_VALUE = /^\d+(\.\d{1,8})?$/;
 const KINDS = new Set(['DELAY', 'CANCELLATION', 'DENIED_BOARDING', 'DOWNGRADE', 'DIVERSION', 'BAGGAGE_DELAYED', 'BAGGAGE_LOST', 'BAGGAGE_DAMAGED']);
 const CABINS = new Set(['economy', 'premium_economy', 'business', 'first']);
 const OVERRIDES = new Set(['within_control', 'within_control_safety', 'extraordinary']);
+
+// Character-class checks by hand (a regex call per field costs more than the rest of the check).
+function upper3(v: unknown): v is string {
+  if (typeof v !== 'string' || v.length !== 3) return false;
+  for (let i = 0; i < 3; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 65 || c > 90) return false;
+  }
+  return true;
+}
+function carrierCode(v: unknown): v is string {
+  if (typeof v !== 'string' || v.length !== 2) return false;
+  for (let i = 0; i < 2; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
+function flightNo(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  const n = v.length;
+  if (n < 1 || n > 5) return false;
+  let digits = 0;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 48 && c <= 57 && i === digits) digits++;
+    else if (!(i === n - 1 && c >= 65 && c <= 90 && digits > 0)) return false;
+  }
+  return digits >= 1 && digits <= 4;
+}
 
 const FAIL = Symbol('fail');
 type R<T> = T | typeof FAIL;
@@ -70,7 +96,7 @@ function num4(s: string, i: number): number {
   return num2(s, i) * 100 + num2(s, i + 2);
 }
 function money(v: unknown): R<{ amountMinor: number; currency: string }> {
-  if (!isObj(v) || !isInt(v.amountMinor) || v.amountMinor < 0 || typeof v.currency !== 'string' || !CURRENCY.test(v.currency)) return FAIL;
+  if (!isObj(v) || !isInt(v.amountMinor) || v.amountMinor < 0 || !upper3(v.currency)) return FAIL;
   return { amountMinor: v.amountMinor, currency: v.currency };
 }
 
@@ -79,10 +105,7 @@ const SEG_OPT_DT = ['expectedDeparture', 'actualDeparture', 'actualArrivalDoorOp
 function segment(v: unknown): R<ClaimCase['segments'][number]> {
   if (!isObj(v)) return FAIL;
   const { carrier, flightNumber, origin, destination, scheduledDeparture, scheduledArrival } = v;
-  if (typeof carrier !== 'string' || !CARRIER.test(carrier)) return FAIL;
-  if (typeof flightNumber !== 'string' || !FLIGHT_NO.test(flightNumber)) return FAIL;
-  if (typeof origin !== 'string' || !IATA.test(origin)) return FAIL;
-  if (typeof destination !== 'string' || !IATA.test(destination)) return FAIL;
+  if (!carrierCode(carrier) || !flightNo(flightNumber) || !upper3(origin) || !upper3(destination)) return FAIL;
   if (!dt(scheduledDeparture) || !dt(scheduledArrival)) return FAIL;
   const out: ClaimCase['segments'][number] = {
     carrier,
@@ -93,7 +116,7 @@ function segment(v: unknown): R<ClaimCase['segments'][number]> {
     scheduledArrival: scheduledArrival as string,
   };
   if (v.marketingCarrier !== undefined) {
-    if (typeof v.marketingCarrier !== 'string' || !CARRIER.test(v.marketingCarrier)) return FAIL;
+    if (!carrierCode(v.marketingCarrier)) return FAIL;
     out.marketingCarrier = v.marketingCarrier;
   }
   for (const k of SEG_OPT_DT) {

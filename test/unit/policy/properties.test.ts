@@ -272,3 +272,22 @@ describe('fast datetime check agrees with the zod datetime format', () => {
     );
   });
 });
+
+describe('fast code checks agree with the zod patterns', () => {
+  it('carrier, flight number, airport and currency codes', async () => {
+    const { fastClaimCase } = await import('../../../src/shared/policy/fastparse.js');
+    const { ClaimCaseSchema } = await import('../../../src/shared/policy/schema.js');
+    const ch = fc.constantFrom(...'AZaz09 5Q-'.split(''), 'É');
+    const code = fc.array(ch, { minLength: 0, maxLength: 6 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.constantFrom('carrier', 'flightNumber', 'origin', 'marketingCarrier', 'currency'), code, (field, v) => {
+        const raw = rawCase({ route: 'FRA-JFK', fare: [100, 'EUR'] });
+        if (field === 'currency') raw.fare = { amountMinor: 100, currency: v };
+        else (raw.segments as Record<string, unknown>[])[0]![field] = v;
+        if (field === 'origin') (raw.segments as Record<string, unknown>[])[0]!.destination = 'JFK';
+        expect(fastClaimCase(raw) !== null, `${field}=${v}`).toBe(ClaimCaseSchema.safeParse(raw).success);
+      }),
+      { numRuns: 4000 },
+    );
+  });
+});
