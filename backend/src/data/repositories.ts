@@ -122,7 +122,9 @@ export async function getPassengers(ctx: DataContext, ids: string[]): Promise<Pa
 }
 
 /** Existing items among `keyList` (BatchGet in chunks of 100, consistent, unprocessed keys retried). */
-export async function batchGet(ctx: DataContext, keyList: { PK: string; SK: string }[]): Promise<Record<string, unknown>[]> {
+export async function batchGet(ctx: DataContext, keys_: { PK: string; SK: string }[]): Promise<Record<string, unknown>[]> {
+  // BatchGetItem refuses duplicate keys in one request.
+  const keyList = [...new Map(keys_.map((k) => [`${k.PK}\u0000${k.SK}`, k])).values()];
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < keyList.length; i += 100) {
     let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);

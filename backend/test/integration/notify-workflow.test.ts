@@ -201,3 +201,25 @@ describe('disruption notices', () => {
     await wf.stop();
   });
 });
+
+describe('one case per passenger per flight', () => {
+  it('a passenger with two bookings on the cancelled flight gets one case; both bookings need rebooking', async () => {
+    const { ctx } = await s.newTables();
+    const data = flightpulseData(2);
+    const first = data.bookings.find((b) => b.passengerId === 'GX0001')!;
+    data.bookings.push({ ...first, id: 'BX9999', pnr: 'GX9999', seat: '30C' });
+    await seedDemoData(ctx, data);
+    const notifier = { canSms: false, emailOnce: async () => 'sent' as const, smsOnce: async () => 'sent' as const };
+    const p = defaultPolicySet();
+    const wf = createLocalWorkflowRunner({ ctx, policy: () => p, notifier });
+    await ingestRecord({ ctx, workflows: wf, deadLetters: noLetters }, scenarioMessages('scenario3-cancellation.json')[0]!, meta);
+    await wf.idle();
+    expect(wf.executions().map((e) => e.status)).toEqual(['SUCCEEDED']);
+    const { pageBookings } = await import('../../src/data/repositories.js');
+    const mine = (await pageBookings(ctx, fpInstance('SW9012'), 100, null)).bookings.filter((b) => b.passengerId === 'GX0001');
+    expect(mine.map((b) => b.status)).toEqual(['NEEDS_REBOOKING', 'NEEDS_REBOOKING']);
+    const c = await getCaseWithEntitlements(ctx, caseId(fpInstance('SW9012'), 'GX0001'));
+    expect(c?.case.bookingId).toBe(first.id);
+    await wf.stop();
+  });
+});

@@ -99,13 +99,18 @@ async function evaluateOnce(deps: WorkflowDeps, input: z.infer<typeof EvaluateIn
 
   const writes: PassengerWrite[] = [];
   const autoCandidates: Entitlement[] = [];
+  const seen = new Set<string>();
   for (const booking of bookings) {
     const cId = caseIdOf(flight.id, booking.passengerId);
+    // One case per passenger per flight: a second booking of the same passenger only gets its
+    // booking status (one transaction may not write an item twice).
+    const dup = seen.has(cId);
+    seen.add(cId);
     const claim = toClaimCase({ caseId: cId, flight, disruption, booking, passenger: passengers.get(booking.passengerId) ?? null });
     if (!claim) continue;
-    const decision = evaluate(claim, policy);
+    const decision = dup ? { ...evaluate(claim, policy), entitlements: [] } : evaluate(claim, policy);
     const w: PassengerWrite = { items: [], changes: [], newCaseId: null, entitlements: 0, bookingMarked: false };
-    if (!existingCases.has(cId)) {
+    if (!dup && !existingCases.has(cId)) {
       const c: Case = {
         id: cId,
         flightId: flight.id,
