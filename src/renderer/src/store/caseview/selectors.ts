@@ -1,10 +1,9 @@
 import type { EntitlementView } from '../../../../shared/rpc/contract.js';
 import type { DeskState } from '../types.js';
 
-/** Whether the Issue button may be pressed: offered, nothing pending, not already issued. */
-const NO_ENTITLEMENTS: EntitlementView[] = [];
+export { canIssue } from '../../logic/passengers.js';
 
-export const canIssue = (e: EntitlementView): boolean => e.status === 'OFFERED' && e.syncState !== 'pending';
+const NO_ENTITLEMENTS: EntitlementView[] = [];
 
 export const caseSelectors = {
   view: (s: DeskState) => s.caseData,

@@ -1,14 +1,7 @@
 import type { PassengerRow } from '../../../../shared/rpc/contract.js';
+import { matchesFilter } from '../../logic/passengers.js';
 import type { DeskState } from '../types.js';
 
-const matches = (r: PassengerRow, q: string): boolean => {
-  if (!q) return true;
-  const hay = `${r.passenger.lastName} ${r.passenger.firstName} ${r.passenger.firstName} ${r.passenger.lastName} ${r.booking.pnr} ${r.booking.seat ?? ''}`.toLowerCase();
-  return q
-    .toLowerCase()
-    .split(/\s+/)
-    .every((w) => hay.includes(w));
-};
 
 let memo: { rows: PassengerRow[] | null; filter: string; out: PassengerRow[] } = { rows: null, filter: '', out: [] };
 
@@ -20,7 +13,7 @@ export const flightSelectors = {
   /** Filtered rows (memoized on the row array and the filter, so selectors stay referentially stable). */
   visibleRows: (s: DeskState): PassengerRow[] => {
     const rows = s.flightData?.rows ?? null;
-    if (memo.rows !== rows || memo.filter !== s.filter) memo = { rows, filter: s.filter, out: (rows ?? []).filter((r) => matches(r, s.filter.trim())) };
+    if (memo.rows !== rows || memo.filter !== s.filter) memo = { rows, filter: s.filter, out: (rows ?? []).filter((r) => matchesFilter(r, s.filter.trim())) };
     return memo.out;
   },
 };
