@@ -71,6 +71,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function commitWithLog(ctx: DataContext, write: LoggedWrite, opts: CommitOptions = {}): Promise<Record<string, number>> {
   const stations = [...new Set(write.stations)].sort();
+  if (write.items.length === 0 && stations.length === 0) return {};
   if (write.items.length + stations.length * 2 > MAX_TRANSACT_ITEMS) {
     throw new RangeError(`transaction too large: ${write.items.length} items + ${stations.length} stations`);
   }
