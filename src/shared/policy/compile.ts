@@ -117,6 +117,8 @@ export interface CompiledTable {
 /** Scope rule with its country groups as bit masks (see ActivePolicy.countryMask). */
 export interface CompiledScope {
   rule: ScopeRule;
+  /** Engine-private cache: the shared outcome when the regime is in scope but has no rule for a kind. */
+  notCovered: Record<string, RegimeOutcome>;
   id: string;
   reason: string;
   rank: number;
@@ -385,6 +387,7 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     policy,
     scope: spec.scope.map((rule) => ({
       rule,
+      notCovered: {},
       id: rule.id,
       reason: rule.reason,
       rank: rule.rank,

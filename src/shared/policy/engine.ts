@@ -660,7 +660,7 @@ const NO_CASH: DecisionEntitlement[] = [];
 function notApplicableWork(r: CompiledRegime): RegimeWork {
   let w = r.notApplicableWork as RegimeWork | null;
   if (!w) {
-    w = { r, outcome: r.notApplicable as RegimeOutcome, rank: Infinity, order: Infinity, cash: NO_CASH };
+    w = { r, outcome: r.notApplicable as RegimeOutcome, rank: Infinity, order: Infinity, cash: NO_CASH, shared: true };
     r.notApplicableWork = w;
   }
   return w;
@@ -672,6 +672,8 @@ interface RegimeWork {
   rank: number;
   order: number;
   cash: DecisionEntitlement[];
+  /** The outcome object is shared between decisions: copy before changing it. */
+  shared: boolean;
 }
 
 function scopeOf(ctx: Ctx, r: CompiledRegime): CompiledScope | null | undefined {
@@ -713,6 +715,25 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
   const rule = scopeOf(ctx, r);
   if (rule === null) return notApplicableWork(r);
   const applies = rule === undefined ? null : true;
+  if (rule && r.kinds && !r.kinds.has(ctx.kind)) {
+    // In scope, but no rule for this kind of disruption (e.g. Montreal limits on a delay): one shared outcome.
+    let o = rule.notCovered[ctx.kind];
+    if (!o) {
+      o = {
+        regime: r.regime,
+        title: r.title,
+        applies: true,
+        reason: `${rule.reason} No rule of ${r.title} covers ${ctx.kind.toLowerCase().replace('_', ' ')}.`,
+        policy: r.policy,
+        band: null,
+        primary: false,
+        cash: null,
+        clauses: [{ id: rule.id, reason: rule.reason, inputs: {} }],
+      };
+      rule.notCovered[ctx.kind] = o;
+    }
+    return { r, outcome: o, rank: rule.rank, order, cash: NO_CASH, shared: true };
+  }
   const outcome: RegimeOutcome = {
     regime: r.regime,
     title: r.title,
@@ -724,7 +745,7 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
     cash: null,
     clauses: [],
   };
-  const work: RegimeWork = { r, outcome, rank: rule ? rule.rank : Infinity, order, cash: [] };
+  const work: RegimeWork = { r, outcome, rank: rule ? rule.rank : Infinity, order, cash: [], shared: false };
   if (!rule) {
     outcome.reason = applies === null ? r.undecidedReason : r.notApplicableReason;
     return work;
@@ -732,10 +753,6 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
   const sc = scopeClause(ctx, rule);
   outcome.reason = rule.reason;
   outcome.clauses.push(sc);
-  if (r.kinds && !r.kinds.has(ctx.kind)) {
-    outcome.reason += ` No rule of ${r.title} covers ${ctx.kind.toLowerCase().replace('_', ' ')}.`;
-    return work;
-  }
   const defBand = r.defaultBands ? resolveBand(ctx, r.defaultBands) : null;
   if (defBand) outcome.band = defBand.id;
 
@@ -943,7 +960,13 @@ export function evaluate(c: ClaimCase, p: PolicySet): Decision {
     const works: RegimeWork[] = [];
     for (let i = 0; i < a.regimes.length; i++) works.push(evalRegime(ctx, a.regimes[i]!, i, entitlements));
     const { primary, reason } = selectPrimary(works);
-    if (primary) primary.outcome.primary = true;
+    if (primary) {
+      if (primary.shared) {
+        primary.outcome = { ...primary.outcome };
+        primary.shared = false;
+      }
+      primary.outcome.primary = true;
+    }
     antiDoubleDip(ctx, works, primary);
     return {
       caseId: c.caseId ?? null,

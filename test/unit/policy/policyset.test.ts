@@ -146,3 +146,17 @@ describe('claim case parsing', () => {
     expect(() => parseClaimCase('{')).toThrow(/not JSON/);
   });
 });
+
+describe('shared outcome objects are never mutated across decisions', () => {
+  it('a regime that is primary in one decision is not primary in the next', () => {
+    const p = defaultPolicySet();
+    const only = evaluate(makeCase({ route: 'MNL-BKK', carrier: 'PR', arr: 300, cause: 'MECHANICAL' }), p);
+    expect(only.primaryRegime).toBe('MC99');
+    expect(only.regimes.find((r) => r.regime === 'MC99')!.primary).toBe(true);
+    const next = evaluate(makeCase({ route: 'FRA-JFK', arr: 300, cause: 'MECHANICAL' }), p);
+    expect(next.primaryRegime).toBe('EU261');
+    expect(next.regimes.filter((r) => r.primary).map((r) => r.regime)).toEqual(['EU261']);
+    const again = evaluate(makeCase({ route: 'MNL-BKK', carrier: 'PR', arr: 300, cause: 'MECHANICAL' }), p);
+    expect(again).toEqual(only);
+  });
+});
