@@ -116,8 +116,8 @@ export interface ScheduledFlight {
 const addMinutes = (iso: string, minutes: number): string => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 
 export type JetwayUpdate =
-  | { kind: 'delay'; codes: { code: string; minutes: number }[] }
-  | { kind: 'arrival'; codes: { code: string; minutes: number }[]; taxiInMinutes?: number }
+  | { kind: 'delay'; codes: readonly { code: string; minutes: number }[] }
+  | { kind: 'arrival'; codes: readonly { code: string; minutes: number }[]; taxiInMinutes?: number }
   | { kind: 'cancel'; reasonCode: string; noticeGivenAt?: string }
   | { kind: 'gate'; oldGate: string | null; newGate: string | null; terminalChange: boolean };
 
