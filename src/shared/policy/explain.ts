@@ -31,13 +31,17 @@ export function explainDecision(d: Decision): string {
   }
   out += '\nEntitlements:\n';
   if (!d.entitlements.length) out += '  (none)\n';
+  let lastClauses: unknown = null;
   for (const e of d.entitlements) {
     let flags = '';
     if (e.automatic) flags += 'automatic';
     if (!e.payable) flags += (flags ? ', ' : '') + 'NOT PAYABLE';
     if (e.carePeriod !== 'EVENT') flags += (flags ? ', ' : '') + e.carePeriod;
     out += `  • ${e.regime} ${e.type}: ${e.amount ? formatMoney(e.amount) : 'in kind'}${flags ? ` [${flags}]` : ''}\n`;
-    // clauses[0] is the scope clause, shown once per regime below.
+    // clauses[0] is the scope clause, shown once per regime below; the periods of one care entitlement
+    // (D1, D2, …) share their clauses, shown once.
+    if (e.clauses === lastClauses) continue;
+    lastClauses = e.clauses;
     for (let i = 1; i < e.clauses.length; i++) out += `      ${e.clauses[i]!.id}: ${e.clauses[i]!.reason}\n`;
   }
   out += '\nRegimes evaluated:\n';
