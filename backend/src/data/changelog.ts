@@ -212,6 +212,22 @@ export async function getEpoch(ctx: DataContext, opts: { create?: boolean } = {}
   return epoch;
 }
 
+/**
+ * Restore runbook step: after restoring the table from a backup, give the log a new epoch so
+ * every desk resyncs its stations (keeping its outbox) and re-pushes commands acknowledged after
+ * the restore point; the durable command records dedupe what survived. Returns the new epoch.
+ */
+export async function rotateEpoch(ctx: DataContext, reason: string): Promise<string> {
+  const epoch = ulid();
+  await ctx.doc.send(
+    new TransactWriteCommand({
+      TransactItems: [{ Put: { TableName: ctx.table, Item: { ...keys.epoch(), entityType: 'epoch', epoch, createdAt: new Date().toISOString(), reason } } }],
+    }),
+  );
+  epochCache.delete(ctx.table);
+  return epoch;
+}
+
 /** Build a change for an entity snapshot. */
 export function putChange(kind: Change['kind'], entity: { id: string; version: number }): Change {
   return { kind, id: entity.id, version: entity.version, op: 'put', data: { ...entity } as Record<string, unknown> };

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConditionFailedError, NO_EPOCH, commitWithLog, getEpoch, readHead, readLog, type TransactItem } from '../../src/data/changelog.js';
+import { ConditionFailedError, NO_EPOCH, commitWithLog, getEpoch, readHead, readLog, rotateEpoch, type TransactItem } from '../../src/data/changelog.js';
 import type { DataContext } from '../../src/data/client.js';
 import { keys } from '../../src/data/keys.js';
 import { startServices, type Services } from '../helpers/stack.js';
@@ -86,6 +86,15 @@ describe('per-station change log (DynamoDB Local)', () => {
     await commitWithLog(fresh, { items: [], changes: [change('first')], stations: ['PHX'] });
     const e = await getEpoch(fresh, { create: false });
     expect(e).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+  });
+
+  it('a restore rotates the epoch: pulls with the old one are told to resync', async () => {
+    const fresh = (await s.newTables()).ctx;
+    await commitWithLog(fresh, { items: [], changes: [change('x')], stations: ['PHX'] });
+    const before = await getEpoch(fresh);
+    const after = await rotateEpoch(fresh, 'restored from backup 2026-11-24T01:00Z');
+    expect(after).not.toBe(before);
+    expect(await getEpoch(fresh, { create: false })).toBe(after);
   });
 
   it('has one stable epoch per table', async () => {
