@@ -46,8 +46,18 @@ const uniqueTopic = async (partitions = 3): Promise<string> => {
 };
 
 /** Current end offsets: read only what is produced after this point (the topic may be shared). */
-const endOffsets = async (topic: string): Promise<Map<number, bigint>> =>
-  new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+const endOffsets = async (topic: string): Promise<Map<number, bigint>> => {
+  // Right after creation the broker may briefly answer "does not host this topic-partition"
+  // while leadership settles: retry for a few seconds before failing.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
+    } catch (err) {
+      if (attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+};
 
 /** Reads `count` messages produced after `from`, or fails after `timeoutMs`. */
 async function readAfter(
