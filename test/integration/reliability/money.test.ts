@@ -5,6 +5,7 @@ import type { CommandEnvelope, CommandResult } from '../../../src/shared/sync/pr
 import type { DataContext } from '../../../backend/src/data/client.js';
 import { seedDemoData } from '../../../backend/src/data/seed.js';
 import { ingestRecord } from '../../../backend/src/ingest/processor.js';
+import { seededRandom as prng } from '../../../backend/src/simulator/load.js';
 import type { BackendApp } from '../../../backend/src/local/app.js';
 import { apiClient, issueCommand } from '../../../backend/test/helpers/api.js';
 import { flightpulseData, fpInstance, scenarioMessages } from '../../../backend/test/helpers/fixtures.js';
@@ -20,18 +21,6 @@ import { idToken, startApp, startServices, type Services } from '../../../backen
 const SOAK = process.env.JETWAY_SOAK === '1';
 const SIZE = SOAK ? { desks: 8, commandsPerDesk: 300, passengers: 200 } : { desks: 3, commandsPerDesk: 40, passengers: 30 };
 const SEED = Number(process.env.JETWAY_RELIABILITY_SEED ?? 20261124);
-
-/** mulberry32: small, seeded, replayable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let s: Services;
 let ctx: DataContext;
