@@ -52,7 +52,11 @@ function caseJson(m: Mix, i: number): string {
   const c: Record<string, unknown> = { caseId: `B-${i}`, kind: m.kind ?? 'DELAY', segments };
   if (m.cause !== undefined) c.cause = { code: m.cause, ...(m.ec ? { extraordinaryMinutes: m.ec } : {}) };
   if (m.notice !== undefined) c.notifiedAt = new Date(sd - m.notice * MIN).toISOString();
-  if (m.reroute) c.reroute = { departure: new Date(sd + m.reroute[0] * MIN).toISOString(), arrival: new Date(sa + m.reroute[1] * MIN).toISOString() };
+  if (m.reroute)
+    c.reroute = {
+      departure: new Date(sd + m.reroute[0] * MIN).toISOString(),
+      arrival: new Date(sa + m.reroute[1] * MIN).toISOString(),
+    };
   if (m.tier) c.tier = m.tier;
   if (m.fare) c.fare = { amountMinor: m.fare[0], currency: m.fare[1] };
   if (m.choice) c.choice = m.choice;
@@ -84,7 +88,15 @@ const MIX: Mix[] = [
   { route: 'YYZ-YUL', carrier: 'ZZ', arr: 240, dep: 230, cause: 'MECHANICAL' },
   { route: 'PHX-DAL', carrier: 'SW', kind: 'DENIED_BOARDING', fare: [60000, 'USD'], reroute: [170, 180] },
   { route: 'JFK-LHR', carrier: 'AA', kind: 'DENIED_BOARDING', fare: [60000, 'USD'], reroute: [170, 180] },
-  { route: 'PHX-DAL', carrier: 'SW', kind: 'CANCELLATION', fare: [25000, 'USD'], choice: 'refund', cause: 'MECHANICAL', tier: 'A-LIST PREFERRED' },
+  {
+    route: 'PHX-DAL',
+    carrier: 'SW',
+    kind: 'CANCELLATION',
+    fare: [25000, 'USD'],
+    choice: 'refund',
+    cause: 'MECHANICAL',
+    tier: 'A-LIST PREFERRED',
+  },
   { route: 'PHX-OAK', carrier: 'SW', dep: 130, arr: 120, tier: 'A-LIST', cause: 'WEATHER' },
   { route: 'PHX-OAK', carrier: 'SW', dep: 600, arr: 600, tier: 'MEMBER', cause: 'CREW', date: '2025-06-10T04:00:00Z' },
   { route: 'FRA-JFK', carrier: 'LH', kind: 'BAGGAGE_LOST' },
@@ -134,12 +146,15 @@ export default async function run(): Promise<Record<string, { value: number; uni
   const cpu = process.cpuUsage(c0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
   if (sink === 0) throw new Error('unreachable: keeps the work observable');
-  if (process.env.BENCH_VERBOSE) console.error(`policy bench: ${n} evaluations, wall ${Math.round(t1 - t0)} ms, cpu ${Math.round(cpuMs)} ms, wall rate ${Math.round((n / (t1 - t0)) * 1000)}/s`);
+  if (process.env.BENCH_VERBOSE)
+    console.error(
+      `policy bench: ${n} evaluations, wall ${Math.round(t1 - t0)} ms, cpu ${Math.round(cpuMs)} ms, wall rate ${Math.round((n / (t1 - t0)) * 1000)}/s`,
+    );
   return {
     'policy.evaluations_per_second': { value: Math.round((n / cpuMs) * 1000), unit: 'evals/s', target: '>= 200000' },
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href && !process.env.NO_BENCH_MAIN) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && !process.env.NO_BENCH_MAIN) {
   run().then((r) => console.log(JSON.stringify(r, null, 2)));
 }

@@ -12,10 +12,20 @@ mkdirSync(out, { recursive: true });
 const schemas: [string, z.ZodType, 'input' | 'output', string][] = [
   ['claim-case', ClaimCaseSchema, 'input', 'Jetway claim case: input of the policy engine (jetway policy evaluate).'],
   ['decision', DecisionSchema, 'output', 'Jetway policy decision: output of the policy engine.'],
-  ['policy-document', PolicyDocumentSchema, 'input', 'Jetway policy document (resources/policies/*.json): one versioned, effective-dated document.'],
+  [
+    'policy-document',
+    PolicyDocumentSchema,
+    'input',
+    'Jetway policy document (resources/policies/*.json): one versioned, effective-dated document.',
+  ],
 ];
 for (const [name, schema, io, description] of schemas) {
-  const json = { ...z.toJSONSchema(schema, { io, unrepresentable: 'any' }), $id: `https://jetway.example/schemas/${name}.schema.json`, title: name, description };
+  const json = {
+    ...z.toJSONSchema(schema, { io, unrepresentable: 'any' }),
+    $id: `https://jetway.example/schemas/${name}.schema.json`,
+    title: name,
+    description,
+  };
   const file = path.join(out, `${name}.schema.json`);
   writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
   console.log(`wrote ${path.relative(process.cwd(), file)}`);

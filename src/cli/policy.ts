@@ -52,7 +52,15 @@ interface Opts {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Opts {
-  const o: Opts = { positional: [], policies: [], cases: null, explain: false, table: false, noDefaults: false, help: false };
+  const o: Opts = {
+    positional: [],
+    policies: [],
+    cases: null,
+    explain: false,
+    table: false,
+    noDefaults: false,
+    help: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -83,7 +91,10 @@ async function readAll(s: NodeJS.ReadableStream): Promise<string> {
 async function loadDocuments(p: string): Promise<unknown[]> {
   const st = await stat(p);
   const files = st.isDirectory()
-    ? (await readdir(p)).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(p, f))
+    ? (await readdir(p))
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => path.join(p, f))
     : [p];
   const docs: unknown[] = [];
   for (const f of files) {
@@ -188,7 +199,15 @@ async function simulateCmd(o: Opts, io: CliIo): Promise<number> {
     input = file;
   }
   const rl = createInterface({ input, crlfDelay: Infinity });
-  const sum: SimulationSummary = { lines: 0, evaluated: 0, invalid: [], needsReview: 0, byRegime: {}, byCurrency: {}, entitlements: {} };
+  const sum: SimulationSummary = {
+    lines: 0,
+    evaluated: 0,
+    invalid: [],
+    needsReview: 0,
+    byRegime: {},
+    byCurrency: {},
+    entitlements: {},
+  };
   const started = Date.now();
   for await (const line of rl) {
     sum.lines++;
@@ -212,7 +231,9 @@ async function simulateCmd(o: Opts, io: CliIo): Promise<number> {
     }
     if (sum.lines % PROGRESS_EVERY === 0) {
       const s = (Date.now() - started) / 1000;
-      io.stderr.write(`simulate: ${sum.lines} lines, ${sum.invalid.length} invalid, ${Math.round(sum.lines / Math.max(s, 0.001))} lines/s\n`);
+      io.stderr.write(
+        `simulate: ${sum.lines} lines, ${sum.invalid.length} invalid, ${Math.round(sum.lines / Math.max(s, 0.001))} lines/s\n`,
+      );
     }
   }
   for (const x of sum.invalid.slice(0, 50)) io.stderr.write(`line ${x.line}: ${x.error}\n`);
@@ -230,8 +251,16 @@ export function simulationTable(s: SimulationSummary): string {
       rows.push([regime, cur, formatMoney({ amountMinor: minor, currency: cur }), String(n)]);
   }
   rows.push(['', '', '', '']);
-  for (const [cur, minor] of Object.entries(s.byCurrency).sort()) rows.push(['ALL', cur, formatMoney({ amountMinor: minor, currency: cur }), '']);
+  for (const [cur, minor] of Object.entries(s.byCurrency).sort())
+    rows.push(['ALL', cur, formatMoney({ amountMinor: minor, currency: cur }), '']);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const body = rows.map((r) => r.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+  const body = rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
   return `${body}\n\n${s.evaluated} cases evaluated, ${s.invalid.length} invalid lines, ${s.needsReview} need review (of ${s.lines} lines).`;
 }

@@ -287,7 +287,9 @@ function compileRowBase(r: {
     volunteer: r.volunteer,
     overnight: r.overnight,
     when: compileConditions(r.when),
-    refs: (r.refs ?? []).map((x) => Object.freeze({ id: x.id, reason: x.reason, inputs: Object.freeze({}) as Clause['inputs'] })),
+    refs: (r.refs ?? []).map((x) =>
+      Object.freeze({ id: x.id, reason: x.reason, inputs: Object.freeze({}) as Clause['inputs'] }),
+    ),
     amount: null,
     percent: 0,
     type: '',
@@ -359,7 +361,10 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
   }
   const typeBits = new Map<string, number>();
   for (const a of spec.assistance) if (!typeBits.has(a.type)) typeBits.set(a.type, 1 << typeBits.size);
-  if (typeBits.size > 30) throw new PolicyInputError(`regime ${spec.regime}`, [{ path: 'assistance', message: 'at most 30 entitlement types' }]);
+  if (typeBits.size > 30)
+    throw new PolicyInputError(`regime ${spec.regime}`, [
+      { path: 'assistance', message: 'at most 30 entitlement types' },
+    ]);
   const assistance: CompiledAssistance[] = spec.assistance.map((a: AssistanceRow) => {
     const c = compileRowBase(a);
     c.type = a.type;
@@ -455,12 +460,14 @@ function checkReferences(docs: StoredDoc[]): void {
       r.compensation.forEach((t, ti) => {
         const bs = r.bands[t.bandSet];
         const usesBands = t.rows.some((x) => x.bands) || t.adjustments.some((x) => x.bands);
-        if (usesBands && !bs) issues.push({ path: `${base}.compensation[${ti}].bandSet`, message: `unknown band set "${t.bandSet}"` });
+        if (usesBands && !bs)
+          issues.push({ path: `${base}.compensation[${ti}].bandSet`, message: `unknown band set "${t.bandSet}"` });
         if (bs) {
           const ids = new Set(bs.map((b) => b.id));
           [...t.rows, ...t.adjustments].forEach((x, xi) =>
             (x.bands ?? []).forEach((b) => {
-              if (!ids.has(b)) issues.push({ path: `${base}.compensation[${ti}].rows[${xi}].bands`, message: `unknown band "${b}"` });
+              if (!ids.has(b))
+                issues.push({ path: `${base}.compensation[${ti}].rows[${xi}].bands`, message: `unknown band "${b}"` });
             }),
           );
         }
@@ -478,7 +485,8 @@ function checkReferences(docs: StoredDoc[]): void {
  * Identical duplicates are accepted once.
  */
 export function parsePolicySet(docs: unknown[]): PolicySet {
-  if (!Array.isArray(docs)) throw new PolicyInputError('policy set', [{ path: '', message: 'expected an array of documents' }]);
+  if (!Array.isArray(docs))
+    throw new PolicyInputError('policy set', [{ path: '', message: 'expected an array of documents' }]);
   const stored: StoredDoc[] = [];
   const seen = new Map<string, StoredDoc>();
   docs.forEach((raw, i) => {
@@ -497,14 +505,19 @@ export function parsePolicySet(docs: unknown[]): PolicySet {
     if (prev) {
       if (prev.hash !== hash)
         throw new PolicyInputError(`policy document [${i}]`, [
-          { path: 'version', message: `${key} is already published with different content (hash ${prev.hash.slice(0, 12)} vs ${hash.slice(0, 12)}); publish a new version instead` },
+          {
+            path: 'version',
+            message: `${key} is already published with different content (hash ${prev.hash.slice(0, 12)} vs ${hash.slice(0, 12)}); publish a new version instead`,
+          },
         ]);
       return;
     }
     const fromMs = dateMs(doc.effectiveFrom);
     const toMs = doc.effectiveTo ? dateMs(doc.effectiveTo) : Infinity;
     if (!(toMs > fromMs))
-      throw new PolicyInputError(`policy document [${i}] (${key})`, [{ path: 'effectiveTo', message: 'must be after effectiveFrom' }]);
+      throw new PolicyInputError(`policy document [${i}] (${key})`, [
+        { path: 'effectiveTo', message: 'must be after effectiveFrom' },
+      ]);
     const s = { doc, hash, fromMs, toMs };
     seen.set(key, s);
     stored.push(s);
@@ -513,7 +526,9 @@ export function parsePolicySet(docs: unknown[]): PolicySet {
   // Country groups become bits of a 31-bit mask so scope and band tests are integer ANDs.
   const groupNames = [...new Set(stored.flatMap((x) => Object.keys(x.doc.countryGroups ?? {})))].sort();
   if (groupNames.length > 31)
-    throw new PolicyInputError('policy set', [{ path: 'countryGroups', message: `at most 31 country groups (got ${groupNames.length})` }]);
+    throw new PolicyInputError('policy set', [
+      { path: 'countryGroups', message: `at most 31 country groups (got ${groupNames.length})` },
+    ]);
   const gi = new Map(groupNames.map((g, i) => [g, i]));
 
   // Versions of one id: sorted by effectiveFrom; each is in force until its effectiveTo or the next one's start.
@@ -529,7 +544,10 @@ export function parsePolicySet(docs: unknown[]): PolicySet {
     for (let i = 1; i < l.length; i++)
       if (l[i]!.fromMs === l[i - 1]!.fromMs)
         throw new PolicyInputError(`policy ${id}`, [
-          { path: 'effectiveFrom', message: `versions ${l[i - 1]!.doc.version} and ${l[i]!.doc.version} start on the same date` },
+          {
+            path: 'effectiveFrom',
+            message: `versions ${l[i - 1]!.doc.version} and ${l[i]!.doc.version} start on the same date`,
+          },
         ]);
   }
   const pick = (l: StoredDoc[], t: number): number => {
@@ -591,7 +609,9 @@ export function parsePolicySet(docs: unknown[]): PolicySet {
 
   // The chosen versions only change at version boundaries: cache one ActivePolicy per interval between
   // consecutive boundaries and find the interval by binary search (no allocation per evaluation).
-  const bounds = [...new Set(stored.flatMap((s) => [s.fromMs, s.toMs]).filter((x) => Number.isFinite(x)))].sort((x, y) => x - y);
+  const bounds = [...new Set(stored.flatMap((s) => [s.fromMs, s.toMs]).filter((x) => Number.isFinite(x)))].sort(
+    (x, y) => x - y,
+  );
   const perInterval: (ActivePolicy | undefined)[] = new Array(bounds.length + 1);
   const at = (instant: string | number): ActivePolicy => {
     const t = typeof instant === 'number' ? instant : Date.parse(instant);

@@ -12,7 +12,19 @@ import usDot from '../../../resources/policies/us-dot.json';
 import { parsePolicySet, type PolicySet } from './compile.js';
 
 /** The bundled default policy documents (resources/policies), imported at build time: no file I/O. */
-export const DEFAULT_POLICY_DOCUMENTS: readonly unknown[] = [reference, eu261, uk261, appr, usDot, montreal, shy, india, israel, brazil, goodwill];
+export const DEFAULT_POLICY_DOCUMENTS: readonly unknown[] = [
+  reference,
+  eu261,
+  uk261,
+  appr,
+  usDot,
+  montreal,
+  shy,
+  india,
+  israel,
+  brazil,
+  goodwill,
+];
 
 let cached: PolicySet | null = null;
 

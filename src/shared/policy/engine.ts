@@ -44,9 +44,11 @@ const METRIC_COUNT = Object.keys(METRIC_INDEX).length;
 
 const MISSING_DATUM: string[] = [];
 MISSING_DATUM[M_DISTANCE] = 'distance (airport coordinates)';
-MISSING_DATUM[M_ARRIVAL] = 'arrival time at the final destination (actualArrivalDoorOpen, reroute.arrival or arrivalDelayMinutes)';
+MISSING_DATUM[M_ARRIVAL] =
+  'arrival time at the final destination (actualArrivalDoorOpen, reroute.arrival or arrivalDelayMinutes)';
 MISSING_DATUM[M_COMPENSABLE] = MISSING_DATUM[M_ARRIVAL]!;
-MISSING_DATUM[M_DEPARTURE] = 'expected or actual departure time (expectedDeparture, actualDeparture or departureDelayMinutes)';
+MISSING_DATUM[M_DEPARTURE] =
+  'expected or actual departure time (expectedDeparture, actualDeparture or departureDelayMinutes)';
 MISSING_DATUM[M_NOTICE] = 'time the passenger was informed (notifiedAt)';
 MISSING_DATUM[M_RR_ARR] = 're-routing offered (reroute.arrival)';
 MISSING_DATUM[M_RR_ADV] = 're-routing offered (reroute.departure)';
@@ -117,7 +119,15 @@ function tzOffsetMin(tz: string, ms: number): number {
         minute: 'numeric',
       });
     } catch {
-      fmt = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+      fmt = new Intl.DateTimeFormat('en-US', {
+        timeZone: 'UTC',
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+      });
     }
     tzFormatters.set(tz, fmt);
   }
@@ -239,7 +249,8 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
   const origin = airport(first.origin);
   const dest = airport(last.destination);
   if (!origin) review.push(`airport ${first.origin} not in reference data (country and coordinates unknown)`);
-  if (!dest && last.destination !== first.origin) review.push(`airport ${last.destination} not in reference data (country and coordinates unknown)`);
+  if (!dest && last.destination !== first.origin)
+    review.push(`airport ${last.destination} not in reference data (country and coordinates unknown)`);
   else if (!dest) review.push(`airport ${last.destination} not in reference data (country and coordinates unknown)`);
 
   const m: number[] = [NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN];
@@ -269,10 +280,13 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
   // Arrival delay at the final destination: door-open time (Germanwings), or the re-routing's arrival.
   if (c.arrivalDelayMinutes !== undefined) m[M_ARRIVAL] = c.arrivalDelayMinutes;
   else if (rr) m[M_ARRIVAL] = m[M_RR_ARR]!;
-  else if (last.actualArrivalDoorOpen) m[M_ARRIVAL] = Math.round((isoMs(last.actualArrivalDoorOpen) - schedArrFinal) / MIN);
+  else if (last.actualArrivalDoorOpen)
+    m[M_ARRIVAL] = Math.round((isoMs(last.actualArrivalDoorOpen) - schedArrFinal) / MIN);
   else if (last.actualArrivalOnBlock) {
     m[M_ARRIVAL] = Math.round((isoMs(last.actualArrivalOnBlock) - schedArrFinal) / MIN);
-    review.push(`door-open arrival time of ${last.carrier}${last.flightNumber} missing: on-block time used (Germanwings C-452/13 requires door-open)`);
+    review.push(
+      `door-open arrival time of ${last.carrier}${last.flightNumber} missing: on-block time used (Germanwings C-452/13 requires door-open)`,
+    );
   }
   const ecMin = c.cause?.extraordinaryMinutes;
   m[M_COMPENSABLE] = m[M_ARRIVAL]! - (ecMin ?? 0);
@@ -283,7 +297,7 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
   const ref = code ? a.causes.get(code) : undefined;
   let cat: CauseCategory = c.cause?.override ?? ref?.category ?? 'unknown';
   if (ecMin !== undefined && ecMin > 0) cat = 'partially_extraordinary';
-  const causeLabel = ref ? ref.label : code ?? 'not given';
+  const causeLabel = ref ? ref.label : (code ?? 'not given');
 
   const carrierCode = first.carrier;
   return {
@@ -365,7 +379,8 @@ function bandMatches(ctx: Ctx, cb: CompiledBand): boolean | null {
   const dm = ctx.destMask;
   if (cb.betweenA || cb.touches || cb.notTouches) {
     if (om < 0 || dm < 0) return null;
-    if (cb.betweenA && !((om & cb.betweenA && dm & cb.betweenB) || (om & cb.betweenB && dm & cb.betweenA))) return false;
+    if (cb.betweenA && !((om & cb.betweenA && dm & cb.betweenB) || (om & cb.betweenB && dm & cb.betweenA)))
+      return false;
     if (cb.touches && !((om | dm) & cb.touches)) return false;
     if (cb.notTouches && (om | dm) & cb.notTouches) return false;
   }
@@ -407,7 +422,9 @@ function rowMatches(ctx: Ctx, r: CompiledRowBase, band: CompiledBand | null): bo
     if (cat === 'unknown') {
       addReview(
         ctx,
-        ctx.causeCode ? `cause code "${ctx.causeCode}" not in the cause taxonomy` : 'cause of the disruption (cause.code)',
+        ctx.causeCode
+          ? `cause code "${ctx.causeCode}" not in the cause taxonomy`
+          : 'cause of the disruption (cause.code)',
       );
     }
     if (r.causes && !r.causes.has(cat)) return false;
@@ -538,7 +555,11 @@ function render(ctx: Ctx, t: Template, band: CompiledBand | null): string {
   return s;
 }
 
-function rowInputs(ctx: Ctx, r: CompiledRowBase, band: CompiledBand | null): Record<string, string | number | boolean | null> {
+function rowInputs(
+  ctx: Ctx,
+  r: CompiledRowBase,
+  band: CompiledBand | null,
+): Record<string, string | number | boolean | null> {
   const inputs: Record<string, string | number | boolean | null> = {};
   if (r.bands && band) {
     inputs.band = band.id;
@@ -581,7 +602,11 @@ function compileAmount(a: AmountSpec): CompiledAmount {
   let c = amountCache.get(a);
   if (!c) {
     const dated = (l: { from: string; value: number }[] | undefined) =>
-      l ? l.map((x) => ({ fromMs: Date.parse(`${x.from}T00:00:00Z`), value: x.value })).sort((p, q) => p.fromMs - q.fromMs) : null;
+      l
+        ? l
+            .map((x) => ({ fromMs: Date.parse(`${x.from}T00:00:00Z`), value: x.value }))
+            .sort((p, q) => p.fromMs - q.fromMs)
+        : null;
     c = {
       fixed: a.fixed ?? null,
       fixedByDate: dated(a.fixedByDate),
@@ -603,7 +628,12 @@ function datedValue(l: { fromMs: number; value: number }[], t: number): number |
 }
 
 /** Money for an amount spec, adding its inputs to `inputs`; null (with a review item) if a datum is missing. */
-function amountFor(ctx: Ctx, spec: AmountSpec, currency: string, inputs: Record<string, string | number | boolean | null>): Money | null {
+function amountFor(
+  ctx: Ctx,
+  spec: AmountSpec,
+  currency: string,
+  inputs: Record<string, string | number | boolean | null>,
+): Money | null {
   const a = compileAmount(spec);
   const cur = a.currency ?? currency;
   const fare = ctx.c.fare ?? null;
@@ -633,7 +663,8 @@ function amountFor(ctx: Ctx, spec: AmountSpec, currency: string, inputs: Record<
   }
   inputs.configuredMinor = v;
   if (a.lowerOfFare) {
-    if (!fare || fare.currency !== cur) addReview(ctx, `fare in ${cur} (compensation is the lower of the fixed amount and the fare)`);
+    if (!fare || fare.currency !== cur)
+      addReview(ctx, `fare in ${cur} (compensation is the lower of the fixed amount and the fare)`);
     else if (fare.amountMinor < v) {
       inputs.fareMinor = fare.amountMinor;
       v = fare.amountMinor;
@@ -828,7 +859,10 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
     if (t.compensation && !t.limit) {
       work.cash.push(e);
       if (amount && (!outcome.cash || outcome.cash.currency === amount.currency))
-        outcome.cash = { amountMinor: (outcome.cash?.amountMinor ?? 0) + amount.amountMinor, currency: amount.currency };
+        outcome.cash = {
+          amountMinor: (outcome.cash?.amountMinor ?? 0) + amount.amountMinor,
+          currency: amount.currency,
+        };
     }
   }
 
@@ -842,13 +876,21 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
   return work;
 }
 
-function assist(ctx: Ctx, r: CompiledRegime, x: CompiledAssistance, sc: Clause, band: CompiledBand | null, out: DecisionEntitlement[]): void {
+function assist(
+  ctx: Ctx,
+  r: CompiledRegime,
+  x: CompiledAssistance,
+  sc: Clause,
+  band: CompiledBand | null,
+  out: DecisionEntitlement[],
+): void {
   const rc = rowClause(ctx, x, band);
   const amount = x.amount ? amountFor(ctx, x.amount, r.currency, rc.inputs) : null;
   const clauses: Clause[] = [sc, rc];
   for (const ref of x.refs) clauses.push(ref);
   for (const n of x.causeNotes)
-    if (n.causes.has(ctx.causeCategory)) clauses.push({ id: n.id, reason: n.reason, inputs: { causeCategory: ctx.causeCategory } });
+    if (n.causes.has(ctx.causeCategory))
+      clauses.push({ id: n.id, reason: n.reason, inputs: { causeCategory: ctx.causeCategory } });
   let periods = 1;
   if (x.period !== 'EVENT') {
     const n = nights(ctx);
@@ -887,7 +929,8 @@ function selectPrimary(works: RegimeWork[]): { primary: RegimeWork | null; reaso
     }
   if (best) {
     const rule = best.outcome.clauses[0]?.id ?? '';
-    if (payers === 1) return { primary: best, reason: `${best.r.title} is the only regime that pays compensation (${rule}).` };
+    if (payers === 1)
+      return { primary: best, reason: `${best.r.title} is the only regime that pays compensation (${rule}).` };
     let others = '';
     for (const o of works)
       if (o !== best && o.outcome.applies && cashTotal(o))
@@ -899,7 +942,10 @@ function selectPrimary(works: RegimeWork[]): { primary: RegimeWork | null; reaso
   }
   for (const w of works) if (w.outcome.applies && (!best || better(w, best))) best = w;
   return best
-    ? { primary: best, reason: `No regime pays compensation; ${best.r.title} governs care and assistance (${best.outcome.clauses[0]?.id}).` }
+    ? {
+        primary: best,
+        reason: `No regime pays compensation; ${best.r.title} governs care and assistance (${best.outcome.clauses[0]?.id}).`,
+      }
     : { primary: null, reason: 'No regime applies to this journey.' };
 }
 
@@ -909,16 +955,26 @@ function antiDoubleDip(ctx: Ctx, works: RegimeWork[], primary: RegimeWork | null
     const rule = w.r.antiDoubleDip;
     if (!rule || !w.cash.length) continue;
     const others: { regime: string; amount: Money }[] = [];
-    if (primary && primary !== w && cashTotal(primary)) others.push({ regime: primary.r.regime, amount: cashTotal(primary)! });
+    if (primary && primary !== w && cashTotal(primary))
+      others.push({ regime: primary.r.regime, amount: cashTotal(primary)! });
     for (const e of elsewhere) if (e.regime !== w.r.regime) others.push(e);
     if (!others.length) continue;
     for (const e of w.cash) {
       if (!e.amount || !e.payable) continue;
       for (const o of others) {
-        const inputs = { otherRegime: o.regime, otherMinor: o.amount.amountMinor, otherCurrency: o.amount.currency, ownMinor: e.amount.amountMinor };
+        const inputs = {
+          otherRegime: o.regime,
+          otherMinor: o.amount.amountMinor,
+          otherCurrency: o.amount.currency,
+          ownMinor: e.amount.amountMinor,
+        };
         if (rule.mode === 'deduct' && o.amount.currency === e.amount.currency) {
           const left = Math.max(0, e.amount.amountMinor - o.amount.amountMinor);
-          e.clauses.push({ id: rule.id, reason: `${rule.reason} (${o.regime})`, inputs: { ...inputs, remainingMinor: left } });
+          e.clauses.push({
+            id: rule.id,
+            reason: `${rule.reason} (${o.regime})`,
+            inputs: { ...inputs, remainingMinor: left },
+          });
           e.amount = { amountMinor: left, currency: e.amount.currency };
           if (left === 0) e.payable = false;
         } else {
@@ -939,7 +995,11 @@ function antiDoubleDip(ctx: Ctx, works: RegimeWork[], primary: RegimeWork | null
         sum += e.amount.amountMinor;
         cur = e.amount.currency;
       }
-    w.outcome.cash = cur ? { amountMinor: sum, currency: cur } : w.outcome.cash ? { amountMinor: 0, currency: w.outcome.cash.currency } : null;
+    w.outcome.cash = cur
+      ? { amountMinor: sum, currency: cur }
+      : w.outcome.cash
+        ? { amountMinor: 0, currency: w.outcome.cash.currency }
+        : null;
   }
 }
 
@@ -1043,4 +1103,3 @@ function totals(es: DecisionEntitlement[]): Money[] {
   }
   return out;
 }
-

@@ -5,9 +5,7 @@ export class PolicyInputError extends Error {
   constructor(what: string, issues: { path: string; message: string }[]) {
     const first = issues[0];
     super(
-      first
-        ? `${what}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`
-        : `${what}: invalid`,
+      first ? `${what}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}` : `${what}: invalid`,
     );
     this.name = 'PolicyInputError';
     this.path = first?.path ?? '';

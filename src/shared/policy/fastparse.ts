@@ -8,10 +8,21 @@ import type { ClaimCase } from './schema.js';
  * errors, and a test checks that whenever this accepts, the result equals zod's.
  */
 
-const DATETIME = regexes.datetime({ offset: true, local: false, precision: null } as Parameters<typeof regexes.datetime>[0]);
+const DATETIME = regexes.datetime({ offset: true, local: false, precision: null } as Parameters<
+  typeof regexes.datetime
+>[0]);
 const FX_KEY = /^[A-Z]{3}\/[A-Z]{3}$/;
 const FX_VALUE = /^\d+(\.\d{1,8})?$/;
-const KINDS = new Set(['DELAY', 'CANCELLATION', 'DENIED_BOARDING', 'DOWNGRADE', 'DIVERSION', 'BAGGAGE_DELAYED', 'BAGGAGE_LOST', 'BAGGAGE_DAMAGED']);
+const KINDS = new Set([
+  'DELAY',
+  'CANCELLATION',
+  'DENIED_BOARDING',
+  'DOWNGRADE',
+  'DIVERSION',
+  'BAGGAGE_DELAYED',
+  'BAGGAGE_LOST',
+  'BAGGAGE_DAMAGED',
+]);
 const CABINS = new Set(['economy', 'premium_economy', 'business', 'first']);
 const OVERRIDES = new Set(['within_control', 'within_control_safety', 'extraordinary']);
 
@@ -58,7 +69,14 @@ function isInt(v: unknown): v is number {
 function dt(v: unknown): boolean {
   if (typeof v !== 'string') return false;
   const n = v.length;
-  if (n < 20 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58)
+  if (
+    n < 20 ||
+    v.charCodeAt(4) !== 45 ||
+    v.charCodeAt(7) !== 45 ||
+    v.charCodeAt(10) !== 84 ||
+    v.charCodeAt(13) !== 58 ||
+    v.charCodeAt(16) !== 58
+  )
     return DATETIME.test(v);
   for (const i of DIGITS) {
     const c = v.charCodeAt(i);

@@ -20,15 +20,24 @@ export function parseClaimCase(x: unknown): ClaimCase {
   let c = fastClaimCase(v);
   if (!c) {
     const r = ClaimCaseSchema.safeParse(v);
-    if (!r.success) throw new PolicyInputError('claim case', r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+    if (!r.success)
+      throw new PolicyInputError(
+        'claim case',
+        r.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+      );
     c = r.data;
   }
   if (c.disruptedSegment >= c.segments.length)
-    throw new PolicyInputError('claim case', [{ path: 'disruptedSegment', message: `must be < ${c.segments.length} (number of segments)` }]);
+    throw new PolicyInputError('claim case', [
+      { path: 'disruptedSegment', message: `must be < ${c.segments.length} (number of segments)` },
+    ]);
   for (let i = 1; i < c.segments.length; i++)
     if (c.segments[i]!.origin !== c.segments[i - 1]!.destination)
       throw new PolicyInputError('claim case', [
-        { path: `segments[${i}].origin`, message: `must equal segments[${i - 1}].destination (${c.segments[i - 1]!.destination})` },
+        {
+          path: `segments[${i}].origin`,
+          message: `must equal segments[${i - 1}].destination (${c.segments[i - 1]!.destination})`,
+        },
       ]);
   return c;
 }

@@ -234,8 +234,14 @@ const RowBase = {
   notCauses: z.array(CauseCategoryEnum).min(1).optional(),
   tiers: z.array(z.string()).min(1).optional(),
   notTiers: z.array(z.string()).min(1).optional(),
-  carrierSizes: z.array(z.enum(['large', 'small'])).min(1).optional(),
-  choice: z.array(z.enum(['reroute', 'refund', 'none'])).min(1).optional(),
+  carrierSizes: z
+    .array(z.enum(['large', 'small']))
+    .min(1)
+    .optional(),
+  choice: z
+    .array(z.enum(['reroute', 'refund', 'none']))
+    .min(1)
+    .optional(),
   volunteer: z.boolean().optional(),
   overnight: z.boolean().optional(),
   when: z.array(ConditionSchema).optional(),
@@ -320,7 +326,14 @@ export const RegimeSpecSchema = z.object({
   compensation: z.array(CompTableSchema).default([]),
   assistance: z.array(AssistanceRowSchema).default([]),
   /** Pay in another currency converted at a rate the case supplies (SHY-Yolcu: EUR amounts paid in TRY). */
-  payIn: z.object({ currency: Currency, rateKey: z.string().regex(/^[A-Z]{3}\/[A-Z]{3}$/), id: z.string(), reason: z.string() }).optional(),
+  payIn: z
+    .object({
+      currency: Currency,
+      rateKey: z.string().regex(/^[A-Z]{3}\/[A-Z]{3}$/),
+      id: z.string(),
+      reason: z.string(),
+    })
+    .optional(),
   /** Clause cited when partial attribution (Pešková) reduced the compensable delay. */
   partialAttribution: ClauseRef.optional(),
   /** When another regime is primary: `bar` (no compensation) or `deduct` (Art 12: minus what the primary pays, same currency). */

@@ -35,7 +35,10 @@ describe('jetway policy evaluate', () => {
   });
 
   it('reads the case from stdin with -', async () => {
-    const r = await run(['evaluate', '-'], JSON.stringify(rawCase({ route: 'YYZ-YVR', carrier: 'AC', arr: 400, cause: 'CREW' })));
+    const r = await run(
+      ['evaluate', '-'],
+      JSON.stringify(rawCase({ route: 'YYZ-YVR', carrier: 'AC', arr: 400, cause: 'CREW' })),
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).totals).toEqual([{ amountMinor: 70000, currency: 'CAD' }]);
   });
@@ -136,7 +139,21 @@ describe('jetway policy list', () => {
     const r = await run(['list']);
     expect(r.code).toBe(0);
     const docs = JSON.parse(r.out) as { id: string; hash: string }[];
-    expect(docs.map((d) => d.id)).toEqual(expect.arrayContaining(['eu261', 'uk261', 'appr', 'us-dot', 'montreal', 'shy', 'india-car', 'israel-asl', 'brazil-anac', 'goodwill', 'reference']));
+    expect(docs.map((d) => d.id)).toEqual(
+      expect.arrayContaining([
+        'eu261',
+        'uk261',
+        'appr',
+        'us-dot',
+        'montreal',
+        'shy',
+        'india-car',
+        'israel-asl',
+        'brazil-anac',
+        'goodwill',
+        'reference',
+      ]),
+    );
     expect(docs.every((d) => d.hash.length === 64)).toBe(true);
   });
 });

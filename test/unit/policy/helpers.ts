@@ -1,5 +1,10 @@
 import { airportByIata, greatCircleKm } from '../../../src/shared/reference/index.js';
-import { parseClaimCase, type ClaimCase, type Decision, type DecisionEntitlement } from '../../../src/shared/policy/index.js';
+import {
+  parseClaimCase,
+  type ClaimCase,
+  type Decision,
+  type DecisionEntitlement,
+} from '../../../src/shared/policy/index.js';
 
 const MIN = 60_000;
 
@@ -46,7 +51,9 @@ export function makeCase(s: CaseSpec): ClaimCase {
 
 export function rawCase(s: CaseSpec): Record<string, unknown> {
   const codes = s.route.split('-');
-  const carriers = Array.isArray(s.carrier) ? s.carrier : codes.slice(1).map(() => (s.carrier as string | undefined) ?? 'LH');
+  const carriers = Array.isArray(s.carrier)
+    ? s.carrier
+    : codes.slice(1).map(() => (s.carrier as string | undefined) ?? 'LH');
   let t = Date.parse(s.date ?? '2025-06-10T08:00:00Z');
   const segments: Record<string, unknown>[] = [];
   for (let i = 0; i < codes.length - 1; i++) {
@@ -78,7 +85,11 @@ export function rawCase(s: CaseSpec): Record<string, unknown> {
       ...(s.override ? { override: s.override } : {}),
     };
   if (s.notice !== undefined) c.notifiedAt = new Date(schedDep - s.notice * MIN).toISOString();
-  if (s.reroute) c.reroute = { departure: new Date(schedDep + s.reroute.dep * MIN).toISOString(), arrival: new Date(schedArr + s.reroute.arr * MIN).toISOString() };
+  if (s.reroute)
+    c.reroute = {
+      departure: new Date(schedDep + s.reroute.dep * MIN).toISOString(),
+      arrival: new Date(schedArr + s.reroute.arr * MIN).toISOString(),
+    };
   if (s.tier) c.tier = s.tier;
   if (s.fare) c.fare = { amountMinor: s.fare[0], currency: s.fare[1] };
   if (s.choice) c.choice = s.choice;
@@ -93,7 +104,10 @@ export function entitlement(d: Decision, regime: string, type: string): Decision
 }
 
 export function allClauseIds(d: Decision): string[] {
-  return [...d.regimes.flatMap((r) => r.clauses.map((c) => c.id)), ...d.entitlements.flatMap((e) => e.clauses.map((c) => c.id))];
+  return [
+    ...d.regimes.flatMap((r) => r.clauses.map((c) => c.id)),
+    ...d.entitlements.flatMap((e) => e.clauses.map((c) => c.id)),
+  ];
 }
 
 /** Sum of a regime's payable cash (minor units), 0 if none. */
