@@ -118,7 +118,6 @@ function money(v: unknown): R<{ amountMinor: number; currency: string }> {
   return { amountMinor: v.amountMinor, currency: v.currency };
 }
 
-const SEG_OPT_DT = ['expectedDeparture', 'actualDeparture', 'actualArrivalDoorOpen', 'actualArrivalOnBlock'] as const;
 
 function segment(v: unknown): R<ClaimCase['segments'][number]> {
   if (!isObj(v)) return FAIL;
@@ -137,11 +136,26 @@ function segment(v: unknown): R<ClaimCase['segments'][number]> {
     if (!carrierCode(v.marketingCarrier)) return FAIL;
     out.marketingCarrier = v.marketingCarrier;
   }
-  for (const k of SEG_OPT_DT) {
-    const x = v[k];
-    if (x === undefined) continue;
-    if (x !== null && !dt(x)) return FAIL;
-    out[k] = x as string | null;
+  // Unrolled: a keyed load in a loop over names is a slow generic lookup on these varied shapes.
+  const ed = v.expectedDeparture;
+  if (ed !== undefined) {
+    if (ed !== null && !dt(ed)) return FAIL;
+    out.expectedDeparture = ed as string | null;
+  }
+  const ad = v.actualDeparture;
+  if (ad !== undefined) {
+    if (ad !== null && !dt(ad)) return FAIL;
+    out.actualDeparture = ad as string | null;
+  }
+  const door = v.actualArrivalDoorOpen;
+  if (door !== undefined) {
+    if (door !== null && !dt(door)) return FAIL;
+    out.actualArrivalDoorOpen = door as string | null;
+  }
+  const ob = v.actualArrivalOnBlock;
+  if (ob !== undefined) {
+    if (ob !== null && !dt(ob)) return FAIL;
+    out.actualArrivalOnBlock = ob as string | null;
   }
   if (v.seats !== undefined) {
     if (!isInt(v.seats) || v.seats <= 0) return FAIL;
@@ -203,11 +217,13 @@ export function fastClaimCase(v: unknown): ClaimCase | null {
       out.fare = m;
     }
   }
-  for (const k of ['cabinBooked', 'cabinFlown'] as const) {
-    const x = v[k];
-    if (x === undefined) continue;
-    if (typeof x !== 'string' || !CABINS.has(x)) return null;
-    out[k] = x as ClaimCase['cabinBooked'];
+  if (v.cabinBooked !== undefined) {
+    if (typeof v.cabinBooked !== 'string' || !CABINS.has(v.cabinBooked)) return null;
+    out.cabinBooked = v.cabinBooked as ClaimCase['cabinBooked'];
+  }
+  if (v.cabinFlown !== undefined) {
+    if (typeof v.cabinFlown !== 'string' || !CABINS.has(v.cabinFlown)) return null;
+    out.cabinFlown = v.cabinFlown as ClaimCase['cabinFlown'];
   }
   if (v.notifiedAt !== undefined) {
     if (v.notifiedAt !== null && !dt(v.notifiedAt)) return null;
@@ -233,11 +249,13 @@ export function fastClaimCase(v: unknown): ClaimCase | null {
     if (v.choice !== null && v.choice !== 'reroute' && v.choice !== 'refund') return null;
     out.choice = v.choice;
   }
-  for (const k of ['volunteer', 'overnight'] as const) {
-    const x = v[k];
-    if (x === undefined) continue;
-    if (typeof x !== 'boolean') return null;
-    out[k] = x;
+  if (v.volunteer !== undefined) {
+    if (typeof v.volunteer !== 'boolean') return null;
+    out.volunteer = v.volunteer;
+  }
+  if (v.overnight !== undefined) {
+    if (typeof v.overnight !== 'boolean') return null;
+    out.overnight = v.overnight;
   }
   if (v.fxRates !== undefined) {
     const f = v.fxRates;
