@@ -17,6 +17,8 @@ import { parseArgs } from 'node:util';
 import { startLocalCloud } from '../backend/src/local/cloud.js';
 import { DEMO_PASSWORD, DEMO_USERS } from '../backend/src/local/services/cognito.js';
 import { DEFAULT_RENDERER_DIR, startDeskServer } from '../src/main/web/server.js';
+import { hasDeskEnv, readDeskEnv } from '../src/main/config.js';
+import type { DeskConfig } from '../src/main/services.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -40,7 +42,11 @@ const log = (line: string): void => console.log(`[jetway] ${line}`);
 
 if (!values['cloud-only'] && !fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) {
   log('renderer not built yet: running `electron-vite build` (once) …');
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],
+    { cwd: repoRoot, stdio: 'inherit' },
+  );
   if (r.status !== 0) {
     console.error('[jetway] renderer build failed');
     process.exit(1);
@@ -48,9 +54,25 @@ if (!values['cloud-only'] && !fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'ind
 }
 
 const t0 = performance.now();
-log('starting the local cloud (DynamoDB Local, Kafka, cognito-local, SMTP sink, backend app) …');
-const cloud = await startLocalCloud({ ephemeral: values.ephemeral, log: (l) => log(`cloud: ${l}`) });
-const stops: (() => Promise<void>)[] = [() => cloud.stop()];
+// JETWAY_API_URL (+ Cognito settings, see src/main/config.ts and docs/deploy.md) points the desk at
+// a deployed backend instead of the embedded local cloud.
+const remote = hasDeskEnv() ? readDeskEnv() : null;
+const stops: (() => Promise<void>)[] = [];
+let cloud: { apiUrl: string; cognito: DeskConfig['cognito']; kafkaBrokers: string[]; dataDir: string };
+if (remote) {
+  log(`using the backend at ${remote.JETWAY_API_URL} (JETWAY_API_URL); no local cloud started`);
+  cloud = {
+    apiUrl: remote.JETWAY_API_URL,
+    cognito: remote.JETWAY_COGNITO,
+    kafkaBrokers: [],
+    dataDir: path.join(repoRoot, '.jetway'),
+  };
+} else {
+  log('starting the local cloud (DynamoDB Local, Kafka, cognito-local, SMTP sink, backend app) …');
+  const local = await startLocalCloud({ ephemeral: values.ephemeral, log: (l) => log(`cloud: ${l}`) });
+  stops.push(() => local.stop());
+  cloud = local;
+}
 
 let stopping = false;
 async function shutdown(code: number): Promise<void> {
@@ -65,9 +87,15 @@ process.on('SIGTERM', () => void shutdown(0));
 
 try {
   if (values['cloud-only']) {
-    console.log(`JETWAY_CLOUD ${JSON.stringify({ apiUrl: cloud.apiUrl, cognito: cloud.cognito, kafkaBrokers: cloud.kafkaBrokers })}`);
+    console.log(
+      `JETWAY_CLOUD ${JSON.stringify({ apiUrl: cloud.apiUrl, cognito: cloud.cognito, kafkaBrokers: cloud.kafkaBrokers })}`,
+    );
   } else {
-    const dataDir = values['desk-data-dir'] ?? (values.ephemeral ? fs.mkdtempSync(path.join(cloud.dataDir, 'desk-')) : path.join(repoRoot, '.jetway', 'desk-web'));
+    const dataDir =
+      values['desk-data-dir'] ??
+      (values.ephemeral
+        ? fs.mkdtempSync(path.join(cloud.dataDir, 'desk-'))
+        : path.join(repoRoot, '.jetway', 'desk-web'));
     // JETWAY_DESK_KEY (optional) encrypts the web-mode desk cache with SQLCipher; the Electron
     // shell uses a safeStorage-wrapped key instead.
     const key = process.env.JETWAY_DESK_KEY ?? null;
@@ -80,11 +108,14 @@ try {
       log: (l) => log(`desk: ${l}`),
     });
     stops.push(() => server.stop());
-    if (values.simulate) stops.push(await startSimulator(cloud.kafkaBrokers));
-    if (values.json) console.log(`JETWAY_READY ${JSON.stringify({ url: server.url, apiUrl: cloud.apiUrl, kafkaBrokers: cloud.kafkaBrokers })}`);
+    if (values.simulate && !remote) stops.push(await startSimulator(cloud.kafkaBrokers));
+    if (values.json)
+      console.log(
+        `JETWAY_READY ${JSON.stringify({ url: server.url, apiUrl: cloud.apiUrl, kafkaBrokers: cloud.kafkaBrokers })}`,
+      );
     log(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     log(`desk:  ${server.url}   (open it in Chromium)`);
-    log(`users: ${DEMO_USERS.map((u) => u.username).join(', ')} — password ${DEMO_PASSWORD}`);
+    if (!remote) log(`users: ${DEMO_USERS.map((u) => u.username).join(', ')} — password ${DEMO_PASSWORD}`);
     log('Ctrl-C stops everything.');
   }
 } catch (err) {

@@ -17,7 +17,10 @@ const rest = args.filter((a) => a !== '--web');
 const tsx = path.join(root, 'node_modules/tsx/dist/cli.mjs');
 
 function run(extra) {
-  const child = spawn(process.execPath, [tsx, path.join(root, 'scripts/start-web.ts'), ...extra], { cwd: root, stdio: ['inherit', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [tsx, path.join(root, 'scripts/start-web.ts'), ...extra], {
+    cwd: root,
+    stdio: ['inherit', 'pipe', 'inherit'],
+  });
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
   return child;
 }
@@ -52,22 +55,32 @@ if (web) {
     );
     process.exit(3);
   }
-  const build = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+  const build = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (build.status !== 0) process.exit(build.status ?? 1);
-  const cloud = run(['--cloud-only', ...rest]);
-  let buf = '';
-  cloud.stdout.on('data', (chunk) => {
-    process.stdout.write(chunk);
-    buf += String(chunk);
-    const m = /JETWAY_CLOUD (\{.*\})/.exec(buf);
-    if (!m || cloud.electron) return;
-    const cfg = JSON.parse(m[1]);
-    cloud.electron = spawn(electronPath, [root], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, JETWAY_API_URL: cfg.apiUrl, JETWAY_COGNITO: JSON.stringify(cfg.cognito) },
+  if (process.env.JETWAY_API_URL) {
+    // A deployed (or already running) backend: no local cloud; the shell reads JETWAY_* itself.
+    const electron = spawn(electronPath, [root], { cwd: root, stdio: 'inherit', env: process.env });
+    electron.on('exit', (code) => process.exit(code ?? 0));
+  } else {
+    const cloud = run(['--cloud-only', ...rest]);
+    let buf = '';
+    cloud.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      buf += String(chunk);
+      const m = /JETWAY_CLOUD (\{.*\})/.exec(buf);
+      if (!m || cloud.electron) return;
+      const cfg = JSON.parse(m[1]);
+      cloud.electron = spawn(electronPath, [root], {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, JETWAY_API_URL: cfg.apiUrl, JETWAY_COGNITO: JSON.stringify(cfg.cognito) },
+      });
+      cloud.electron.on('exit', () => cloud.kill('SIGTERM'));
     });
-    cloud.electron.on('exit', () => cloud.kill('SIGTERM'));
-  });
-  cloud.on('exit', (code) => process.exit(code ?? 1));
+    cloud.on('exit', (code) => process.exit(code ?? 1));
+  }
 }

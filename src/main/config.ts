@@ -17,7 +17,14 @@ export const DeskEnvSchema = z.object({
         return z.NEVER;
       }
     })
-    .pipe(z.object({ endpoint: z.string().optional(), region: z.string().min(1), clientId: z.string().min(1), userPoolId: z.string().optional() })),
+    .pipe(
+      z.object({
+        endpoint: z.string().optional(),
+        region: z.string().min(1),
+        clientId: z.string().min(1),
+        userPoolId: z.string().optional(),
+      }),
+    ),
   JETWAY_SQLITE_BINDING: z.string().min(1).optional(),
   JETWAY_ADMIN_STATIONS: z
     .string()
@@ -26,8 +33,28 @@ export const DeskEnvSchema = z.object({
 });
 export type DeskEnv = z.output<typeof DeskEnvSchema>;
 
+/**
+ * The Cognito settings may also come as separate variables (what `backend/infra/desk-env.ts`
+ * prints from a deployed stack's outputs): JETWAY_COGNITO_REGION, JETWAY_COGNITO_CLIENT_ID,
+ * JETWAY_COGNITO_USER_POOL_ID and optionally JETWAY_COGNITO_ENDPOINT.
+ */
+function withCognitoJson(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (env.JETWAY_COGNITO || !env.JETWAY_COGNITO_REGION || !env.JETWAY_COGNITO_CLIENT_ID) return env;
+  const cognito = {
+    region: env.JETWAY_COGNITO_REGION,
+    clientId: env.JETWAY_COGNITO_CLIENT_ID,
+    ...(env.JETWAY_COGNITO_USER_POOL_ID ? { userPoolId: env.JETWAY_COGNITO_USER_POOL_ID } : {}),
+    ...(env.JETWAY_COGNITO_ENDPOINT ? { endpoint: env.JETWAY_COGNITO_ENDPOINT } : {}),
+  };
+  return { ...env, JETWAY_COGNITO: JSON.stringify(cognito) };
+}
+
+/** True when the environment points the desk at a backend (deployed or already running). */
+export const hasDeskEnv = (env: NodeJS.ProcessEnv = process.env): boolean => Boolean(env.JETWAY_API_URL);
+
 export function readDeskEnv(env: NodeJS.ProcessEnv = process.env): DeskEnv {
-  const r = DeskEnvSchema.safeParse(env);
-  if (!r.success) throw new Error(`desk configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const r = DeskEnvSchema.safeParse(withCognitoJson(env));
+  if (!r.success)
+    throw new Error(`desk configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return r.data;
 }

@@ -21,3 +21,19 @@ describe('desk configuration from the environment', () => {
     expect(() => readDeskEnv(env)).toThrow(message);
   });
 });
+
+describe('desk configuration from a deployed stack (backend/infra/desk-env.ts variables)', () => {
+  it('builds the Cognito settings from the separate variables', () => {
+    const env = readDeskEnv({
+      JETWAY_API_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
+      JETWAY_COGNITO_REGION: 'eu-west-1',
+      JETWAY_COGNITO_USER_POOL_ID: 'eu-west-1_AbCdEf123',
+      JETWAY_COGNITO_CLIENT_ID: '1h57kf5cpq17m0eml12EXAMPLE',
+    });
+    expect(env.JETWAY_COGNITO).toEqual({ region: 'eu-west-1', userPoolId: 'eu-west-1_AbCdEf123', clientId: '1h57kf5cpq17m0eml12EXAMPLE' });
+  });
+
+  it('still names the missing client id', () => {
+    expect(() => readDeskEnv({ JETWAY_API_URL: 'https://x.example', JETWAY_COGNITO_REGION: 'eu-west-1' })).toThrow(/JETWAY_COGNITO/);
+  });
+});
