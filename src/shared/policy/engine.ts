@@ -646,7 +646,7 @@ function amountFor(
       addReview(ctx, `fare in ${cur} (the booking's fare is in ${fare.currency})`);
       return null;
     }
-    let amt = percentOf(fare, a.percent).amountMinor;
+    let amt = pct(fare, a.percent).amountMinor;
     inputs.fareMinor = fare.amountMinor;
     inputs.percentOfFare = a.percent / 100;
     const cap = a.capByDate ? datedValue(a.capByDate, ctx.policyMs) : a.cap;
@@ -671,6 +671,18 @@ function amountFor(
     }
   }
   return { amountMinor: v, currency: cur };
+}
+
+/**
+ * money.percentOf (basis points, half-up once) without BigInt while the product is a safe integer —
+ * always, for real fares and amounts; larger values take money.percentOf.
+ */
+function pct(m: Money, bp: number): Money {
+  const x = m.amountMinor * bp;
+  if (!Number.isSafeInteger(x)) return percentOf(m, bp);
+  const q = Math.floor(x / 10000);
+  const r = x - q * 10000;
+  return { amountMinor: r * 2 >= 10000 ? q + 1 : q, currency: m.currency };
 }
 
 /** amount × rate (decimal string), rounded half-up once; integer arithmetic. */
@@ -829,7 +841,7 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
           const ac = rowClause(ctx, adj, band);
           ac.inputs.percent = adj.percent / 100;
           ac.inputs.beforeMinor = amount.amountMinor;
-          amount = percentOf(amount, adj.percent);
+          amount = pct(amount, adj.percent);
           clauses.push(ac);
           break;
         }

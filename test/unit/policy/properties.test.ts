@@ -439,3 +439,22 @@ describe('fast code checks agree with the zod patterns', () => {
     );
   });
 });
+
+describe('percentages in the engine equal money.percentOf', () => {
+  it('for amounts and basis points in range', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 0, max: 40000 }), (minor, bp) => {
+        const d = evaluate(
+          parseClaimCase(rawCase({ route: 'PHX-DAL', carrier: 'SW', kind: 'DENIED_BOARDING', fare: [minor, 'USD'] })),
+          P,
+        );
+        const cash = d.entitlements.find((e) => e.regime === 'US_DOT' && e.type === 'cash')!;
+        expect(cash.amount!.amountMinor).toBe(
+          Math.min(percentOf({ amountMinor: minor, currency: 'USD' }, 40000).amountMinor, 215000),
+        );
+        expect(bp).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
