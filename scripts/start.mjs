@@ -14,10 +14,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const web = args.includes('--web');
 const rest = args.filter((a) => a !== '--web');
-const tsx = path.join(root, 'node_modules/tsx/dist/cli.mjs');
 
 function run(extra) {
-  const child = spawn(process.execPath, [tsx, path.join(root, 'scripts/start-web.ts'), ...extra], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/start-web.ts'), ...extra], {
     cwd: root,
     stdio: ['inherit', 'pipe', 'inherit'],
   });

@@ -204,9 +204,11 @@ describe('npm run cloud (the CLI)', () => {
   it('prints one line per service and `ready in X.Xs`, then stops cleanly on SIGINT with exit 0', async () => {
     const dataDir = path.join(os.tmpdir(), `jetway-cli-test-${process.pid}`);
     const t0 = Date.now();
+    // As `npm run cloud` runs it: one Node process with the tsx loader (no tsx CLI wrapper, whose
+    // signal relay can answer a slow child's SIGINT with exit 130 on a loaded machine).
     const proc = spawn(
-      path.join(repoRoot, 'node_modules', '.bin', 'tsx'),
-      ['backend/src/local/cli.ts', '--fresh', '--data-dir', dataDir, '--seed', 'cli-test'],
+      process.execPath,
+      ['--import', 'tsx', 'backend/src/local/cli.ts', '--fresh', '--data-dir', dataDir, '--seed', 'cli-test'],
       { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KAFKA_BROKERS: '' } },
     );
     let out = '';
