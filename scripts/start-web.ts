@@ -1,10 +1,10 @@
 /**
  * Web mode launcher (`npm run start:web`, spawned by scripts/start.mjs through tsx): the local
  * cloud (helper B's startLocalCloud, seeded with demo data) + the desk server (src/main/web)
- * serving the built renderer and the RPC contract over WebSocket. Optional `--simulate` feeds
- * FlightPulse scenarios to Kafka every 30 s (helper E's simulator). Ctrl-C stops everything.
+ * serving the built renderer and the RPC contract over WebSocket. An ops feed produces
+ * FlightPulse events to Kafka every 15 s unless `--no-simulate`. Ctrl-C stops everything.
  *
- *   tsx scripts/start-web.ts [--port N] [--ephemeral] [--simulate] [--cloud-only] [--json]
+ *   tsx scripts/start-web.ts [--port N] [--ephemeral] [--no-simulate] [--cloud-only] [--json]
  *
  * `--cloud-only` (used by `npm start` for Electron) starts the cloud and prints
  * `JETWAY_CLOUD <json>` with apiUrl and Cognito settings for the Electron shell.
@@ -25,7 +25,10 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '5173' },
     ephemeral: { type: 'boolean', default: false },
-    simulate: { type: 'boolean', default: false },
+    // The ops feed is on by default (ARCHITECTURE.md: the embedded default has a simulator
+    // feeding ops events); --no-simulate starts a quiet cloud.
+    simulate: { type: 'boolean', default: true },
+    'no-simulate': { type: 'boolean', default: false },
     'cloud-only': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     'desk-data-dir': { type: 'string' },
@@ -90,6 +93,7 @@ try {
     console.log(
       `JETWAY_CLOUD ${JSON.stringify({ apiUrl: cloud.apiUrl, cognito: cloud.cognito, kafkaBrokers: cloud.kafkaBrokers })}`,
     );
+    if (values.simulate && !values['no-simulate']) stops.push(await startSimulator(cloud.kafkaBrokers));
   } else {
     const dataDir =
       values['desk-data-dir'] ??
@@ -108,7 +112,7 @@ try {
       log: (l) => log(`desk: ${l}`),
     });
     stops.push(() => server.stop());
-    if (values.simulate && !remote) stops.push(await startSimulator(cloud.kafkaBrokers));
+    if (values.simulate && !values['no-simulate'] && !remote) stops.push(await startSimulator(cloud.kafkaBrokers));
     if (values.json)
       console.log(
         `JETWAY_READY ${JSON.stringify({ url: server.url, apiUrl: cloud.apiUrl, kafkaBrokers: cloud.kafkaBrokers })}`,
@@ -123,19 +127,36 @@ try {
   await shutdown(1);
 }
 
-/** FlightPulse scenarios 1–5 in turn, one every 30 s, re-dated to today (helper E's builders). */
+/**
+ * The demo ops feed: FlightPulse scenarios 1–5 in turn (re-dated to today), one every 30 s, and
+ * between them a FlightPulse-format event for a random flight of the demo network, so every
+ * station's board comes alive (helper E's builders; the same code as `jetway simulate`).
+ */
 async function startSimulator(brokers: string[]): Promise<() => Promise<void>> {
   const { scenarioMessages } = await import('../backend/src/simulator/scenarios.js');
   const { createEventProducer } = await import('../backend/src/simulator/produce.js');
+  const { loadEventGenerator } = await import('../backend/src/simulator/load.js');
+  const { networkFlights } = await import('../backend/src/simulator/flights.js');
+  const today = new Date().toISOString().slice(0, 10);
+  const network = networkFlights(today).map((f) => `${f.carrier}${f.number}`);
+  const nextNetworkEvent = loadEventGenerator({ flights: network, seed: Date.now() % 2 ** 31 });
   const producer = await createEventProducer({ brokers });
   let n = 0;
   const tick = async () => {
-    const scenario = (n++ % 5) + 1;
-    const msgs = scenarioMessages(scenario, { verbatim: false, date: new Date().toISOString().slice(0, 10) });
-    await producer.send(msgs.map((m) => ({ key: null, value: m.value })));
-    log(`simulator: scenario ${scenario} (${msgs.length} event${msgs.length === 1 ? '' : 's'}) produced`);
+    if (n % 2 === 0) {
+      const scenario = ((n / 2) % 5) + 1;
+      const msgs = scenarioMessages(scenario, { verbatim: false, date: today });
+      await producer.send(msgs.map((m) => ({ key: null, value: m.value })));
+      log(`simulator: FlightPulse scenario ${scenario} (${msgs.length} event${msgs.length === 1 ? '' : 's'}) produced`);
+    } else {
+      const m = nextNetworkEvent();
+      await producer.send([m]);
+      const e = JSON.parse(String(m.value)) as { event_type: string; payload: { flight_id: string } };
+      log(`simulator: ${e.event_type} ${e.payload.flight_id} produced`);
+    }
+    n++;
   };
-  const timer = setInterval(() => void tick().catch((e: unknown) => log(`simulator: ${(e as Error).message}`)), 30_000);
+  const timer = setInterval(() => void tick().catch((e: unknown) => log(`simulator: ${(e as Error).message}`)), 15_000);
   void tick().catch((e: unknown) => log(`simulator: ${(e as Error).message}`));
   return async () => {
     clearInterval(timer);
