@@ -20,9 +20,10 @@ const change = (id: string) => ({ kind: 'case' as const, id, version: 1, op: 'pu
 
 describe('per-station change log (DynamoDB Local)', () => {
   it('is gap-free and loses nothing with concurrent writers to shared stations', async () => {
-    // Prepare: 8 writers × 15 commits, each to PHX and to one of two other stations.
-    const writers = 8;
-    const perWriter = 15;
+    // Prepare: 8 writers × 15 commits (soak: 16 × 60), each to PHX and to one of two other stations.
+    const soak = process.env.JETWAY_SOAK === '1';
+    const writers = soak ? 16 : 8;
+    const perWriter = soak ? 60 : 15;
     // Act
     await Promise.all(
       Array.from({ length: writers }, async (_, w) => {

@@ -12,7 +12,8 @@ import {
 import { payableCash, rawCase, type CaseSpec } from './helpers.js';
 
 const P = defaultPolicySet();
-const RUNS = 150;
+// CI size; `npm run soak` (JETWAY_SOAK=1) runs ten times as many.
+const RUNS = process.env.JETWAY_SOAK === '1' ? 1500 : 150;
 
 const CAUSES = [null, 'WEATHER', 'ATC', 'MECHANICAL', 'CREW', 'BIRD_STRIKE', 'SAFETY', '41', '93', 'UNKNOWN_X'];
 const TIERS = [undefined, 'A-LIST PREFERRED', 'A-LIST', 'MEMBER', 'GOLD'];

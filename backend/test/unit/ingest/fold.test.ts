@@ -141,7 +141,7 @@ describe('folding ops events', () => {
         }
         expect(fold(shuffled)).toEqual(fold(events));
       }),
-      { numRuns: 300, seed: 20261124 },
+      { numRuns: process.env.JETWAY_SOAK === '1' ? 5000 : 300, seed: 20261124 },
     );
   });
 });
