@@ -16,6 +16,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier } from '../../src/api/auth/verifier.js';
+import { waitForDeath } from '../helpers/processes.js';
 import { startLocalCloud, type LocalCloud } from '../../src/local/cloud.js';
 import { DEMO_PASSWORD } from '../../src/local/services/cognito.js';
 import { localDynamoClient, startDynamoDbLocal } from '../../src/local/services/dynamodb.js';
@@ -24,16 +25,6 @@ import { ServiceError, isPidAlive, livePids, spawnManaged, waitUntilReady } from
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
-
-async function waitForDeath(pids: number[], timeoutMs = 15_000): Promise<number[]> {
-  const deadline = Date.now() + timeoutMs;
-  let alive = pids.filter(isPidAlive);
-  while (alive.length && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    alive = alive.filter(isPidAlive);
-  }
-  return alive;
-}
 
 describe('local cloud services (ephemeral, without the backend app)', () => {
   let cloud: LocalCloud;

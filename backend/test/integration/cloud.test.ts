@@ -17,6 +17,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../src/data/keys.js';
 import { createTokenVerifier } from '../../src/api/auth/verifier.js';
+import { waitForDeath } from '../helpers/processes.js';
 import { startLocalCloud, type CloudFile, type LocalCloud } from '../../src/local/cloud.js';
 import { DEMO_PASSWORD } from '../../src/local/services/cognito.js';
 import { localDynamoClient } from '../../src/local/services/dynamodb.js';
@@ -26,16 +27,6 @@ import { isPidAlive, livePids } from '../../src/local/services/process.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
 const TODAY = new Date().toISOString().slice(0, 10);
-
-async function waitForDeath(pids: number[], timeoutMs = 15_000): Promise<number[]> {
-  const deadline = Date.now() + timeoutMs;
-  let alive = pids.filter(isPidAlive);
-  while (alive.length && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    alive = alive.filter(isPidAlive);
-  }
-  return alive;
-}
 
 async function signIn(cloud: { cognito: LocalCloud['cognito'] }, username: string): Promise<string> {
   const idp = new CognitoIdentityProviderClient({
