@@ -60,6 +60,12 @@ if (web) {
     { cwd: root, stdio: 'inherit' },
   );
   if (build.status !== 0) process.exit(build.status ?? 1);
+  // The Electron shell needs the SQLite addon built for Electron's ABI (scripts/electron-sqlite.mjs).
+  if (!process.env.JETWAY_SQLITE_BINDING) {
+    const { ensureElectronSqlite } = await import('./electron-sqlite.mjs');
+    const electronVersion = createRequire(import.meta.url)('electron/package.json').version;
+    process.env.JETWAY_SQLITE_BINDING = ensureElectronSqlite(electronVersion);
+  }
   if (process.env.JETWAY_API_URL) {
     // A deployed (or already running) backend: no local cloud; the shell reads JETWAY_* itself.
     const electron = spawn(electronPath, [root], { cwd: root, stdio: 'inherit', env: process.env });
