@@ -3,7 +3,7 @@ import type { BoardFlight } from '../../../shared/rpc/contract.js';
 import { boardSelectors } from '../store/board/selectors.js';
 import { useDeskStore } from '../store/index.js';
 import { uiSelectors } from '../store/ui/selectors.js';
-import { time } from '../format.js';
+import { time, utc } from '../format.js';
 import { StatusBadge } from './StatusBadge.js';
 
 /** The station board: disrupted flights first, live. */
@@ -17,7 +17,11 @@ export function Board() {
   const { select, openFlight } = useDeskStore(useShallow((s) => ({ select: s.select, openFlight: s.openFlight })));
 
   return (
-    <section className={`pane board ${zone === 'board' ? 'active' : ''}`} aria-label="Station board" data-testid="board">
+    <section
+      className={`pane board ${zone === 'board' ? 'active' : ''}`}
+      aria-label="Station board"
+      data-testid="board"
+    >
       <h2>
         Board{' '}
         {counts && (
@@ -26,9 +30,15 @@ export function Board() {
           </span>
         )}
       </h2>
-      {error && <p className="error" role="alert">Could not load the board: {error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          Could not load the board: {error}
+        </p>
+      )}
       {loading && !loaded && <p className="muted">Loading flights…</p>}
-      {loaded && flights.length === 0 && <p className="empty">No flights for this station yet. They appear here as soon as the first sync arrives.</p>}
+      {loaded && flights.length === 0 && (
+        <p className="empty">No flights for this station yet. They appear here as soon as the first sync arrives.</p>
+      )}
       <ul className="flights" role="listbox" aria-label="Flights">
         {flights.map((f, i) => (
           <FlightRow
@@ -47,7 +57,17 @@ export function Board() {
   );
 }
 
-function FlightRow({ f, selected, open, onClick }: { f: BoardFlight; selected: boolean; open: boolean; onClick: () => void }) {
+function FlightRow({
+  f,
+  selected,
+  open,
+  onClick,
+}: {
+  f: BoardFlight;
+  selected: boolean;
+  open: boolean;
+  onClick: () => void;
+}) {
   return (
     <li
       role="option"
@@ -69,10 +89,14 @@ function FlightRow({ f, selected, open, onClick }: { f: BoardFlight; selected: b
         <StatusBadge flight={f} />
       </div>
       <div className="line2 muted">
-        <span>dep {time(f.scheduledDeparture)}</span>
-        {f.estimatedDeparture && <span>est {time(f.estimatedDeparture)}</span>}
+        <span title={utc(f.scheduledDeparture)}>dep {time(f.scheduledDeparture, f.origin)}</span>
+        {f.estimatedDeparture && (
+          <span title={utc(f.estimatedDeparture)}>est {time(f.estimatedDeparture, f.origin)}</span>
+        )}
         <span>gate {f.gate ?? '—'}</span>
-        {f.delayCategory && f.status !== 'CANCELLED' && <span className={`cat cat-${f.delayCategory}`}>{f.delayCategory}</span>}
+        {f.delayCategory && f.status !== 'CANCELLED' && (
+          <span className={`cat cat-${f.delayCategory}`}>{f.delayCategory}</span>
+        )}
         {f.disruption?.causeCode && <span>{f.disruption.causeCode.toLowerCase()}</span>}
         <span data-testid="flight-case-count">
           {f.caseCount} {f.caseCount === 1 ? 'case' : 'cases'}

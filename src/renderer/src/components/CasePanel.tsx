@@ -13,7 +13,9 @@ export function CasePanel() {
   const issuing = useDeskStore(caseSelectors.issuing);
   const index = useDeskStore(uiSelectors.entitlementIndex);
   const zone = useDeskStore(uiSelectors.zone);
-  const { issue, select, closeCase } = useDeskStore(useShallow((s) => ({ issue: s.issue, select: s.select, closeCase: s.closeCase })));
+  const { issue, select, closeCase } = useDeskStore(
+    useShallow((s) => ({ issue: s.issue, select: s.select, closeCase: s.closeCase })),
+  );
 
   if (!id)
     return (
@@ -22,8 +24,16 @@ export function CasePanel() {
       </aside>
     );
   return (
-    <aside className={`pane case-panel ${zone === 'case' ? 'active' : ''}`} aria-label="Passenger case" data-testid="case-panel">
-      {error && <p className="error" role="alert">Could not load the case: {error}</p>}
+    <aside
+      className={`pane case-panel ${zone === 'case' ? 'active' : ''}`}
+      aria-label="Passenger case"
+      data-testid="case-panel"
+    >
+      {error && (
+        <p className="error" role="alert">
+          Could not load the case: {error}
+        </p>
+      )}
       {loading && !view && <p className="muted">Loading case…</p>}
       {view && (
         <>
@@ -41,7 +51,7 @@ export function CasePanel() {
                 <>
                   {' '}
                   · {view.flight.carrier}
-                  {view.flight.number} {time(view.flight.scheduledDeparture)}
+                  {view.flight.number} {time(view.flight.scheduledDeparture, view.flight.origin)}
                 </>
               )}
             </p>
@@ -54,7 +64,9 @@ export function CasePanel() {
                 policy {view.case.policyVersion}
               </p>
             )}
-            {view.case.needsReview.length > 0 && <p className="warn">Needs review: missing {view.case.needsReview.join(', ')}</p>}
+            {view.case.needsReview.length > 0 && (
+              <p className="warn">Needs review: missing {view.case.needsReview.join(', ')}</p>
+            )}
           </header>
           {issueError && (
             <p className="error" role="alert" data-testid="issue-error">
@@ -83,10 +95,27 @@ export function CasePanel() {
   );
 }
 
-function EntitlementItem({ e, selected, busy, onSelect, onIssue }: { e: EntitlementView; selected: boolean; busy: boolean; onSelect: () => void; onIssue: () => void }) {
+function EntitlementItem({
+  e,
+  selected,
+  busy,
+  onSelect,
+  onIssue,
+}: {
+  e: EntitlementView;
+  selected: boolean;
+  busy: boolean;
+  onSelect: () => void;
+  onIssue: () => void;
+}) {
   const issuable = canIssue(e) && !busy;
   return (
-    <li className={`entitlement ${selected ? 'selected' : ''}`} data-testid={`entitlement-${e.type}`} data-entitlement-id={e.id} onClick={onSelect}>
+    <li
+      className={`entitlement ${selected ? 'selected' : ''}`}
+      data-testid={`entitlement-${e.type}`}
+      data-entitlement-id={e.id}
+      onClick={onSelect}
+    >
       <div className="ent-head">
         <strong>{entitlementLabel(e.type)}</strong>
         <span className="amount" data-testid="entitlement-amount">
@@ -95,11 +124,15 @@ function EntitlementItem({ e, selected, busy, onSelect, onIssue }: { e: Entitlem
         <SyncBadge state={e.syncState} />
       </div>
       <div className="muted">
-        {e.regime} · {e.carePeriod} · {e.automatic ? 'automatic' : 'on request'} · status {e.effectiveStatus.toLowerCase().replaceAll('_', ' ')}
+        {e.regime} · {e.carePeriod} · {e.automatic ? 'automatic' : 'on request'} · status{' '}
+        {e.effectiveStatus.toLowerCase().replaceAll('_', ' ')}
         {e.voucherSerial && (
           <>
             {' '}
-            · voucher <span className="mono" data-testid="voucher-serial">{e.voucherSerial}</span>
+            · voucher{' '}
+            <span className="mono" data-testid="voucher-serial">
+              {e.voucherSerial}
+            </span>
           </>
         )}
       </div>
@@ -126,7 +159,13 @@ function EntitlementItem({ e, selected, busy, onSelect, onIssue }: { e: Entitlem
           onIssue();
         }}
       >
-        {e.effectiveStatus === 'ISSUED' ? 'Issued' : busy ? 'Issuing…' : e.status !== 'OFFERED' ? e.status.toLowerCase() : 'Issue'}
+        {e.effectiveStatus === 'ISSUED'
+          ? 'Issued'
+          : busy
+            ? 'Issuing…'
+            : e.status !== 'OFFERED'
+              ? e.status.toLowerCase()
+              : 'Issue'}
       </button>
     </li>
   );

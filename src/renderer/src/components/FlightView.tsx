@@ -17,7 +17,9 @@ export function FlightView() {
   const index = useDeskStore(uiSelectors.passengerIndex);
   const zone = useDeskStore(uiSelectors.zone);
   const openCaseId = useDeskStore((s) => s.caseId);
-  const { setFilter, select, openCase } = useDeskStore(useShallow((s) => ({ setFilter: s.setFilter, select: s.select, openCase: s.openCase })));
+  const { setFilter, select, openCase } = useDeskStore(
+    useShallow((s) => ({ setFilter: s.setFilter, select: s.select, openCase: s.openCase })),
+  );
 
   if (!id)
     return (
@@ -27,18 +29,31 @@ export function FlightView() {
     );
 
   return (
-    <section className={`pane flight-view ${zone === 'passengers' ? 'active' : ''}`} aria-label="Flight" data-testid="flight-view">
-      {error && <p className="error" role="alert">Could not load the flight: {error}</p>}
+    <section
+      className={`pane flight-view ${zone === 'passengers' ? 'active' : ''}`}
+      aria-label="Flight"
+      data-testid="flight-view"
+    >
+      {error && (
+        <p className="error" role="alert">
+          Could not load the flight: {error}
+        </p>
+      )}
       {loading && !flight && <p className="muted">Loading passengers…</p>}
       {flight && (
         <>
           <header className="flight-head">
             <h2>
               {flight.carrier}
-              {flight.number} <span className="route">{flight.origin} → {flight.destination}</span> <StatusBadge flight={flight} />
+              {flight.number}{' '}
+              <span className="route">
+                {flight.origin} → {flight.destination}
+              </span>{' '}
+              <StatusBadge flight={flight} />
             </h2>
             <p className="muted">
-              dep {time(flight.scheduledDeparture)} · arr {time(flight.scheduledArrival)} · gate {flight.gate ?? '—'}
+              dep {time(flight.scheduledDeparture, flight.origin)} · arr{' '}
+              {time(flight.scheduledArrival, flight.destination)} · gate {flight.gate ?? '—'}
               {flight.disruption && (
                 <>
                   {' '}
@@ -49,9 +64,14 @@ export function FlightView() {
               )}
             </p>
             {counts && (
-              <p className="counts" data-testid="flight-counts" data-passengers={counts.passengers} data-cases={counts.cases}>
-                <strong data-testid="passenger-count">{counts.passengers}</strong> passengers · <strong data-testid="case-count">{counts.cases}</strong> cases ·{' '}
-                {counts.issued} issued
+              <p
+                className="counts"
+                data-testid="flight-counts"
+                data-passengers={counts.passengers}
+                data-cases={counts.cases}
+              >
+                <strong data-testid="passenger-count">{counts.passengers}</strong> passengers ·{' '}
+                <strong data-testid="case-count">{counts.cases}</strong> cases · {counts.issued} issued
               </p>
             )}
             <input
@@ -66,7 +86,9 @@ export function FlightView() {
             />
           </header>
           {rows.length === 0 ? (
-            <p className="empty">{filter ? `No passenger matches “${filter}”.` : 'No passengers booked on this flight in the desk cache.'}</p>
+            <p className="empty">
+              {filter ? `No passenger matches “${filter}”.` : 'No passengers booked on this flight in the desk cache.'}
+            </p>
           ) : (
             <VirtualList
               testId="passenger-list"
@@ -93,7 +115,17 @@ export function FlightView() {
   );
 }
 
-function PassengerLine({ r, selected, open, onClick }: { r: PassengerRow; selected: boolean; open: boolean; onClick: () => void }) {
+function PassengerLine({
+  r,
+  selected,
+  open,
+  onClick,
+}: {
+  r: PassengerRow;
+  selected: boolean;
+  open: boolean;
+  onClick: () => void;
+}) {
   const issued = r.entitlements.filter((e) => e.effectiveStatus === 'ISSUED').length;
   const pending = r.entitlements.some((e) => e.syncState === 'pending');
   return (

@@ -18,7 +18,13 @@ export function HelpOverlay() {
   const toggle = useDeskStore((s) => s.toggleHelp);
   if (!show) return null;
   return (
-    <div className="overlay" role="dialog" aria-label="Keyboard shortcuts" data-testid="help" onClick={() => toggle(false)}>
+    <div
+      className="overlay"
+      role="dialog"
+      aria-label="Keyboard shortcuts"
+      data-testid="help"
+      onClick={() => toggle(false)}
+    >
       <div className="overlay-card">
         <h2>Keyboard shortcuts</h2>
         <table>

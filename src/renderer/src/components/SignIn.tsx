@@ -19,18 +19,35 @@ export function SignIn() {
         <p className="muted">Disruption desk — sign in with your airline account.</p>
         <label>
           Username
-          <input data-testid="signin-username" autoFocus autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
+          <input
+            data-testid="signin-username"
+            autoFocus
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
         </label>
         <label>
           Password
-          <input data-testid="signin-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            data-testid="signin-password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
         {error && (
           <p className="error" role="alert" data-testid="signin-error">
             {error}
           </p>
         )}
-        <button data-testid="signin-submit" type="submit" className="primary" disabled={signingIn || !username || !password}>
+        <button
+          data-testid="signin-submit"
+          type="submit"
+          className="primary"
+          disabled={signingIn || !username || !password}
+        >
           {signingIn ? 'Signing in…' : 'Sign in'}
         </button>
       </form>

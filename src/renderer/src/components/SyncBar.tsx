@@ -10,7 +10,9 @@ export function SyncBar() {
   const attention = useDeskStore(syncSelectors.attention);
   const show = useDeskStore(syncSelectors.showAttention);
   const syncingNow = useDeskStore(syncSelectors.syncingNow);
-  const { syncNow, toggleAttention } = useDeskStore(useShallow((s) => ({ syncNow: s.syncNow, toggleAttention: s.toggleAttention })));
+  const { syncNow, toggleAttention } = useDeskStore(
+    useShallow((s) => ({ syncNow: s.syncNow, toggleAttention: s.toggleAttention })),
+  );
   const [, tick] = useState(0);
   useEffect(() => {
     const t = setInterval(() => tick((n) => n + 1), 5000);
@@ -37,7 +39,11 @@ export function SyncBar() {
         </span>
       )}
       <span className="spacer" />
-      <button data-testid="attention-toggle" className={status?.needsAttention ? 'warn-btn' : ''} onClick={toggleAttention}>
+      <button
+        data-testid="attention-toggle"
+        className={status?.needsAttention ? 'warn-btn' : ''}
+        onClick={toggleAttention}
+      >
         Needs attention: {status?.needsAttention ?? 0}
       </button>
       <button onClick={() => void syncNow()} disabled={syncingNow || !status?.signedIn}>

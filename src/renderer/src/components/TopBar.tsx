@@ -9,7 +9,9 @@ export function TopBar() {
   const session = useDeskStore(sessionSelectors.session);
   const stations = useDeskStore(useShallow(sessionSelectors.stations));
   const station = useDeskStore(sessionSelectors.station);
-  const { setStation, signOut, toggleHelp } = useDeskStore(useShallow((s) => ({ setStation: s.setStation, signOut: s.signOut, toggleHelp: s.toggleHelp })));
+  const { setStation, signOut, toggleHelp } = useDeskStore(
+    useShallow((s) => ({ setStation: s.setStation, signOut: s.signOut, toggleHelp: s.toggleHelp })),
+  );
   return (
     <header className="topbar">
       <span className="brand">Jetway</span>
@@ -43,7 +45,12 @@ export function TopBar() {
 function Search() {
   const { query, hits, open, error } = useDeskStore(useShallow(uiSelectors.search));
   const { search, closeSearch, openFlight, openCase } = useDeskStore(
-    useShallow((s) => ({ search: s.search, closeSearch: s.closeSearch, openFlight: s.openFlight, openCase: s.openCase })),
+    useShallow((s) => ({
+      search: s.search,
+      closeSearch: s.closeSearch,
+      openFlight: s.openFlight,
+      openCase: s.openCase,
+    })),
   );
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -89,7 +96,8 @@ function Search() {
                 {h.flight && (
                   <span className="muted">
                     {h.flight.carrier}
-                    {h.flight.number} {h.flight.origin}→{h.flight.destination} {time(h.flight.scheduledDeparture)}
+                    {h.flight.number} {h.flight.origin}→{h.flight.destination}{' '}
+                    {time(h.flight.scheduledDeparture, h.flight.origin)}
                   </span>
                 )}
               </button>

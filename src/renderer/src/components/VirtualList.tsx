@@ -49,7 +49,13 @@ export function VirtualList<T>({ items, rowHeight, selectedIndex, renderRow, get
     );
   }
   return (
-    <div ref={ref} className="vlist" data-testid={testId} data-total={items.length} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+    <div
+      ref={ref}
+      className="vlist"
+      data-testid={testId}
+      data-total={items.length}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+    >
       <div style={{ height: items.length * rowHeight, position: 'relative' }}>{rows}</div>
     </div>
   );
