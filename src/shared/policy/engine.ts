@@ -256,9 +256,10 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
   const m: number[] = [NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN];
   if (m.length !== METRIC_COUNT) throw new Error('metric vector out of date');
   if (origin && dest) m[M_DISTANCE] = distanceKm(origin, dest);
-  const schedDep = isoMs(dseg.scheduledDeparture);
+  // policyMs is the disrupted flight's scheduled departure (see evaluate): not parsed twice.
+  const schedDep = policyMs;
   const schedArrFinal = isoMs(last.scheduledArrival);
-  m[M_BLOCK] = Math.round((isoMs(dseg.scheduledArrival) - schedDep) / MIN);
+  m[M_BLOCK] = Math.round(((dseg === last ? schedArrFinal : isoMs(dseg.scheduledArrival)) - schedDep) / MIN);
 
   const rr = c.reroute ?? null;
   const rrDep = rr ? isoMs(rr.departure) : NaN;

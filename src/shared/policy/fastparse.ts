@@ -121,6 +121,203 @@ function money(v: unknown): R<{ amountMinor: number; currency: string }> {
 
 function segment(v: unknown): R<ClaimCase['segments'][number]> {
   if (!isObj(v)) return FAIL;
+  return segmentOf(v);
+}
+
+// JSON.parse output: the fields are read with one for-in pass into a fixed-shape scratch record, so the
+// checks below load from one object shape instead of probing every optional key of many input shapes
+// (megamorphic loads). Plain data objects only: same values as reading the keys directly.
+const SEG_KEYS = [
+  'carrier',
+  'flightNumber',
+  'origin',
+  'destination',
+  'scheduledDeparture',
+  'scheduledArrival',
+  'marketingCarrier',
+  'expectedDeparture',
+  'actualDeparture',
+  'actualArrivalDoorOpen',
+  'actualArrivalOnBlock',
+  'seats',
+] as const;
+const CASE_KEYS = [
+  'caseId',
+  'passengerId',
+  'tier',
+  'fare',
+  'cabinBooked',
+  'cabinFlown',
+  'segments',
+  'disruptedSegment',
+  'kind',
+  'cause',
+  'notifiedAt',
+  'departureDelayMinutes',
+  'arrivalDelayMinutes',
+  'reroute',
+  'choice',
+  'volunteer',
+  'overnight',
+  'fxRates',
+  'compensatedElsewhere',
+] as const;
+function scratch(keys: readonly string[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const k of keys) o[k] = undefined;
+  return o;
+}
+const SEG = scratch(SEG_KEYS);
+const CASE = scratch(CASE_KEYS);
+
+function segmentParsed(v: unknown): R<ClaimCase['segments'][number]> {
+  if (!isObj(v)) return FAIL;
+  const t = SEG;
+  t.carrier = undefined;
+  t.flightNumber = undefined;
+  t.origin = undefined;
+  t.destination = undefined;
+  t.scheduledDeparture = undefined;
+  t.scheduledArrival = undefined;
+  t.marketingCarrier = undefined;
+  t.expectedDeparture = undefined;
+  t.actualDeparture = undefined;
+  t.actualArrivalDoorOpen = undefined;
+  t.actualArrivalOnBlock = undefined;
+  t.seats = undefined;
+  for (const k in v) {
+    const x = v[k];
+    switch (k) {
+      case 'carrier':
+        t.carrier = x;
+        break;
+      case 'flightNumber':
+        t.flightNumber = x;
+        break;
+      case 'origin':
+        t.origin = x;
+        break;
+      case 'destination':
+        t.destination = x;
+        break;
+      case 'scheduledDeparture':
+        t.scheduledDeparture = x;
+        break;
+      case 'scheduledArrival':
+        t.scheduledArrival = x;
+        break;
+      case 'actualDeparture':
+        t.actualDeparture = x;
+        break;
+      case 'actualArrivalDoorOpen':
+        t.actualArrivalDoorOpen = x;
+        break;
+      case 'expectedDeparture':
+        t.expectedDeparture = x;
+        break;
+      case 'actualArrivalOnBlock':
+        t.actualArrivalOnBlock = x;
+        break;
+      case 'marketingCarrier':
+        t.marketingCarrier = x;
+        break;
+      case 'seats':
+        t.seats = x;
+        break;
+    }
+  }
+  return segmentOf(t);
+}
+
+/** ClaimCaseSchema's output for `v` (JSON.parse output: plain data objects), or null (see fastClaimCase). */
+export function fastClaimCaseParsed(v: unknown): ClaimCase | null {
+  if (!isObj(v)) return null;
+  const t = CASE;
+  t.caseId = undefined;
+  t.passengerId = undefined;
+  t.tier = undefined;
+  t.fare = undefined;
+  t.cabinBooked = undefined;
+  t.cabinFlown = undefined;
+  t.segments = undefined;
+  t.disruptedSegment = undefined;
+  t.kind = undefined;
+  t.cause = undefined;
+  t.notifiedAt = undefined;
+  t.departureDelayMinutes = undefined;
+  t.arrivalDelayMinutes = undefined;
+  t.reroute = undefined;
+  t.choice = undefined;
+  t.volunteer = undefined;
+  t.overnight = undefined;
+  t.fxRates = undefined;
+  t.compensatedElsewhere = undefined;
+  for (const k in v) {
+    const x = v[k];
+    switch (k) {
+      case 'kind':
+        t.kind = x;
+        break;
+      case 'segments':
+        t.segments = x;
+        break;
+      case 'caseId':
+        t.caseId = x;
+        break;
+      case 'cause':
+        t.cause = x;
+        break;
+      case 'notifiedAt':
+        t.notifiedAt = x;
+        break;
+      case 'reroute':
+        t.reroute = x;
+        break;
+      case 'tier':
+        t.tier = x;
+        break;
+      case 'fare':
+        t.fare = x;
+        break;
+      case 'choice':
+        t.choice = x;
+        break;
+      case 'fxRates':
+        t.fxRates = x;
+        break;
+      case 'disruptedSegment':
+        t.disruptedSegment = x;
+        break;
+      case 'departureDelayMinutes':
+        t.departureDelayMinutes = x;
+        break;
+      case 'arrivalDelayMinutes':
+        t.arrivalDelayMinutes = x;
+        break;
+      case 'volunteer':
+        t.volunteer = x;
+        break;
+      case 'overnight':
+        t.overnight = x;
+        break;
+      case 'passengerId':
+        t.passengerId = x;
+        break;
+      case 'cabinBooked':
+        t.cabinBooked = x;
+        break;
+      case 'cabinFlown':
+        t.cabinFlown = x;
+        break;
+      case 'compensatedElsewhere':
+        t.compensatedElsewhere = x;
+        break;
+    }
+  }
+  return claimCaseOf(t, true);
+}
+
+function segmentOf(v: Record<string, unknown>): R<ClaimCase['segments'][number]> {
   const { carrier, flightNumber, origin, destination, scheduledDeparture, scheduledArrival } = v;
   if (!carrierCode(carrier) || !flightNo(flightNumber) || !upper3(origin) || !upper3(destination)) return FAIL;
   if (!dt(scheduledDeparture) || !dt(scheduledArrival)) return FAIL;
@@ -167,13 +364,17 @@ function segment(v: unknown): R<ClaimCase['segments'][number]> {
 /** ClaimCaseSchema's output for `v`, or null if `v` is not plainly valid (caller falls back to zod). */
 export function fastClaimCase(v: unknown): ClaimCase | null {
   if (!isObj(v)) return null;
+  return claimCaseOf(v, false);
+}
+
+function claimCaseOf(v: Record<string, unknown>, parsed: boolean): ClaimCase | null {
   const kind = v.kind;
   if (typeof kind !== 'string' || !KINDS.has(kind)) return null;
   const segs = v.segments;
   if (!Array.isArray(segs) || segs.length < 1 || segs.length > 8) return null;
   const segments: ClaimCase['segments'] = [];
   for (const s of segs) {
-    const r = segment(s);
+    const r = parsed ? segmentParsed(s) : segment(s);
     if (r === FAIL) return null;
     segments.push(r);
   }
