@@ -1,6 +1,7 @@
 import { PolicyInputError, formatPath } from './errors.js';
 import { canonicalJson, sha256Hex } from './hash.js';
 import {
+  CauseCategories,
   DisruptionKinds,
   Metrics,
   PolicyDocumentSchema,
@@ -72,6 +73,9 @@ export interface CompiledRowBase {
   bands: ReadonlySet<string> | null;
   causes: ReadonlySet<CauseCategory> | null;
   notCauses: ReadonlySet<CauseCategory> | null;
+  /** causes / notCauses as bit masks over CAUSE_BIT (0 when the set is null). */
+  causeMask: number;
+  notCauseMask: number;
   tiers: ReadonlySet<string> | null;
   notTiers: ReadonlySet<string> | null;
   carrierSizes: ReadonlySet<string> | null;
@@ -89,7 +93,7 @@ export interface CompiledRowBase {
   automatic: boolean;
   period: 'EVENT' | 'PER_DAY' | 'PER_NIGHT';
   maxPeriods: number;
-  causeNotes: { id: string; reason: string; causes: ReadonlySet<CauseCategory> }[];
+  causeNotes: { id: string; reason: string; causes: ReadonlySet<CauseCategory>; causeMask: number }[];
   /** Bit of this row's entitlement type within its regime (first match per type wins). */
   typeBit: number;
 }
@@ -105,6 +109,9 @@ export interface CompiledTable {
   /** rows / adjustments that can match each disruption kind, in order (precomputed index). */
   rowsByKind: Record<string, CompiledCompRow[]>;
   adjustmentsByKind: Record<string, CompiledAdjustment[]>;
+  /** The same lists indexed by KIND_INDEX (an array load instead of a keyed property load in the hot loop). */
+  rowsByKindIndex: CompiledCompRow[][];
+  adjustmentsByKindIndex: CompiledAdjustment[][];
   automatic: boolean;
   compensation: boolean;
   limit: boolean;
@@ -159,6 +166,8 @@ export interface CompiledRegime {
   tables: CompiledTable[];
   assistance: CompiledAssistance[];
   assistanceByKind: Record<string, CompiledAssistance[]>;
+  /** assistanceByKind indexed by KIND_INDEX. */
+  assistanceByKindIndex: CompiledAssistance[][];
   /** Which kinds any table or assistance row can produce something for (fast skip). */
   kinds: ReadonlySet<DisruptionKind> | null;
   notApplicableReason: string;
@@ -253,6 +262,14 @@ function compileConditions(c: Condition[] | undefined): CompiledCondition[] {
   }));
 }
 
+/** Cause category → its bit (rows test the case's category with one AND instead of a Set lookup). */
+export const CAUSE_BIT: ReadonlyMap<string, number> = new Map(CauseCategories.map((c, i) => [c, 1 << i]));
+function causeMask(a: readonly string[] | undefined): number {
+  let m = 0;
+  for (const c of a ?? []) m |= CAUSE_BIT.get(c)!;
+  return m;
+}
+
 function set<T>(a: readonly T[] | undefined): ReadonlySet<T> | null {
   return a && a.length ? new Set(a) : null;
 }
@@ -280,6 +297,8 @@ function compileRowBase(r: {
     bands: set(r.bands),
     causes: set(r.causes),
     notCauses: set(r.notCauses),
+    causeMask: causeMask(r.causes),
+    notCauseMask: causeMask(r.notCauses),
     tiers: set(r.tiers),
     notTiers: set(r.notTiers),
     carrierSizes: set(r.carrierSizes),
@@ -305,6 +324,13 @@ function maskOf(gi: Map<string, number>, names: readonly string[] | undefined): 
   let m = 0;
   for (const n of names ?? []) m |= 1 << gi.get(n)!;
   return m;
+}
+
+/** Disruption kind → its index in DisruptionKinds (for the per-kind lists indexed by number). */
+export const KIND_INDEX: ReadonlyMap<string, number> = new Map(DisruptionKinds.map((k, i) => [k, i]));
+
+function byKindIndex<T>(by: Record<string, T[]>): T[][] {
+  return DisruptionKinds.map((k) => by[k]!);
 }
 
 function byKind<T extends CompiledRowBase>(rows: T[]): Record<string, T[]> {
@@ -333,6 +359,8 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     limit: t.limit,
     rowsByKind: {},
     adjustmentsByKind: {},
+    rowsByKindIndex: [],
+    adjustmentsByKindIndex: [],
     bandList: null,
     bandIsDefault: t.bandSet === 'default',
     usesCompensable: t.rows.some((r) => (r.when ?? []).some((w) => w.metric === 'compensableDelayMin')),
@@ -358,6 +386,8 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     t.bandList = compiledBands[t.bandSet] ?? null;
     t.rowsByKind = byKind(t.rows);
     t.adjustmentsByKind = byKind(t.adjustments);
+    t.rowsByKindIndex = byKindIndex(t.rowsByKind);
+    t.adjustmentsByKindIndex = byKindIndex(t.adjustmentsByKind);
   }
   const typeBits = new Map<string, number>();
   for (const a of spec.assistance) if (!typeBits.has(a.type)) typeBits.set(a.type, 1 << typeBits.size);
@@ -372,10 +402,16 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     c.automatic = a.automatic;
     c.period = a.period;
     c.maxPeriods = a.maxPeriods;
-    c.causeNotes = (a.causeNotes ?? []).map((n) => ({ id: n.id, reason: n.reason, causes: new Set(n.causes) }));
+    c.causeNotes = (a.causeNotes ?? []).map((n) => ({
+      id: n.id,
+      reason: n.reason,
+      causes: new Set(n.causes),
+      causeMask: causeMask(n.causes),
+    }));
     c.typeBit = typeBits.get(a.type)!;
     return c;
   });
+  const assistanceByKind = byKind(assistance);
   let kinds: Set<DisruptionKind> | null = new Set();
   for (const r of [...tables.flatMap((t) => t.rows), ...assistance]) {
     if (!r.kinds) {
@@ -412,7 +448,8 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     antiDoubleDip: spec.antiDoubleDip ?? null,
     tables,
     assistance,
-    assistanceByKind: byKind(assistance),
+    assistanceByKind,
+    assistanceByKindIndex: byKindIndex(assistanceByKind),
     kinds,
     notApplicableReason: `${spec.title} does not apply: the journey matches none of its scope rules (${spec.scope.map((s) => s.id).join(', ')}).`,
     undecidedReason: `Cannot decide whether ${spec.title} applies: a datum is missing (see needs review).`,

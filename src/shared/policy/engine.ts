@@ -1,6 +1,8 @@
 import { percentOf, type Money } from '../money.js';
 import { airportByIata, greatCircleKm, type AirportRef } from '../reference/airports.js';
 import {
+  CAUSE_BIT,
+  KIND_INDEX,
   METRIC_INDEX,
   type ActivePolicy,
   type CarrierRef,
@@ -61,6 +63,8 @@ interface Ctx {
   c: ClaimCase;
   a: ActivePolicy;
   kind: DisruptionKind;
+  /** KIND_INDEX of kind. */
+  kindIndex: number;
   policyMs: number;
   originCode: string;
   destCode: string;
@@ -72,6 +76,8 @@ interface Ctx {
   m: number[];
   causeCode: string | null;
   causeCategory: CauseCategory;
+  /** CAUSE_BIT of causeCategory. */
+  causeBit: number;
   causeLabel: string;
   carrierCode: string;
   carrier: CarrierRef | null;
@@ -168,13 +174,20 @@ function airport(code: string): AirportRef | null {
   return a;
 }
 
-const distCache = new Map<string, number>();
+// Keyed by the (cached, immutable) airport objects: no key string to build and hash per evaluation.
+const distCache = new Map<AirportRef, Map<AirportRef, number>>();
 function distanceKm(o: AirportRef, d: AirportRef): number {
-  const key = o.iata < d.iata ? o.iata + d.iata : d.iata + o.iata;
-  let km = distCache.get(key);
+  const lo = o.iata < d.iata ? o : d;
+  const hi = lo === o ? d : o;
+  let per = distCache.get(lo);
+  if (!per) {
+    per = new Map();
+    distCache.set(lo, per);
+  }
+  let km = per.get(hi);
   if (km === undefined) {
-    km = Math.round(greatCircleKm(o, d));
-    distCache.set(key, km);
+    km = Math.round(greatCircleKm(lo, hi));
+    per.set(hi, km);
   }
   return km;
 }
@@ -233,6 +246,19 @@ function daysFromCivil(y: number, m: number, d: number): number {
   const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
+}
+
+/**
+ * `s.trim().toUpperCase()`, returning `s` itself when that would not change it (ASCII, no lower-case
+ * letter, nothing to trim): the usual codes then need no new string (and no new hash for map lookups).
+ */
+function normCode(s: string): string {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch > 126 || (ch >= 97 && ch <= 122) || ((i === 0 || i === n - 1) && ch <= 32)) return s.trim().toUpperCase();
+  }
+  return s;
 }
 
 function ms(s: string | null | undefined): number {
@@ -294,7 +320,7 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
   if (c.notifiedAt) m[M_NOTICE] = Math.round((schedDep - isoMs(c.notifiedAt)) / MIN);
 
   // Cause: taxonomy (data), supervisor override, partial attribution.
-  const code = c.cause?.code ? c.cause.code.trim().toUpperCase() : null;
+  const code = c.cause?.code ? normCode(c.cause.code) : null;
   const ref = code ? a.causes.get(code) : undefined;
   let cat: CauseCategory = c.cause?.override ?? ref?.category ?? 'unknown';
   if (ecMin !== undefined && ecMin > 0) cat = 'partially_extraordinary';
@@ -305,6 +331,7 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
     c,
     a,
     kind: c.kind,
+    kindIndex: KIND_INDEX.get(c.kind)!,
     policyMs,
     originCode: first.origin,
     destCode: last.destination,
@@ -315,10 +342,11 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
     m,
     causeCode: code,
     causeCategory: cat,
+    causeBit: CAUSE_BIT.get(cat) ?? 0,
     causeLabel,
     carrierCode,
     carrier: a.carriers.get(carrierCode) ?? null,
-    tier: c.tier ? c.tier.trim().toUpperCase() : null,
+    tier: c.tier ? normCode(c.tier) : null,
     choice: c.choice ?? 'none',
     volunteer: c.volunteer ?? false,
     review,
@@ -418,7 +446,7 @@ function rowMatches(ctx: Ctx, r: CompiledRowBase, band: CompiledBand | null): bo
   if (r.tiers && (ctx.tier === null || !r.tiers.has(ctx.tier))) return false;
   if (r.notTiers && ctx.tier !== null && r.notTiers.has(ctx.tier)) return false;
   if (r.bands && (band === null || !r.bands.has(band.id))) return false;
-  if (r.causes || r.notCauses) {
+  if (r.causeMask !== 0 || r.notCauseMask !== 0) {
     const cat = ctx.causeCategory;
     if (cat === 'unknown') {
       addReview(
@@ -428,8 +456,8 @@ function rowMatches(ctx: Ctx, r: CompiledRowBase, band: CompiledBand | null): bo
           : 'cause of the disruption (cause.code)',
       );
     }
-    if (r.causes && !r.causes.has(cat)) return false;
-    if (r.notCauses && r.notCauses.has(cat)) return false;
+    if (r.causeMask !== 0 && !(r.causeMask & ctx.causeBit)) return false;
+    if (r.notCauseMask & ctx.causeBit) return false;
   }
   if (r.carrierSizes) {
     if (!ctx.carrier) {
@@ -806,7 +834,7 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
     // paid on a guess: the later rows assume the earlier ones were decided).
     let row = null;
     ctx.undecided = false;
-    for (const x of t.rowsByKind[ctx.kind]!) {
+    for (const x of t.rowsByKindIndex[ctx.kindIndex]!) {
       if (rowMatches(ctx, x, band)) {
         row = x;
         break;
@@ -837,7 +865,7 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
       });
     }
     if (amount) {
-      for (const adj of t.adjustmentsByKind[ctx.kind]!)
+      for (const adj of t.adjustmentsByKindIndex[ctx.kindIndex]!)
         if (rowMatches(ctx, adj, band)) {
           const ac = rowClause(ctx, adj, band);
           ac.inputs.percent = adj.percent / 100;
@@ -880,7 +908,7 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
   }
 
   let done = 0;
-  for (const x of r.assistanceByKind[ctx.kind]!) {
+  for (const x of r.assistanceByKindIndex[ctx.kindIndex]!) {
     if (done & x.typeBit) continue;
     if (!rowMatches(ctx, x, defBand)) continue;
     done |= x.typeBit;
@@ -902,7 +930,7 @@ function assist(
   const clauses: Clause[] = [sc, rc];
   for (const ref of x.refs) clauses.push(ref);
   for (const n of x.causeNotes)
-    if (n.causes.has(ctx.causeCategory))
+    if (n.causeMask & ctx.causeBit)
       clauses.push({ id: n.id, reason: n.reason, inputs: { causeCategory: ctx.causeCategory } });
   let periods = 1;
   if (x.period !== 'EVENT') {

@@ -118,7 +118,6 @@ function money(v: unknown): R<{ amountMinor: number; currency: string }> {
   return { amountMinor: v.amountMinor, currency: v.currency };
 }
 
-
 function segment(v: unknown): R<ClaimCase['segments'][number]> {
   if (!isObj(v)) return FAIL;
   return segmentOf(v);
