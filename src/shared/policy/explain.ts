@@ -6,7 +6,8 @@ function mins(v: number | null): string {
   if (v === null) return 'unknown';
   const a = Math.abs(v);
   const m = a % 60;
-  return `${v < 0 ? '-' : ''}${Math.floor(a / 60)} h ${m < 10 ? '0' : ''}${m} min`;
+  const t = Math.floor(a / 60) + (m < 10 ? ' h 0' : ' h ') + m + ' min';
+  return v < 0 ? '-' + t : t;
 }
 
 /** `12345 EUR` → `123.45 EUR` with integer arithmetic (same output as money.formatMoney, faster). */
@@ -49,7 +50,7 @@ export function explainDecision(d: Decision): string {
   for (const r of d.regimes) {
     if (r.applies === false) {
       // Out of scope: one line for all of them (the decision JSON keeps each reason).
-      notApplicable += `${notApplicable ? ', ' : ''}${r.regime}`;
+      notApplicable = notApplicable ? notApplicable + ', ' + r.regime : r.regime;
       continue;
     }
     const state = r.applies === null ? 'UNDECIDED' : 'applies';
@@ -57,6 +58,11 @@ export function explainDecision(d: Decision): string {
     for (let i = 1; i < r.clauses.length; i++) out += `      ${r.clauses[i]!.id}: ${r.clauses[i]!.reason}\n`;
   }
   if (notApplicable) out += `  - not applicable to this journey (no scope rule matches): ${notApplicable}\n`;
-  if (d.totals.length) out += `\nTotal payable: ${d.totals.map(formatMoney).join(' + ')}\n`;
+  const totals = d.totals;
+  if (totals.length) {
+    out += '\nTotal payable: ' + formatMoney(totals[0]!);
+    for (let i = 1; i < totals.length; i++) out += ' + ' + formatMoney(totals[i]!);
+    out += '\n';
+  }
   return out;
 }
