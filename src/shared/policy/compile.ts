@@ -202,6 +202,8 @@ export interface ActivePolicy {
   roles: Partial<Record<'agent' | 'supervisor' | 'admin', RoleLimits>>;
   precedence: string[];
   regimes: CompiledRegime[];
+  /** Engine-private cache of reference data per airport code (airport, country-group mask, distances). */
+  airportInfo: Map<string, unknown>;
 }
 
 export interface PolicyDocumentInfo {
@@ -641,6 +643,7 @@ export function parsePolicySet(docs: unknown[]): PolicySet {
       roles,
       precedence,
       regimes,
+      airportInfo: new Map(),
     };
   };
 

@@ -174,20 +174,35 @@ function airport(code: string): AirportRef | null {
   return a;
 }
 
-// Keyed by the (cached, immutable) airport objects: no key string to build and hash per evaluation.
-const distCache = new Map<AirportRef, Map<AirportRef, number>>();
-function distanceKm(o: AirportRef, d: AirportRef): number {
-  const lo = o.iata < d.iata ? o : d;
-  const hi = lo === o ? d : o;
-  let per = distCache.get(lo);
-  if (!per) {
-    per = new Map();
-    distCache.set(lo, per);
+/** Reference data of one airport code under one ActivePolicy (cached in ActivePolicy.airportInfo). */
+interface AirportInfo {
+  ref: AirportRef | null;
+  /** Country-group mask of the airport's country; -1 when the airport is unknown. */
+  mask: number;
+  /** Great-circle km to other airports (keyed by the other airport's info). */
+  dist: Map<AirportInfo, number>;
+}
+
+function airportInfo(a: ActivePolicy, code: string): AirportInfo {
+  const cache = a.airportInfo as Map<string, AirportInfo>;
+  let info = cache.get(code);
+  if (!info) {
+    const ref = airport(code);
+    info = { ref, mask: ref ? (a.countryMask.get(ref.country) ?? 0) : -1, dist: new Map() };
+    cache.set(code, info);
   }
-  let km = per.get(hi);
+  return info;
+}
+
+/** Rounded great-circle km between two known airports, cached per pair (same value either way round). */
+function distanceKm(o: AirportInfo, d: AirportInfo): number {
+  let km = o.dist.get(d);
   if (km === undefined) {
+    const lo = o.ref!.iata < d.ref!.iata ? o.ref! : d.ref!;
+    const hi = lo === o.ref ? d.ref! : o.ref!;
     km = Math.round(greatCircleKm(lo, hi));
-    per.set(hi, km);
+    o.dist.set(d, km);
+    d.dist.set(o, km);
   }
   return km;
 }
@@ -272,8 +287,10 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
   const di = Math.min(c.disruptedSegment ?? 0, segs.length - 1);
   const dseg = segs[di]!;
   const review: string[] = [];
-  const origin = airport(first.origin);
-  const dest = airport(last.destination);
+  const originInfo = airportInfo(a, first.origin);
+  const destInfo = airportInfo(a, last.destination);
+  const origin = originInfo.ref;
+  const dest = destInfo.ref;
   if (!origin) review.push(`airport ${first.origin} not in reference data (country and coordinates unknown)`);
   if (!dest && last.destination !== first.origin)
     review.push(`airport ${last.destination} not in reference data (country and coordinates unknown)`);
@@ -281,7 +298,7 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
 
   const m: number[] = [NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN];
   if (m.length !== METRIC_COUNT) throw new Error('metric vector out of date');
-  if (origin && dest) m[M_DISTANCE] = distanceKm(origin, dest);
+  if (origin && dest) m[M_DISTANCE] = distanceKm(originInfo, destInfo);
   // policyMs is the disrupted flight's scheduled departure (see evaluate): not parsed twice.
   const schedDep = policyMs;
   const schedArrFinal = isoMs(last.scheduledArrival);
@@ -337,8 +354,8 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
     destCode: last.destination,
     origin,
     dest,
-    originMask: origin ? (a.countryMask.get(origin.country) ?? 0) : -1,
-    destMask: dest ? (a.countryMask.get(dest.country) ?? 0) : -1,
+    originMask: originInfo.mask,
+    destMask: destInfo.mask,
     m,
     causeCode: code,
     causeCategory: cat,
