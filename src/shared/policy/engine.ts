@@ -316,13 +316,16 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
   // Departure delay (drives care): the carrier's expected/actual departure of the disrupted flight.
   let newDep = ms(dseg.actualDeparture ?? dseg.expectedDeparture ?? null);
   if (Number.isNaN(newDep) && rr) newDep = rrDep;
-  if (c.departureDelayMinutes !== undefined) {
-    m[M_DEPARTURE] = c.departureDelayMinutes;
-    if (Number.isNaN(newDep)) newDep = schedDep + c.departureDelayMinutes * MIN;
+  // Each field of the case is read once (case objects come in many shapes: every read is a generic lookup).
+  const depDelay = c.departureDelayMinutes;
+  if (depDelay !== undefined) {
+    m[M_DEPARTURE] = depDelay;
+    if (Number.isNaN(newDep)) newDep = schedDep + depDelay * MIN;
   } else if (!Number.isNaN(newDep)) m[M_DEPARTURE] = Math.max(0, Math.round((newDep - schedDep) / MIN));
 
   // Arrival delay at the final destination: door-open time (Germanwings), or the re-routing's arrival.
-  if (c.arrivalDelayMinutes !== undefined) m[M_ARRIVAL] = c.arrivalDelayMinutes;
+  const arrDelay = c.arrivalDelayMinutes;
+  if (arrDelay !== undefined) m[M_ARRIVAL] = arrDelay;
   else if (rr) m[M_ARRIVAL] = m[M_RR_ARR]!;
   else if (last.actualArrivalDoorOpen)
     m[M_ARRIVAL] = Math.round((isoMs(last.actualArrivalDoorOpen) - schedArrFinal) / MIN);
@@ -332,23 +335,28 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
       `door-open arrival time of ${last.carrier}${last.flightNumber} missing: on-block time used (Germanwings C-452/13 requires door-open)`,
     );
   }
-  const ecMin = c.cause?.extraordinaryMinutes;
+  const cause = c.cause;
+  const ecMin = cause?.extraordinaryMinutes;
   m[M_COMPENSABLE] = m[M_ARRIVAL]! - (ecMin ?? 0);
-  if (c.notifiedAt) m[M_NOTICE] = Math.round((schedDep - isoMs(c.notifiedAt)) / MIN);
+  const notifiedAt = c.notifiedAt;
+  if (notifiedAt) m[M_NOTICE] = Math.round((schedDep - isoMs(notifiedAt)) / MIN);
 
   // Cause: taxonomy (data), supervisor override, partial attribution.
-  const code = c.cause?.code ? normCode(c.cause.code) : null;
+  const rawCode = cause?.code;
+  const code = rawCode ? normCode(rawCode) : null;
   const ref = code ? a.causes.get(code) : undefined;
-  let cat: CauseCategory = c.cause?.override ?? ref?.category ?? 'unknown';
+  let cat: CauseCategory = cause?.override ?? ref?.category ?? 'unknown';
   if (ecMin !== undefined && ecMin > 0) cat = 'partially_extraordinary';
   const causeLabel = ref ? ref.label : (code ?? 'not given');
 
   const carrierCode = first.carrier;
+  const kind = c.kind;
+  const tier = c.tier;
   return {
     c,
     a,
-    kind: c.kind,
-    kindIndex: KIND_INDEX.get(c.kind)!,
+    kind,
+    kindIndex: KIND_INDEX.get(kind)!,
     policyMs,
     originCode: first.origin,
     destCode: last.destination,
@@ -363,7 +371,7 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
     causeLabel,
     carrierCode,
     carrier: a.carriers.get(carrierCode) ?? null,
-    tier: c.tier ? normCode(c.tier) : null,
+    tier: tier ? normCode(tier) : null,
     choice: c.choice ?? 'none',
     volunteer: c.volunteer ?? false,
     review,
