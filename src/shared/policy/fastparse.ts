@@ -78,14 +78,17 @@ function dt(v: unknown): boolean {
     v.charCodeAt(16) !== 58
   )
     return DATETIME.test(v);
-  for (const i of DIGITS) {
-    const c = v.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  const y = num4(v, 0);
-  const mo = num2(v, 5);
-  const d = num2(v, 8);
-  if (mo < 1 || mo > 12 || d < 1 || num2(v, 11) > 23 || num2(v, 14) > 59 || num2(v, 17) > 59) return false;
+  // Each two-digit field read once (-1 when not two digits).
+  const y1 = dd(v, 0);
+  const y2 = dd(v, 2);
+  const mo = dd(v, 5);
+  const d = dd(v, 8);
+  const h = dd(v, 11);
+  const mi = dd(v, 14);
+  const sec = dd(v, 17);
+  if (y1 < 0 || y2 < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
+    return false;
+  const y = y1 * 100 + y2;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   if (d > (mo === 2 ? (leap ? 29 : 28) : MONTH_DAYS[mo]!)) return false;
   let i = 19;
@@ -99,19 +102,16 @@ function dt(v: unknown): boolean {
   if (i !== n - 6) return false;
   const sign = v.charCodeAt(i);
   if ((sign !== 43 && sign !== 45) || v.charCodeAt(i + 3) !== 58) return false;
-  for (const k of [1, 2, 4, 5]) {
-    const c = v.charCodeAt(i + k);
-    if (c < 48 || c > 57) return false;
-  }
-  return num2(v, i + 1) <= 23 && num2(v, i + 4) <= 59;
+  const oh = dd(v, i + 1);
+  const om = dd(v, i + 4);
+  return oh >= 0 && oh <= 23 && om >= 0 && om <= 59;
 }
-const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function num2(s: string, i: number): number {
-  return (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
-}
-function num4(s: string, i: number): number {
-  return num2(s, i) * 100 + num2(s, i + 2);
+/** The two-digit number at i, or -1 unless both characters are digits. */
+function dd(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 function money(v: unknown): R<{ amountMinor: number; currency: string }> {
   if (!isObj(v) || !isInt(v.amountMinor) || v.amountMinor < 0 || !upper3(v.currency)) return FAIL;
