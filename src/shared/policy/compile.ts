@@ -130,6 +130,8 @@ export interface CompiledScope {
   reason: string;
   rank: number;
   kinds: readonly DisruptionKind[] | null;
+  /** kinds as a mask over KIND_INDEX bits (all bits when kinds is null). */
+  kindMask: number;
   carriers: readonly string[] | null;
   international: boolean | null;
   dep: number;
@@ -170,6 +172,8 @@ export interface CompiledRegime {
   assistanceByKindIndex: CompiledAssistance[][];
   /** Which kinds any table or assistance row can produce something for (fast skip). */
   kinds: ReadonlySet<DisruptionKind> | null;
+  /** kinds as a mask over KIND_INDEX bits (all bits when kinds is null). */
+  kindMask: number;
   notApplicableReason: string;
   undecidedReason: string;
   /** Frozen outcome shared by every decision where the regime does not apply (no allocation per evaluation). */
@@ -331,6 +335,16 @@ function maskOf(gi: Map<string, number>, names: readonly string[] | undefined): 
 /** Disruption kind → its index in DisruptionKinds (for the per-kind lists indexed by number). */
 export const KIND_INDEX: ReadonlyMap<string, number> = new Map(DisruptionKinds.map((k, i) => [k, i]));
 
+function kindMask(kinds: Iterable<string> | null): number {
+  if (!kinds) return (1 << DisruptionKinds.length) - 1;
+  let m = 0;
+  for (const k of kinds) {
+    const i = KIND_INDEX.get(k);
+    if (i !== undefined) m |= 1 << i;
+  }
+  return m;
+}
+
 function byKindIndex<T>(by: Record<string, T[]>): T[][] {
   return DisruptionKinds.map((k) => by[k]!);
 }
@@ -435,6 +449,7 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
       reason: rule.reason,
       rank: rule.rank,
       kinds: rule.kinds ?? null,
+      kindMask: kindMask(rule.kinds ?? null),
       carriers: rule.carriers ?? null,
       international: rule.international ?? null,
       dep: maskOf(gi, rule.departureIn),
@@ -453,6 +468,7 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
     assistanceByKind,
     assistanceByKindIndex: byKindIndex(assistanceByKind),
     kinds,
+    kindMask: kindMask(kinds),
     notApplicableReason: `${spec.title} does not apply: the journey matches none of its scope rules (${spec.scope.map((s) => s.id).join(', ')}).`,
     undecidedReason: `Cannot decide whether ${spec.title} applies: a datum is missing (see needs review).`,
     notApplicableWork: null,

@@ -63,8 +63,9 @@ interface Ctx {
   c: ClaimCase;
   a: ActivePolicy;
   kind: DisruptionKind;
-  /** KIND_INDEX of kind. */
+  /** KIND_INDEX of kind, and its bit. */
   kindIndex: number;
+  kindBit: number;
   policyMs: number;
   originCode: string;
   destCode: string;
@@ -351,12 +352,14 @@ function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
 
   const carrierCode = first.carrier;
   const kind = c.kind;
+  const kindIndex = KIND_INDEX.get(kind)!;
   const tier = c.tier;
   return {
     c,
     a,
     kind,
-    kindIndex: KIND_INDEX.get(kind)!,
+    kindIndex,
+    kindBit: 1 << kindIndex,
     policyMs,
     originCode: first.origin,
     destCode: last.destination,
@@ -392,7 +395,7 @@ function carrierMissing(ctx: Ctx): void {
 /** true / false / null (unknown because an airport or carrier is missing from the reference data). */
 function scopeRule(ctx: Ctx, cs: CompiledScope): boolean | null {
   let unknown = false;
-  if (cs.kinds && !cs.kinds.includes(ctx.kind)) return false;
+  if (!(cs.kindMask & ctx.kindBit)) return false;
   if (cs.carriers && !cs.carriers.includes(ctx.carrierCode)) return false;
   const om = ctx.originMask;
   const dm = ctx.destMask;
@@ -812,7 +815,7 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
   const rule = scopeOf(ctx, r);
   if (rule === null) return notApplicableWork(r);
   const applies = rule === undefined ? null : true;
-  if (rule && r.kinds && !r.kinds.has(ctx.kind)) {
+  if (rule && !(r.kindMask & ctx.kindBit)) {
     // In scope, but no rule for this kind of disruption (e.g. Montreal limits on a delay): one shared outcome.
     let o = rule.notCovered[ctx.kind];
     if (!o) {
