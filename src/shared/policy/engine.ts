@@ -281,12 +281,16 @@ function ms(s: string | null | undefined): number {
   return s ? isoMs(s) : NaN;
 }
 
-function buildCtx(c: ClaimCase, a: ActivePolicy, policyMs: number): Ctx {
-  const segs = c.segments;
+/** `segs` is c.segments and `dseg` the disrupted segment (evaluate has read them). */
+function buildCtx(
+  c: ClaimCase,
+  a: ActivePolicy,
+  policyMs: number,
+  segs: ClaimCase['segments'],
+  dseg: ClaimCase['segments'][number],
+): Ctx {
   const first = segs[0]!;
   const last = segs[segs.length - 1]!;
-  const di = Math.min(c.disruptedSegment ?? 0, segs.length - 1);
-  const dseg = segs[di]!;
   const review: string[] = [];
   const originInfo = airportInfo(a, first.origin);
   const destInfo = airportInfo(a, last.destination);
@@ -1079,15 +1083,17 @@ function antiDoubleDip(ctx: Ctx, works: RegimeWork[], primary: RegimeWork | null
  * (an unexpected internal failure becomes a needsReview item instead of an exception).
  */
 export function evaluate(c: ClaimCase, p: PolicySet): Decision {
-  const dseg = c.segments[Math.min(c.disruptedSegment ?? 0, c.segments.length - 1)]!;
+  const segs = c.segments;
+  const dseg = segs[Math.min(c.disruptedSegment ?? 0, segs.length - 1)]!;
   const policyDate = dseg.scheduledDeparture;
   const policyMs = isoMs(policyDate);
   const a = p.at(policyMs);
   try {
-    const ctx = buildCtx(c, a, policyMs);
+    const ctx = buildCtx(c, a, policyMs, segs, dseg);
     const entitlements: DecisionEntitlement[] = [];
-    const works: RegimeWork[] = [];
-    for (let i = 0; i < a.regimes.length; i++) works.push(evalRegime(ctx, a.regimes[i]!, i, entitlements));
+    const regimes = a.regimes;
+    const works: RegimeWork[] = new Array(regimes.length);
+    for (let i = 0; i < regimes.length; i++) works[i] = evalRegime(ctx, regimes[i]!, i, entitlements);
     const { primary, reason } = selectPrimary(works);
     if (primary) {
       if (primary.shared) {
