@@ -251,7 +251,22 @@ export function isoMs(s: string): number {
     if (z === 43) off = -off;
   } else return Date.parse(s);
   if (mo < 1 || mo > 12 || da < 1 || da > 31 || h > 23 || mi > 59 || sec > 60) return Date.parse(s);
-  return daysFromCivil(y, mo, da) * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000 + frac + off * MIN;
+  return civilDays(y, mo, da) * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000 + frac + off * MIN;
+}
+
+// Days since 1970-01-01 of the first of each month for 1970–2199, precomputed (calendar arithmetic,
+// not data): a table load instead of four divisions; other years compute.
+const TABLE_FROM = 1970;
+const TABLE_YEARS = 230;
+const MONTH_START = new Float64Array(TABLE_YEARS * 12);
+for (let yy = 0; yy < TABLE_YEARS; yy++)
+  for (let mm = 0; mm < 12; mm++) MONTH_START[yy * 12 + mm] = daysFromCivil(TABLE_FROM + yy, mm + 1, 1);
+
+/** daysFromCivil, by table for 1970–2199 (da is 1–31; daysFromCivil is linear in the day). */
+function civilDays(y: number, mo: number, da: number): number {
+  const k = y - TABLE_FROM;
+  if (k >= 0 && k < TABLE_YEARS) return MONTH_START[k * 12 + mo - 1]! + da - 1;
+  return daysFromCivil(y, mo, da);
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm; Date.UTC is slow). */
