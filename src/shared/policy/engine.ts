@@ -104,13 +104,18 @@ function addReview(ctx: Ctx, msg: string): void {
 const tzFormatters = new Map<string, Intl.DateTimeFormat>();
 const tzOffsets = new Map<string, Map<number, number>>();
 
-function tzOffsetMin(tz: string, ms: number): number {
-  const hour = Math.floor(ms / 3_600_000);
+function tzHours(tz: string): Map<number, number> {
   let perTz = tzOffsets.get(tz);
   if (!perTz) {
     perTz = new Map();
     tzOffsets.set(tz, perTz);
   }
+  return perTz;
+}
+
+/** Offset of `tz` at `ms` in minutes; perTz is tzHours(tz). */
+function tzOffsetMin(tz: string, perTz: Map<number, number>, ms: number): number {
+  const hour = Math.floor(ms / 3_600_000);
   const hit = perTz.get(hour);
   if (hit !== undefined) return hit;
   let fmt = tzFormatters.get(tz);
@@ -147,8 +152,8 @@ function tzOffsetMin(tz: string, ms: number): number {
   return off;
 }
 
-function localDay(tz: string, ms: number): number {
-  return Math.floor((ms + tzOffsetMin(tz, ms) * MIN) / 86_400_000);
+function localDay(tz: string, perTz: Map<number, number>, ms: number): number {
+  return Math.floor((ms + tzOffsetMin(tz, perTz, ms) * MIN) / 86_400_000);
 }
 
 /** Nights between the scheduled departure and the new departure, in the origin's local dates. */
@@ -156,7 +161,9 @@ function nights(ctx: Ctx): number {
   if (ctx.nights !== -2) return ctx.nights;
   let n = -1;
   if (ctx.origin && !Number.isNaN(ctx.newDepMs)) {
-    n = Math.max(0, localDay(ctx.origin.tz, ctx.newDepMs) - localDay(ctx.origin.tz, ctx.schedDepMs));
+    const tz = ctx.origin.tz;
+    const perTz = tzHours(tz);
+    n = Math.max(0, localDay(tz, perTz, ctx.newDepMs) - localDay(tz, perTz, ctx.schedDepMs));
   }
   if (ctx.c.overnight !== undefined) n = ctx.c.overnight ? Math.max(1, n) : 0;
   ctx.nights = n;
