@@ -24,12 +24,21 @@ export const UtcTimestampSchema = z
     const hasZone = /(Z|[+-]\d{2}:\d{2})$/.test(s);
     // Date.parse keeps milliseconds only; sub-millisecond digits are dropped (ops precision is seconds).
     const ms = Date.parse(hasZone ? s : `${s}Z`);
-    if (Number.isNaN(ms)) {
+    // Date.parse rolls impossible calendar dates over (2025-02-30 → 2025-03-02) instead of
+    // failing, so the written date/time fields must survive a round trip (checked before the offset applies).
+    if (Number.isNaN(ms) || !calendarValid(s)) {
       ctx.addIssue({ code: 'custom', message: 'not a valid date-time' });
       return z.NEVER;
     }
     return new Date(ms).toISOString();
   });
+
+/** The written year-month-day and hour:minute:second exist (no Feb 30, no 24:00). */
+function calendarValid(s: string): boolean {
+  const [y, mo, d, h, mi, se] = [s.slice(0, 4), s.slice(5, 7), s.slice(8, 10), s.slice(11, 13), s.slice(14, 16), s.slice(17, 19)].map(Number) as [number, number, number, number, number, number];
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === se;
+}
 
 const FlightNumberSchema = z.string().regex(/^[A-Z0-9]{2}\d{1,4}[A-Z]?$/, 'carrier + flight number, e.g. SW1234');
 const ReasonSchema = z.enum(['WEATHER', 'MECHANICAL', 'ATC', 'CREW']);
@@ -109,7 +118,23 @@ export interface OpsEvent {
 
 export type ParseOutcome =
   | { ok: true; event: OpsEvent }
-  | { ok: false; reason: 'INVALID_JSON' | 'SCHEMA_VIOLATION' | 'UNKNOWN_EVENT_TYPE' | 'EMPTY_MESSAGE'; errorPath: string; error: string };
+  | {
+      ok: false;
+      reason: 'INVALID_JSON' | 'MESSAGE_TOO_LARGE' | 'SCHEMA_VIOLATION' | 'UNKNOWN_EVENT_TYPE' | 'EMPTY_MESSAGE';
+      errorPath: string;
+      error: string;
+    };
+
+/**
+ * Largest accepted message value. Real events are under 2 KiB; some Jetway fields (remarks,
+ * gate, source) have no length limit, and a value copied into the flight, the disruption and
+ * the change log could push an item past DynamoDB's 400 KB: a write that fails on every retry
+ * and stalls the partition. Refusing it up front dead-letters it instead.
+ */
+export const MAX_EVENT_BYTES = 64 * 1024;
+
+/** Strict decoder: invalid UTF-8 is an error, not silently replaced with U+FFFD. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 const base = (): Omit<OpsEvent, 'eventId' | 'eventType' | 'source' | 'timestamp' | 'flight' | 'kind'> => ({
   delayMinutes: null,
@@ -133,9 +158,20 @@ export function parseOpsEvent(value: Buffer | string | null | undefined): ParseO
   if (value === null || value === undefined || value.length === 0) {
     return { ok: false, reason: 'EMPTY_MESSAGE', errorPath: '', error: 'message has no value' };
   }
+  const bytes = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;
+  if (bytes > MAX_EVENT_BYTES) {
+    return { ok: false, reason: 'MESSAGE_TOO_LARGE', errorPath: '', error: `message value is ${bytes} bytes; the limit is ${MAX_EVENT_BYTES}` };
+  }
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : utf8.decode(value);
+  } catch {
+    // JSON on the wire is UTF-8 (RFC 8259): other bytes are not JSON we can trust.
+    return { ok: false, reason: 'INVALID_JSON', errorPath: '', error: 'not JSON: the value is not valid UTF-8' };
+  }
   let json: unknown;
   try {
-    json = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'));
+    json = JSON.parse(text);
   } catch (e) {
     return { ok: false, reason: 'INVALID_JSON', errorPath: '', error: `not JSON: ${(e as Error).message.slice(0, 200)}` };
   }
