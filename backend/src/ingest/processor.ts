@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { disruptionId as disruptionIdOf, type Flight } from '../../../src/shared/domain/index.js';
 import type { DataContext } from '../data/client.js';
@@ -66,7 +67,7 @@ export async function ingestRecord(deps: IngestDeps, value: Buffer | string | nu
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      return await applyOnce(deps, e, flight.id);
+      return await applyOnce(deps, meta, value, e, flight.id);
     } catch (err) {
       // Another event on the same flight committed first (version check): re-read and re-fold.
       if (err instanceof VersionRace && attempt < 20) {
@@ -80,10 +81,10 @@ export async function ingestRecord(deps: IngestDeps, value: Buffer | string | nu
 
 class VersionRace extends Error {}
 
-async function applyOnce(deps: IngestDeps, e: OpsEvent, flightId: string): Promise<IngestOutcome> {
+async function applyOnce(deps: IngestDeps, meta: RecordMeta, value: Buffer | string | null, e: OpsEvent, flightId: string): Promise<IngestOutcome> {
   const { ctx } = deps;
   const existing = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.event(e.eventId), ConsistentRead: true }));
-  if (existing.Item) return duplicate(deps, e, existing.Item);
+  if (existing.Item) return duplicate(deps, meta, value, e, existing.Item);
 
   const flight = await getFlight(ctx, flightId);
   if (!flight) throw new VersionRace('flight vanished');
@@ -100,7 +101,7 @@ async function applyOnce(deps: IngestDeps, e: OpsEvent, flightId: string): Promi
     {
       Put: {
         TableName: ctx.table,
-        Item: { ...keys.event(e.eventId), entityType: 'event', eventId: e.eventId, eventType: e.eventType, flightId, disruptionId: dId, receivedAt: now, runWorkflow, workflowStarted: false },
+        Item: { ...keys.event(e.eventId), entityType: 'event', eventId: e.eventId, eventType: e.eventType, fingerprint: fingerprint(e), flightId, disruptionId: dId, receivedAt: now, runWorkflow, workflowStarted: false },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     },
@@ -134,7 +135,7 @@ async function applyOnce(deps: IngestDeps, e: OpsEvent, flightId: string): Promi
     if (err instanceof ConditionFailedError) {
       if (err.failedIndexes.includes(0)) {
         const again = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.event(e.eventId), ConsistentRead: true }));
-        if (again.Item) return duplicate(deps, e, again.Item);
+        if (again.Item) return duplicate(deps, meta, value, e, again.Item);
       }
       throw new VersionRace('concurrent update');
     }
@@ -145,8 +146,26 @@ async function applyOnce(deps: IngestDeps, e: OpsEvent, flightId: string): Promi
   return { outcome: 'applied', eventId: e.eventId, flightId, disruptionId: dId, workflowStarted: started };
 }
 
-/** A redelivered event: nothing to persist, but re-start the workflow if the first try crashed before starting it. */
-async function duplicate(deps: IngestDeps, e: OpsEvent, marker: Record<string, unknown>): Promise<IngestOutcome> {
+/**
+ * What an event says, normalised (so a redelivery with other whitespace or key order or `Z`
+ * instead of a naive timestamp is the same event). The dedupe marker keeps it.
+ */
+function fingerprint(e: OpsEvent): string {
+  return createHash('sha256').update(JSON.stringify(e)).digest('hex');
+}
+
+/**
+ * A redelivered event: nothing to persist, but re-start the workflow if the first try crashed
+ * before starting it. The same event_id with DIFFERENT content is not a redelivery: a producer
+ * bug or a forgery that would otherwise vanish silently, so it is dead-lettered (markers written
+ * before fingerprints existed have none and count as redeliveries).
+ */
+async function duplicate(deps: IngestDeps, meta: RecordMeta, value: Buffer | string | null, e: OpsEvent, marker: Record<string, unknown>): Promise<IngestOutcome> {
+  if (typeof marker.fingerprint === 'string' && marker.fingerprint !== fingerprint(e)) {
+    await deadLetter(deps, meta, value, 'DUPLICATE_EVENT_ID_CONFLICT', 'event_id',
+      `event_id ${JSON.stringify(e.eventId)} was already applied with different content`, e.eventId);
+    return { outcome: 'dead-lettered', reason: 'DUPLICATE_EVENT_ID_CONFLICT' };
+  }
   let started = marker.workflowStarted === true;
   if (marker.runWorkflow === true && !started) {
     started = await startWorkflow(deps, e.eventId, String(marker.flightId), String(marker.disruptionId));
