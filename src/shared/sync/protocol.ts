@@ -35,9 +35,11 @@ export const CommandTypeSchema = z.enum(['issueEntitlement', 'requestApproval', 
 export type CommandType = z.infer<typeof CommandTypeSchema>;
 
 export const IssueEntitlementPayloadSchema = z.object({
-  entitlementId: z.string().min(1),
+  // Bounded: the id becomes a DynamoDB key (partition keys are at most 2,048 bytes; longer is a
+  // ValidationException, i.e. a 500, not a rejection). Real ids are under 100 characters.
+  entitlementId: z.string().min(1).max(256),
   /** Serial from the desk's pre-allocated block when issued offline; the server assigns one otherwise. */
-  voucherSerial: z.string().min(1).nullable().default(null),
+  voucherSerial: z.string().min(1).max(64).nullable().default(null),
 });
 
 export const CommandEnvelopeSchema = z.object({
@@ -73,7 +75,23 @@ export const CommandResultSchema = z.object({
 });
 export type CommandResult = z.infer<typeof CommandResultSchema>;
 
-export const PushRequestSchema = z.object({ commands: z.array(CommandEnvelopeSchema).min(1).max(50) });
+/**
+ * One batch of commands. A commandId appears at most once: a second copy with other content would
+ * otherwise get the first one's result as a "replay", and the desk could not tell which was applied.
+ */
+export const PushRequestSchema = z.object({
+  commands: z
+    .array(CommandEnvelopeSchema)
+    .min(1)
+    .max(50)
+    .superRefine((cmds, ctx) => {
+      const seen = new Set<string>();
+      cmds.forEach((c, i) => {
+        if (seen.has(c.commandId)) ctx.addIssue({ code: 'custom', path: [i, 'commandId'], message: 'duplicate commandId in one batch' });
+        seen.add(c.commandId);
+      });
+    }),
+});
 export const PushResponseSchema = z.object({ results: z.array(CommandResultSchema) });
 
 /** One entity change inside a log entry. `data` is the full entity snapshot (null on delete). */

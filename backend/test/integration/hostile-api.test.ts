@@ -1,0 +1,124 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseId } from '../../../src/shared/domain/index.js';
+import { readHead } from '../../src/data/changelog.js';
+import type { DataContext } from '../../src/data/client.js';
+import { seedDemoData } from '../../src/data/seed.js';
+import type { BackendApp } from '../../src/local/app.js';
+import { apiClient, issueCommand } from '../helpers/api.js';
+import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
+import { idToken, startApp, startServices, type Services } from '../helpers/stack.js';
+
+/** Hostile HTTP requests not covered by api.test.ts: a clear 4xx JSON error, no leaked internals, nothing written. */
+let s: Services;
+let ctx: DataContext;
+let app: BackendApp;
+let api: ReturnType<typeof apiClient>;
+const tokens: Record<string, string> = {};
+const flight = fpInstance('SW9012');
+const STATIONS = ['PHX', 'OAK', 'DAL'];
+
+async function scanCount(prefix: string): Promise<number> {
+  let n = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const r = await ctx.doc.send(new ScanCommand({ TableName: ctx.table, FilterExpression: 'begins_with(PK, :p)', ExpressionAttributeValues: { ':p': prefix }, Select: 'COUNT', ExclusiveStartKey: start }));
+    n += r.Count ?? 0;
+    start = r.LastEvaluatedKey;
+  } while (start);
+  return n;
+}
+const snapshot = async () => ({ cmds: await scanCount('CMD#'), heads: await Promise.all(STATIONS.map((st) => readHead(ctx, st))) });
+
+beforeAll(async () => {
+  s = await startServices({ cognito: true });
+  let prefix: string;
+  ({ ctx, prefix } = await s.newTables());
+  await seedDemoData(ctx, flightpulseData());
+  app = await startApp(s, prefix, { ingest: false });
+  api = apiClient(app.apiUrl);
+  for (const u of ['agent.phx', 'agent.dal']) tokens[u] = await idToken(s, u);
+});
+afterAll(async () => {
+  await app?.stop();
+  await s?.stop();
+});
+
+const cmd = (over: Record<string, unknown> = {}) => ({ ...issueCommand({ entitlementId: `${caseId(flight, 'GX0001')}/goodwill/meal/EVENT`, version: 1, station: 'PHX', deskId: 'd' }), ...over });
+
+describe('POST /v1/sync/push with hostile bodies', () => {
+  const dup = ulid();
+  it.each([
+    ['a JSON array', [cmd()], 400, 'validation_failed'],
+    ['a JSON number', 42, 400, 'validation_failed'],
+    ['JSON null', 'null', 400, 'validation_failed'],
+    ['__proto__ at the root', `{"__proto__":{"commands":[${JSON.stringify(cmd())}]}}`, 400, 'validation_failed'],
+    ['a fullwidth station (unicode lookalike)', { commands: [cmd({ station: 'ＰＨＸ' })] }, 400, 'validation_failed'],
+    ['negative expected version', { commands: [cmd({ expectedVersions: { a: -1 } })] }, 400, 'validation_failed'],
+    ['duplicate commandIds with different content in one batch', { commands: [cmd({ commandId: dup }), cmd({ commandId: dup, deskId: 'other' })] }, 400, 'validation_failed'],
+    ['a command for another station in a batch', { commands: [cmd(), cmd({ station: 'DAL' })] }, 403, 'forbidden_station'],
+  ] as const)('%s', async (_name, body, status, code) => {
+    const before = await snapshot();
+    const r = await api.call('POST', '/v1/sync/push', { token: tokens['agent.phx'], body: body as string | object });
+    expect(r.status).toBe(status);
+    expect(r.json).toMatchObject({ error: { code } });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('an entitlement id too long for a DynamoDB key is a committed INVALID_PAYLOAD rejection, never looked up', async () => {
+    // DynamoDB Local accepts oversized keys; AWS answers ValidationException (a 500), so the bound is asserted.
+    const c = cmd({ payload: { entitlementId: 'E'.repeat(5000), voucherSerial: null } });
+    const r = await api.call('POST', '/v1/sync/push', { token: tokens['agent.phx'], body: { commands: [c] } });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ results: [expect.objectContaining({ commandId: c.commandId, status: 'rejected', code: 'INVALID_PAYLOAD' })] });
+    expect(r.text).not.toContain('EEEEEEEE');
+  });
+
+  it('a huge expectedVersions map is refused before anything is written', async () => {
+    const before = await snapshot();
+    const expectedVersions = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`entitlement:${i}`, i]));
+    const r = await api.call('POST', '/v1/sync/push', { token: tokens['agent.phx'], body: { commands: [cmd({ expectedVersions })] } });
+    expect(r.status).toBe(413);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('a 10 MB body is 413 JSON', async () => {
+    const r = await api.call('POST', '/v1/sync/push', { token: tokens['agent.phx'], body: 'x'.repeat(10 * 1024 * 1024) });
+    expect(r.status).toBe(413);
+    expect(r.json).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+});
+
+describe('GET /v1/sync/pull with hostile query strings and headers', () => {
+  it.each([
+    ['negative cursor', 'station=PHX&cursor=-1', 400],
+    ['NaN cursor', 'station=PHX&cursor=NaN', 400],
+    ['cursor beyond safe integers', 'station=PHX&cursor=99999999999999999999', 400],
+    ['huge limit', 'station=PHX&limit=1000000', 400],
+    ['wait=1e9', 'station=PHX&wait=1e9', 400],
+    ['repeated station', 'station=PHX&station=DAL', 400],
+    ['repeated cursor', 'station=PHX&cursor=1&cursor=2', 400],
+    ['no station', 'cursor=0', 400],
+    ['lower-case station', 'station=phx', 400],
+  ])('%s is a 4xx JSON error', async (_name, qs, status) => {
+    const r = await api.call('GET', `/v1/sync/pull?${qs}`, { token: tokens['agent.phx'] });
+    expect(r.status).toBe(status);
+    expect(r.json).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+  });
+
+  it.each([
+    ['no scheme', (t: string) => t],
+    ['Basic scheme', (t: string) => `Basic ${t}`],
+    ['two tokens', (t: string) => `Bearer ${t} ${t}`],
+    ['empty bearer', () => 'Bearer '],
+    ['garbage', () => 'Bearer \u0000\u202e<script>'],
+    ['a 64 KB token', () => `Bearer ${'a'.repeat(64 * 1024)}`],
+  ])('malformed Authorization (%s) → 401 JSON', async (_name, make) => {
+    const res = await fetch(`${app.apiUrl}/v1/me`, { headers: { authorization: make(tokens['agent.phx']!) } }).catch(() => null);
+    // A header node:http refuses outright (431) is fine too: the point is no 500.
+    if (!res) return;
+    expect([401, 431]).toContain(res.status);
+    if (res.status === 401) expect(await res.json()).toMatchObject({ error: { code: 'unauthorized' } });
+  });
+});
