@@ -64,7 +64,8 @@ export async function startDeskServer(opts: DeskServerOptions): Promise<DeskServ
       return;
     }
     let file = path.resolve(rendererDir, `.${rel}`);
-    if (!file.startsWith(rendererDir)) {
+    // A bare prefix test would also admit siblings (`out/renderer-old/…` starts with `out/renderer`).
+    if (file !== rendererDir && !file.startsWith(rendererDir + path.sep)) {
       res.writeHead(403).end();
       return;
     }
@@ -98,6 +99,10 @@ export async function startDeskServer(opts: DeskServerOptions): Promise<DeskServ
   wss.on('connection', (ws) => {
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
+    // ws reports a protocol violation (frame over maxPayload, invalid UTF-8 text, bad opcode) as
+    // an 'error' event and then closes the socket with the right code; with no listener the
+    // EventEmitter throws and one hostile frame takes the whole desk process down.
+    ws.on('error', () => undefined);
     ws.on('message', (raw) => {
       let frame;
       try {
