@@ -74,12 +74,25 @@ export async function ingestRecord(deps: IngestDeps, value: Buffer | string | nu
         await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
         continue;
       }
+      if (err instanceof Unprocessable) {
+        await deadLetter(deps, meta, value, 'UNPROCESSABLE', '', err.message, e.eventId);
+        return { outcome: 'dead-lettered', reason: 'UNPROCESSABLE' };
+      }
       throw err;
     }
   }
 }
 
 class VersionRace extends Error {}
+
+/**
+ * A write that can never succeed, however often it is retried: the flight's disruption (its
+ * event-id list grows with every event) no longer fits a change-log entry or a DynamoDB item.
+ * Thrown before anything is written (commitWithLog checks sizes first; DynamoDB refuses the
+ * whole transaction), so dead-lettering it leaves nothing half-applied, and the partition moves on
+ * instead of redelivering the record for ever.
+ */
+class Unprocessable extends Error {}
 
 async function applyOnce(deps: IngestDeps, meta: RecordMeta, value: Buffer | string | null, e: OpsEvent, flightId: string): Promise<IngestOutcome> {
   const { ctx } = deps;
@@ -138,6 +151,9 @@ async function applyOnce(deps: IngestDeps, meta: RecordMeta, value: Buffer | str
         if (again.Item) return duplicate(deps, meta, value, e, again.Item);
       }
       throw new VersionRace('concurrent update');
+    }
+    if (err instanceof RangeError || (err as Error).name === 'ValidationException') {
+      throw new Unprocessable(`the update of ${flightId} cannot be stored: ${(err as Error).message.slice(0, 200)}`);
     }
     throw err;
   }

@@ -1,4 +1,7 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readHead } from '../../src/data/changelog.js';
+import { keys } from '../../src/data/keys.js';
 import type { DataContext } from '../../src/data/client.js';
 import { getDisruption, getFlight } from '../../src/data/repositories.js';
 import { seedDemoData } from '../../src/data/seed.js';
@@ -51,6 +54,34 @@ describe('ingestRecord with a reused event_id', () => {
     expect(await getFlight(ctx, fpInstance('SW9012'))).toEqual(flightBefore);
     expect(await getDisruption(ctx, fpInstance('SW9012'))).toEqual(disruptionBefore);
     expect(deps.workflows.starts).toHaveLength(1);
+  });
+});
+
+describe('ingestRecord on a flight whose disruption can no longer grow', () => {
+  it('dead-letters UNPROCESSABLE (no endless redelivery), writes nothing, and other flights go on', async () => {
+    // Prepare: SW9012 already carries ~3,250 long event ids (a flood of distinct events), so
+    // one more no longer fits a change-log entry.
+    const { ctx } = await s.newTables();
+    await seedDemoData(ctx, flightpulseData());
+    const letters: DeadLetter[] = [];
+    const deps = { ctx, workflows: recordingStarter(), deadLetters: { send: async (l: DeadLetter) => void letters.push(l) } };
+    const cancel = scenarioMessages('scenario3-cancellation.json')[0]!;
+    expect(await ingestRecord(deps, cancel, meta)).toMatchObject({ outcome: 'applied' });
+    const flood = Array.from({ length: 3250 }, (_, i) => `flood-${String(i).padStart(6, '0')}-${'x'.repeat(100)}`);
+    const d = await getDisruption(ctx, fpInstance('SW9012'));
+    await ctx.doc.send(new UpdateCommand({ TableName: ctx.table, Key: keys.disruption(d!.flightId, d!.id), UpdateExpression: 'SET eventIds = :e', ExpressionAttributeValues: { ':e': [...d!.eventIds, ...flood] } }));
+    const before = { flight: await getFlight(ctx, fpInstance('SW9012')), disruption: await getDisruption(ctx, fpInstance('SW9012')), phx: await readHead(ctx, 'PHX') };
+    const later = JSON.stringify({ ...JSON.parse(cancel), event_id: 'one-too-many', timestamp: '2025-01-15T09:00:00' });
+
+    // Act
+    const r = await ingestRecord(deps, later, meta);
+    const other = await ingestRecord(deps, scenarioMessages('scenario4-gate-change.json')[0]!, meta);
+
+    // Assess
+    expect(r).toEqual({ outcome: 'dead-lettered', reason: 'UNPROCESSABLE' });
+    expect(letters).toEqual([expect.objectContaining({ reason: 'UNPROCESSABLE', eventId: 'one-too-many', originalValue: later })]);
+    expect({ flight: await getFlight(ctx, fpInstance('SW9012')), disruption: await getDisruption(ctx, fpInstance('SW9012')), phx: await readHead(ctx, 'PHX') }).toEqual(before);
+    expect(other).toMatchObject({ outcome: 'applied' });
   });
 });
 
