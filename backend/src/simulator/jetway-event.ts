@@ -22,6 +22,7 @@ import type { FlightPulseReason } from './events.js';
 export const JETWAY_FLIGHT_UPDATE = 'JETWAY_FLIGHT_UPDATE';
 
 const InstantSchema = z.iso.datetime();
+const MAX_DELAY_MINUTES = 7 * 24 * 60;
 const IataAirportSchema = z.string().regex(/^[A-Z]{3}$/, 'IATA airport code');
 
 /** IATA AHM 730 two-digit delay code, optionally with an AHM 731 sub-code letter. */
@@ -61,8 +62,10 @@ export const JetwayFlightEventSchema = z.strictObject({
   door_open_at: InstantSchema.nullable().default(null),
   delay: z
     .strictObject({
-      total_minutes: z.number().int().nonnegative(),
-      codes: z.array(z.strictObject({ code: IataDelayCodeSchema, minutes: z.number().int().nonnegative() })).min(1),
+      // Bounded like FlightPulse's delay_minutes (one week): a larger figure is a producer bug,
+      // and would otherwise reach the policy engine and passengers' messages as a real delay.
+      total_minutes: z.number().int().nonnegative().max(MAX_DELAY_MINUTES),
+      codes: z.array(z.strictObject({ code: IataDelayCodeSchema, minutes: z.number().int().nonnegative().max(MAX_DELAY_MINUTES) })).min(1).max(32),
     })
     .nullable()
     .default(null),

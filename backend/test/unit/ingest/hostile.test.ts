@@ -40,6 +40,8 @@ describe('hostile ops-event values', () => {
     ['hour 24', JSON.stringify({ ...delay, payload: { ...delay.payload, new_departure: '2025-01-15T24:00:00' } }), 'SCHEMA_VIOLATION', 'payload.new_departure'],
     ['offset out of range', JSON.stringify({ ...delay, timestamp: '2025-01-15T07:40:12+99:99' }), 'SCHEMA_VIOLATION', 'timestamp'],
     ['huge delay', JSON.stringify({ ...delay, payload: { ...delay.payload, delay_minutes: 1e300 } }), 'SCHEMA_VIOLATION', 'payload.delay_minutes'],
+    ['Jetway delay of a million minutes', JSON.stringify({ ...jetway, delay: { total_minutes: 1_000_000, codes: [{ code: '81', minutes: 1_000_000 }] } }), 'SCHEMA_VIOLATION', 'delay.total_minutes'],
+    ['Jetway negative delay', JSON.stringify({ ...jetway, delay: { total_minutes: -10, codes: [{ code: '81', minutes: 10 }] } }), 'SCHEMA_VIOLATION', 'delay.total_minutes'],
     ['event_type "__proto__"', JSON.stringify({ ...delay, event_type: '__proto__' }), 'UNKNOWN_EVENT_TYPE', 'event_type'],
     ['event_type "constructor"', JSON.stringify({ ...delay, event_type: 'constructor' }), 'UNKNOWN_EVENT_TYPE', 'event_type'],
     ['event_type a number', JSON.stringify({ ...delay, event_type: 7 }), 'SCHEMA_VIOLATION', 'event_type'],
@@ -74,6 +76,11 @@ describe('hostile ops-event values', () => {
   ])('accepts a FlightPulse timestamp %s as the same UTC instant', (_name, ts, utc) => {
     const r = parseOpsEvent(JSON.stringify({ ...delay, timestamp: ts }));
     expect(r.ok && r.event.timestamp).toBe(utc);
+  });
+
+  it('the unmodified fixtures are valid (so each rejection above has one cause)', () => {
+    expect(parseOpsEvent(JSON.stringify(delay)).ok).toBe(true);
+    expect(parseOpsEvent(JSON.stringify(jetway)).ok).toBe(true);
   });
 
   it('accepts a UTF-8 byte-order mark on a Buffer value and a value just under the size limit', () => {
