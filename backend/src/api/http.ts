@@ -11,7 +11,7 @@ export type ApiResult = APIGatewayProxyStructuredResultV2;
 /** An error safe to show a client: status, machine code, message (never a stack or internals). */
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 500,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500,
     readonly code: string,
     message: string,
   ) {
@@ -36,6 +36,12 @@ export function bodyText(event: ApiEvent): string {
 export function parseJsonBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.infer<T> {
   const text = bodyText(event);
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) throw new ApiError(413, 'payload_too_large', `body exceeds ${MAX_BODY_BYTES} bytes`);
+  // A body declared as something else (a form post, text/plain from a bare fetch, XML) is not
+  // read as JSON by accident. No content-type at all is tolerated, like most JSON APIs.
+  const type = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type && type !== 'application/json' && !type.endsWith('+json')) {
+    throw new ApiError(415, 'unsupported_media_type', 'the body must be application/json');
+  }
   if (text.trim() === '') throw new ApiError(400, 'invalid_body', 'request body is required');
   let raw: unknown;
   try {

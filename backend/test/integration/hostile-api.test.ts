@@ -83,6 +83,23 @@ describe('POST /v1/sync/push with hostile bodies', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it.each([
+    ['a form post', 'application/x-www-form-urlencoded', 415, 'unsupported_media_type'],
+    ['text/plain (a bare fetch)', 'text/plain;charset=UTF-8', 415, 'unsupported_media_type'],
+    ['multipart', 'multipart/form-data; boundary=x', 415, 'unsupported_media_type'],
+    ['JSON with a charset', 'application/json; charset=utf-8', 403, 'forbidden_station'],
+  ])('content-type %s → %i', async (_name, type, status, code) => {
+    const before = await snapshot();
+    const res = await fetch(`${app.apiUrl}/v1/sync/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens['agent.dal']!}`, 'content-type': type },
+      body: JSON.stringify({ commands: [cmd()] }),
+    });
+    expect(res.status).toBe(status);
+    expect(await res.json()).toMatchObject({ error: { code } });
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('a 10 MB body is 413 JSON', async () => {
     const r = await api.call('POST', '/v1/sync/push', { token: tokens['agent.phx'], body: 'x'.repeat(10 * 1024 * 1024) });
     expect(r.status).toBe(413);
