@@ -191,7 +191,13 @@ export function parseOpsEvent(value: Buffer | string | null | undefined): ParseO
       error: res.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ').slice(0, 1000),
     };
   }
-  return { ok: true, event: normalise(res.data) };
+  const w = res.data;
+  // The instance id names the flight the update is applied to; carrier and number must agree
+  // with it, or one flight's delay would land on another (a producer bug or a forgery).
+  if (w.event_type === 'JETWAY_FLIGHT_UPDATE' && !w.flight.instance_id.startsWith(`${w.flight.carrier}${w.flight.number}-`)) {
+    return { ok: false, reason: 'SCHEMA_VIOLATION', errorPath: 'flight.instance_id', error: 'flight.instance_id: does not match flight.carrier + flight.number' };
+  }
+  return { ok: true, event: normalise(w) };
 }
 
 function normalise(w: OpsEventWire): OpsEvent {

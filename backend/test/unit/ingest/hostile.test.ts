@@ -42,6 +42,8 @@ describe('hostile ops-event values', () => {
     ['huge delay', JSON.stringify({ ...delay, payload: { ...delay.payload, delay_minutes: 1e300 } }), 'SCHEMA_VIOLATION', 'payload.delay_minutes'],
     ['Jetway delay of a million minutes', JSON.stringify({ ...jetway, delay: { total_minutes: 1_000_000, codes: [{ code: '81', minutes: 1_000_000 }] } }), 'SCHEMA_VIOLATION', 'delay.total_minutes'],
     ['Jetway negative delay', JSON.stringify({ ...jetway, delay: { total_minutes: -10, codes: [{ code: '81', minutes: 10 }] } }), 'SCHEMA_VIOLATION', 'delay.total_minutes'],
+    ['Jetway instance of another flight', JSON.stringify({ ...jetway, flight: { ...jetway.flight, carrier: 'UA', number: '1' } }), 'SCHEMA_VIOLATION', 'flight.instance_id'],
+    ['Jetway instance of another flight number sharing a prefix', JSON.stringify({ ...jetway, flight: { ...jetway.flight, number: '123' } }), 'SCHEMA_VIOLATION', 'flight.instance_id'],
     ['event_type "__proto__"', JSON.stringify({ ...delay, event_type: '__proto__' }), 'UNKNOWN_EVENT_TYPE', 'event_type'],
     ['event_type "constructor"', JSON.stringify({ ...delay, event_type: 'constructor' }), 'UNKNOWN_EVENT_TYPE', 'event_type'],
     ['event_type a number', JSON.stringify({ ...delay, event_type: 7 }), 'SCHEMA_VIOLATION', 'event_type'],
