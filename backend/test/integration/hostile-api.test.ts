@@ -75,6 +75,17 @@ describe('POST /v1/sync/push with hostile bodies', () => {
     expect(r.text).not.toContain('EEEEEEEE');
   });
 
+  it.each([
+    ['a lone surrogate in deskId', '{"deskId":"\\ud800"}'],
+    ['a lone surrogate in the entitlement id', '{"payload":{"entitlementId":"\\udfff","voucherSerial":null}}'],
+    ['a NUL and a right-to-left override in deskId', '{"deskId":"a\\u0000\\u202eb"}'],
+  ])('%s is answered, never a 500', async (_name, over) => {
+    const c = { ...cmd(), ...(JSON.parse(over) as Record<string, unknown>) };
+    const r = await api.call('POST', '/v1/sync/push', { token: tokens['agent.phx'], body: { commands: [c] } });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ results: [expect.objectContaining({ commandId: c.commandId, status: 'rejected' })] });
+  });
+
   it('a huge expectedVersions map is refused before anything is written', async () => {
     const before = await snapshot();
     const expectedVersions = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`entitlement:${i}`, i]));
