@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { disruptionId as disruptionIdOf, type Flight } from '../../../src/shared/domain/index.js';
@@ -23,6 +24,8 @@ export interface DeadLetter extends RecordMeta {
   errorPath: string;
   error: string;
   originalValue: string | null;
+  /** How originalValue is written: the text itself, or base64 when the bytes are not UTF-8 (kept exactly). */
+  originalEncoding: 'utf8' | 'base64';
   eventId: string | null;
   deadLetteredAt: string;
 }
@@ -206,13 +209,17 @@ async function resolve(ctx: DataContext, e: OpsEvent): Promise<Flight | null> {
 }
 
 async function deadLetter(deps: IngestDeps, meta: RecordMeta, value: Buffer | string | null, reason: string, errorPath: string, error: string, eventId: string | null) {
-  const original = value === null || value === undefined ? null : typeof value === 'string' ? value : value.toString('utf8');
+  // Bytes that are not UTF-8 would come out of toString('utf8') with U+FFFD in place of the
+  // offending bytes: the dead letter would not show what was actually sent.
+  const binary = Buffer.isBuffer(value) && !isUtf8(value);
+  const original = value === null || value === undefined ? null : typeof value === 'string' ? value : binary ? value.subarray(0, MAX_ORIGINAL).toString('base64') : value.toString('utf8');
   const letter: DeadLetter = {
     ...meta,
     reason,
     errorPath,
     error,
-    originalValue: original === null ? null : original.slice(0, MAX_ORIGINAL),
+    originalValue: original === null ? null : binary ? original : original.slice(0, MAX_ORIGINAL),
+    originalEncoding: binary ? 'base64' : 'utf8',
     eventId,
     deadLetteredAt: new Date().toISOString(),
   };

@@ -117,6 +117,11 @@ describe('the Kafka consumer with hostile messages', () => {
     const letters = (await readTopic(s.kafka!.brokers, dlq, 3)).map((m) => JSON.parse(m.value) as DeadLetter);
     expect(letters.map((l) => l.reason).sort()).toEqual(['EMPTY_MESSAGE', 'INVALID_JSON', 'MESSAGE_TOO_LARGE']);
     expect(letters.find((l) => l.reason === 'MESSAGE_TOO_LARGE')!.originalValue!.length).toBeLessThanOrEqual(64 * 1024);
+    // The non-UTF-8 bytes are kept exactly (base64), not replaced with U+FFFD.
+    const binary = letters.find((l) => l.reason === 'INVALID_JSON')!;
+    expect(binary.originalEncoding).toBe('base64');
+    expect(Buffer.from(binary.originalValue!, 'base64').equals(nonUtf8)).toBe(true);
+    expect(letters.find((l) => l.reason === 'EMPTY_MESSAGE')).toMatchObject({ originalValue: null, originalEncoding: 'utf8' });
     expect((await getFlight(ctx, fpInstance('SW3456')))?.gate).toBe('D15');
   });
 });
