@@ -129,10 +129,17 @@ describe('GET /v1/sync/pull with hostile query strings and headers', () => {
     ['repeated cursor', 'station=PHX&cursor=1&cursor=2', 400],
     ['no station', 'cursor=0', 400],
     ['lower-case station', 'station=phx', 400],
+    ['__proto__ and constructor params', '__proto__=x&constructor=y&hasOwnProperty=z&toString=w&station=P%C3%BCX', 400],
   ])('%s is a 4xx JSON error', async (_name, qs, status) => {
     const r = await api.call('GET', `/v1/sync/pull?${qs}`, { token: tokens['agent.phx'] });
     expect(r.status).toBe(status);
     expect(r.json).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+  });
+
+  it('Object.prototype names as query params do not disturb a valid pull', async () => {
+    const r = await api.call('GET', '/v1/sync/pull?__proto__=x&constructor=y&hasOwnProperty=z&toString=w&valueOf=v&station=PHX', { token: tokens['agent.phx'] });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ station: 'PHX', resync: false });
   });
 
   it.each([
