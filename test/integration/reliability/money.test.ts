@@ -90,8 +90,11 @@ describe(`concurrent desks issuing (${SOAK ? 'soak' : 'CI'} size: ${SIZE.desks} 
         const size = Math.min(left, 1 + Math.floor(rand() * 5));
         for (let i = 0; i < size; i++) {
           const r = rand();
-          if (r < 0.15 && mine.length) {
-            batch.push(mine[Math.floor(rand() * mine.length)]!); // same ULID again
+          const again = mine.length ? mine[Math.floor(rand() * mine.length)]! : null;
+          // A desk resends a ULID it sent in an earlier round (never twice in one batch: the
+          // protocol refuses that whole batch with 400, and a desk's outbox cannot produce it).
+          if (r < 0.15 && again && !batch.includes(again)) {
+            batch.push(again); // same ULID again
           } else {
             const e = issuable[Math.floor(rand() * issuable.length)]!;
             const stale = r > 0.92;
