@@ -136,7 +136,8 @@ export const MAX_EVENT_BYTES = 64 * 1024;
 /** Strict decoder: invalid UTF-8 is an error, not silently replaced with U+FFFD. */
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-const base = (): Omit<OpsEvent, 'eventId' | 'eventType' | 'source' | 'timestamp' | 'flight' | 'kind'> => ({
+/** The optional fields of an ops event, all empty: each event kind fills in what it carries. */
+export const emptyEventFields = (): Omit<OpsEvent, 'eventId' | 'eventType' | 'source' | 'timestamp' | 'flight' | 'kind'> => ({
   delayMinutes: null,
   causeCode: null,
   causeDetail: null,
@@ -206,7 +207,7 @@ function normalise(w: OpsEventWire): OpsEvent {
     case 'FLIGHT_DELAY': {
       const p = w.payload;
       return {
-        ...base(),
+        ...emptyEventFields(),
         ...common,
         flight: { ...split(p.flight_id), scheduledDeparture: null, instanceId: null },
         kind: 'DELAY',
@@ -220,7 +221,7 @@ function normalise(w: OpsEventWire): OpsEvent {
     case 'FLIGHT_CANCELLED': {
       const p = w.payload;
       return {
-        ...base(),
+        ...emptyEventFields(),
         ...common,
         flight: { ...split(p.flight_id), scheduledDeparture: null, instanceId: null },
         kind: 'CANCELLATION',
@@ -232,7 +233,7 @@ function normalise(w: OpsEventWire): OpsEvent {
     case 'GATE_CHANGE': {
       const p = w.payload;
       return {
-        ...base(),
+        ...emptyEventFields(),
         ...common,
         flight: { ...split(p.flight_id), scheduledDeparture: null, instanceId: null },
         kind: 'GATE_CHANGE',
@@ -247,7 +248,7 @@ function normalise(w: OpsEventWire): OpsEvent {
       const kind: OpsEvent['kind'] =
         w.status === 'CANCELLED' ? 'CANCELLATION' : w.delay && w.delay.total_minutes > 0 ? 'DELAY' : w.gate ? 'GATE_CHANGE' : 'UPDATE';
       return {
-        ...base(),
+        ...emptyEventFields(),
         ...common,
         flight: { carrier: w.flight.carrier, number: w.flight.number, scheduledDeparture: w.flight.scheduled_departure, instanceId: w.flight.instance_id },
         kind,

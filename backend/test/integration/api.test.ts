@@ -1,4 +1,3 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseId, type Entitlement } from '../../../src/shared/domain/index.js';
 import { commitWithLog, putChange, readHead } from '../../src/data/changelog.js';
@@ -7,6 +6,7 @@ import { getEntitlement, items } from '../../src/data/repositories.js';
 import { seedDemoData } from '../../src/data/seed.js';
 import { ingestRecord } from '../../src/ingest/processor.js';
 import type { BackendApp } from '../../src/local/app.js';
+import { scanCount as countItems } from '../helpers/scan.js';
 import { apiClient, issueCommand } from '../helpers/api.js';
 import { flightpulseData, fpInstance, scenarioMessages } from '../helpers/fixtures.js';
 import { idToken, startApp, startServices, type Services } from '../helpers/stack.js';
@@ -23,16 +23,7 @@ let api: ReturnType<typeof apiClient>;
 const tokens: Record<string, string> = {};
 const flight = fpInstance('SW9012');
 
-async function scanCount(prefix: string): Promise<number> {
-  let n = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const r = await ctx.doc.send(new ScanCommand({ TableName: ctx.table, FilterExpression: 'begins_with(PK, :p)', ExpressionAttributeValues: { ':p': prefix }, Select: 'COUNT', ExclusiveStartKey: start }));
-    n += r.Count ?? 0;
-    start = r.LastEvaluatedKey;
-  } while (start);
-  return n;
-}
+const scanCount = (prefix: string): Promise<number> => countItems(ctx, prefix);
 
 const vouchers = () => s.smtp.messages().filter((m) => m.subject.includes('voucher'));
 

@@ -1,4 +1,3 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseId } from '../../../src/shared/domain/index.js';
@@ -6,6 +5,7 @@ import { readHead } from '../../src/data/changelog.js';
 import type { DataContext } from '../../src/data/client.js';
 import { seedDemoData } from '../../src/data/seed.js';
 import type { BackendApp } from '../../src/local/app.js';
+import { scanCount as countItems } from '../helpers/scan.js';
 import { apiClient, issueCommand } from '../helpers/api.js';
 import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
 import { idToken, startApp, startServices, type Services } from '../helpers/stack.js';
@@ -19,16 +19,7 @@ const tokens: Record<string, string> = {};
 const flight = fpInstance('SW9012');
 const STATIONS = ['PHX', 'OAK', 'DAL'];
 
-async function scanCount(prefix: string): Promise<number> {
-  let n = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const r = await ctx.doc.send(new ScanCommand({ TableName: ctx.table, FilterExpression: 'begins_with(PK, :p)', ExpressionAttributeValues: { ':p': prefix }, Select: 'COUNT', ExclusiveStartKey: start }));
-    n += r.Count ?? 0;
-    start = r.LastEvaluatedKey;
-  } while (start);
-  return n;
-}
+const scanCount = (prefix: string): Promise<number> => countItems(ctx, prefix);
 const snapshot = async () => ({ cmds: await scanCount('CMD#'), heads: await Promise.all(STATIONS.map((st) => readHead(ctx, st))) });
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { delayCategory, type Flight } from '../../../../src/shared/domain/index.js';
-import type { OpsEvent } from '../../../src/ingest/events.js';
+import { emptyEventFields, type OpsEvent } from '../../../src/ingest/events.js';
 import { applyEventToAspects, withBase, deriveDisruption, deriveFlight, needsCases, type Aspects } from '../../../src/ingest/fold.js';
 
 const baseFlight: Flight = {
@@ -30,18 +30,7 @@ function ev(p: Partial<OpsEvent> & { eventId: string; kind: OpsEvent['kind'] }):
     source: 'test',
     timestamp: '2025-01-15T07:40:12.345Z',
     flight: { carrier: 'SW', number: '1234', scheduledDeparture: null, instanceId: null },
-    delayMinutes: null,
-    causeCode: null,
-    causeDetail: null,
-    estimatedDeparture: null,
-    estimatedArrival: null,
-    actualDeparture: null,
-    doorOpenArrival: null,
-    status: null,
-    gate: null,
-    terminal: null,
-    terminalChange: false,
-    noticeGivenAt: null,
+    ...emptyEventFields(),
     ...p,
   };
 }
