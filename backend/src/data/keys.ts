@@ -11,6 +11,13 @@
  *   CASE#<caseId>         ENT#<entitlementId>       entitlement
  *   ISSUANCE#<id>         META                      issuance
  *   ISSUEKEY#<key>        UNIQUE                    at most one valid issuance per issuanceKey(...)
+ *   CASE#<caseId>         AUDIT#<seq, 6 digits>     audit entry (append-only, hash-chained)
+ *   CASE#<caseId>         AUDITHEAD                 audit chain head {seq, hash} (conditional: one writer per seq)
+ *   APPROVAL#<approvalId> META                      approval request (+ task token of its workflow in AWS)
+ *   SERIAL#<serial>       UNIQUE                    every voucher serial ever handed out (airline-wide uniqueness)
+ *   SERIALDUP#<serial>    <commandId>               a refused duplicate serial, recorded
+ *   USERDAY#<user>#<date> <currency>                a user's issued total for one UTC day (conditional counter)
+ *   LOCALCB               <approvalId>              local stand-in callback registry for .waitForTaskToken (local cloud only)
  *   CMD#<ulid>            RESULT                    durable command record (idempotency for ever)
  *   EVENT#<eventId>       META                      ops-event dedupe marker
  *   NOTIFY#<issuanceId>   META                      notification idempotency record (local stand-in)
@@ -53,6 +60,13 @@ export const keys = {
   issuance: (issuanceId: string): Key => ({ PK: `ISSUANCE#${issuanceId}`, SK: 'META' }),
   issuanceUnique: (issuanceKey: string): Key => ({ PK: `ISSUEKEY#${issuanceKey}`, SK: 'UNIQUE' }),
   command: (commandId: string): Key => ({ PK: `CMD#${commandId}`, SK: 'RESULT' }),
+  auditEntry: (caseId: string, seq: number): Key => ({ PK: `CASE#${caseId}`, SK: `AUDIT#${String(seq).padStart(6, '0')}` }),
+  auditHead: (caseId: string): Key => ({ PK: `CASE#${caseId}`, SK: 'AUDITHEAD' }),
+  approval: (approvalId: string): Key => ({ PK: `APPROVAL#${approvalId}`, SK: 'META' }),
+  serial: (serial: string): Key => ({ PK: `SERIAL#${serial}`, SK: 'UNIQUE' }),
+  serialDuplicate: (serial: string, commandId: string): Key => ({ PK: `SERIALDUP#${serial}`, SK: commandId }),
+  userDay: (user: string, utcDate: string, currency: string): Key => ({ PK: `USERDAY#${user}#${utcDate}`, SK: currency }),
+  localCallback: (approvalId: string): Key => ({ PK: 'LOCALCB', SK: approvalId }),
   event: (eventId: string): Key => ({ PK: `EVENT#${eventId}`, SK: 'META' }),
   notification: (issuanceId: string): Key => ({ PK: `NOTIFY#${issuanceId}`, SK: 'META' }),
   stationCounter: (station: string): Key => ({ PK: `STATION#${station}`, SK: 'COUNTER' }),
@@ -64,6 +78,7 @@ export const flightNumberPartition = (carrier: string, number: string): string =
 export const logPartition = (station: string): string => `LOG#${station}`;
 export const BOOKING_SK_PREFIX = 'BOOKING#';
 export const ENTITLEMENT_SK_PREFIX = 'ENT#';
+export const AUDIT_SK_PREFIX = 'AUDIT#';
 
 /** Zero-padded so that lexicographic SK order equals numeric order. */
 export function seqSortKey(seq: number): string {

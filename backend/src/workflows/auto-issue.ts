@@ -38,8 +38,9 @@ export async function autoIssue(deps: WorkflowDeps, ents: Entitlement[], station
       deskId: 'workflow',
       station,
       expectedVersions: { [entityRef('entitlement', e.id)]: e.version },
-      payload: { entitlementId: e.id, voucherSerial: null },
+      payload: { entitlementId: e.id, voucherSerial: null, confirmation: null },
       createdAt: new Date().toISOString(),
+      offline: false,
     };
     out.push(await issueEntitlement({ ctx: deps.ctx, notifier: deps.notifier, policy: deps.policy, log: { error: () => undefined, ...log } }, SYSTEM, env));
   }

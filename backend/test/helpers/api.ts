@@ -45,7 +45,8 @@ export function issueCommand(p: { entitlementId: string; version: number; statio
     deskId: p.deskId,
     station: p.station,
     expectedVersions: { [`entitlement:${p.entitlementId}`]: p.version },
-    payload: { entitlementId: p.entitlementId, voucherSerial: null },
+    payload: { entitlementId: p.entitlementId, voucherSerial: null, confirmation: null },
     createdAt: new Date().toISOString(),
+    offline: false,
   };
 }

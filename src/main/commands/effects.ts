@@ -31,5 +31,10 @@ export const OPTIMISTIC_EFFECTS: Record<CommandType, OptimisticEffect> = {
   issueEntitlement,
   requestApproval: none,
   decideApproval: none,
+  voidIssuance: none,
+  claimCase: none,
+  assignCase: none,
+  releaseCase: none,
+  closeCase: none,
   addCaseNote: none,
 };

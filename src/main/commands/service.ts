@@ -48,8 +48,9 @@ export class CommandService {
       deskId: this.d.deskId,
       station,
       expectedVersions: { [entityRef('entitlement', ent.id)]: ent.version, [entityRef('case', view.case.id)]: view.case.version },
-      payload: { entitlementId: ent.id, voucherSerial: null },
+      payload: { entitlementId: ent.id, voucherSerial: null, confirmation: null },
       createdAt: (this.d.now ?? (() => new Date()))().toISOString(),
+      offline: false,
     };
     this.d.outbox.enqueue(envelope);
     this.d.onQueued();

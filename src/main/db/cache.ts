@@ -39,7 +39,7 @@ export class CacheWriter {
       const issue = parsed.error.issues[0];
       throw new Error(`invalid ${change.kind} ${change.id} from server: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
     }
-    const cols = (def.columns as (e: unknown) => Record<string, string>)(parsed.data);
+    const cols = (def.columns as (e: unknown) => Record<string, string | number | null>)(parsed.data);
     const names = ['id', 'version', 'data', ...Object.keys(cols)];
     const values = [change.id, change.version, JSON.stringify(parsed.data), ...Object.values(cols)];
     let stmt = this.upsertStmts.get(def.table);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  ApprovalSchema,
+  AuditEntrySchema,
   BookingSchema,
   CaseSchema,
   DisruptionSchema,
@@ -41,7 +43,14 @@ export const ENTITY_TABLES = {
   case: {
     table: 'case_file',
     schema: CaseSchema,
-    columns: (c: z.output<typeof CaseSchema>) => ({ flight_id: c.flightId, passenger_id: c.passengerId, booking_id: c.bookingId }),
+    columns: (c: z.output<typeof CaseSchema>) => ({
+      flight_id: c.flightId,
+      passenger_id: c.passengerId,
+      booking_id: c.bookingId,
+      status: c.status,
+      assignee: c.assignee,
+      opened_at: c.openedAt,
+    }),
   },
   entitlement: {
     table: 'entitlement',
@@ -55,6 +64,22 @@ export const ENTITY_TABLES = {
   },
   command_result: { table: 'command_result', schema: AnyObject, columns: () => ({}) },
   policy: { table: 'policy', schema: AnyObject, columns: () => ({}) },
-} satisfies Record<EntityKind, { table: string; schema: z.ZodType; columns: (e: never) => Record<string, string> }>;
+  approval: {
+    table: 'approval',
+    schema: ApprovalSchema,
+    columns: (a: z.output<typeof ApprovalSchema>) => ({
+      case_id: a.caseId,
+      entitlement_id: a.entitlementId,
+      status: a.status,
+      requested_by: a.requestedBy,
+      requested_at: a.requestedAt,
+    }),
+  },
+  audit: {
+    table: 'audit',
+    schema: AuditEntrySchema,
+    columns: (a: z.output<typeof AuditEntrySchema>) => ({ case_id: a.caseId, seq: a.seq }),
+  },
+} satisfies Record<EntityKind, { table: string; schema: z.ZodType; columns: (e: never) => Record<string, string | number | null> }>;
 
 export const CACHE_TABLES = Object.values(ENTITY_TABLES).map((t) => t.table);

@@ -68,6 +68,26 @@ export const BookingSchema = z.object({
 });
 export type Booking = z.infer<typeof BookingSchema>;
 
+/** How an issued value reaches the passenger (chosen in the confirmation dialog). */
+export const PaymentMethodSchema = z.enum(['bank_transfer', 'cheque', 'cash', 'travel_voucher', 'in_kind_voucher']);
+export type PaymentMethod = z.infer<typeof PaymentMethodSchema>;
+
+export const PassengerAgreementSchema = z.object({
+  /** What the passenger agreed to, in plain words (e.g. "travel voucher instead of cash"). */
+  text: z.string().min(1).max(500),
+  recordedBy: z.string().min(1).max(128),
+  recordedAt: InstantSchema,
+});
+export type PassengerAgreement = z.infer<typeof PassengerAgreementSchema>;
+
+/** What the confirmation dialog records before money leaves (server-checked, stored with the issuance). */
+export const IssueConfirmationSchema = z.object({
+  confirmedAt: InstantSchema,
+  paymentMethod: PaymentMethodSchema,
+  passengerAgreement: PassengerAgreementSchema.nullable().default(null),
+});
+export type IssueConfirmation = z.infer<typeof IssueConfirmationSchema>;
+
 export const DisruptionKindSchema = z.enum(['DELAY', 'CANCELLATION', 'GATE_CHANGE', 'DIVERSION']);
 export const DelayCategorySchema = z.enum(['minor', 'major', 'severe']);
 
@@ -121,7 +141,12 @@ export const EntitlementSchema = z.object({
 });
 export type Entitlement = z.infer<typeof EntitlementSchema>;
 
-export const CaseStatusSchema = z.enum(['OPEN', 'IN_PROGRESS', 'AWAITING_APPROVAL', 'CLOSED']);
+/**
+ * Case lifecycle: OPEN (nobody on it) → IN_PROGRESS (claimed/assigned) → AWAITING_APPROVAL (an
+ * entitlement waits for a supervisor) → RESOLVED (nothing left to issue or decide) → CLOSED.
+ */
+export const CaseStatusSchema = z.enum(['OPEN', 'IN_PROGRESS', 'AWAITING_APPROVAL', 'RESOLVED', 'CLOSED']);
+export type CaseStatus = z.infer<typeof CaseStatusSchema>;
 
 export const CaseSchema = z.object({
   id: z.string(),
@@ -135,6 +160,12 @@ export const CaseSchema = z.object({
   needsReview: z.array(z.string()).default([]),
   /** Stations whose change logs carry this case (the flight's origin and destination). */
   stations: z.array(StationSchema),
+  /** The agent working the case (claimCase / assignCase), null when unassigned. */
+  assignee: z.string().nullable().default(null),
+  /** When the case was opened (workflow commit time): queue age and SLA. */
+  openedAt: InstantSchema.nullable().default(null),
+  /** When the status last changed (SLA clock of the current status). */
+  statusSince: InstantSchema.nullable().default(null),
   version: z.number().int().nonnegative(),
 });
 export type Case = z.infer<typeof CaseSchema>;
@@ -153,6 +184,95 @@ export const IssuanceSchema = z.object({
   deskId: z.string(),
   issuedAt: InstantSchema,
   status: z.enum(['VALID', 'VOID']),
+  /** How the value reaches the passenger (confirmation dialog); null for automatic care. */
+  paymentMethod: PaymentMethodSchema.nullable().default(null),
+  /** The passenger's recorded agreement, required where EU261/UK261 cash is paid as a travel voucher (Art 7(3)). */
+  passengerAgreement: PassengerAgreementSchema.nullable().default(null),
+  /** Issued from a desk that was offline (or treated as offline by the server). */
+  offline: z.boolean().default(false),
+  /** The approval that authorised it, when it was above the issuer's limit. */
+  approvalId: z.string().nullable().default(null),
+  redeemedAt: InstantSchema.nullable().default(null),
+  voidedAt: InstantSchema.nullable().default(null),
+  voidedBy: z.string().nullable().default(null),
+  voidReason: z.string().nullable().default(null),
   version: z.number().int().nonnegative(),
 });
 export type Issuance = z.infer<typeof IssuanceSchema>;
+
+export const ApprovalStatusSchema = z.enum(['PENDING', 'ESCALATED', 'APPROVED', 'DENIED', 'EXPIRED']);
+export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
+/** Open = still waiting for a decision. */
+export const OPEN_APPROVAL_STATUSES: readonly ApprovalStatus[] = ['PENDING', 'ESCALATED'];
+
+/**
+ * A request for a supervisor's approval of an entitlement above the requester's limit.
+ * Id `APR-<request command ULID>`. Written with the entitlement's move to PENDING_APPROVAL.
+ */
+export const ApprovalSchema = z.object({
+  id: z.string(),
+  caseId: z.string(),
+  entitlementId: z.string(),
+  stations: z.array(StationSchema),
+  regime: z.string(),
+  type: z.string(),
+  /** The amount to issue; for in-kind care its value under the policy's care values. */
+  amount: MoneySchema.nullable(),
+  requestedBy: z.string(),
+  requestedAt: InstantSchema,
+  reason: z.string(),
+  /** Payment method and agreement chosen at request time; the issuance made on approval uses them. */
+  confirmation: IssueConfirmationSchema.nullable().default(null),
+  status: ApprovalStatusSchema,
+  /** `supervisor` normally; `admin` when the amount is above the supervisors' own limit. */
+  level: z.enum(['supervisor', 'admin']).default('supervisor'),
+  escalateAt: InstantSchema,
+  expireAt: InstantSchema,
+  escalatedAt: InstantSchema.nullable().default(null),
+  decidedBy: z.string().nullable().default(null),
+  decidedAt: InstantSchema.nullable().default(null),
+  decisionReason: z.string().nullable().default(null),
+  issuanceId: z.string().nullable().default(null),
+  version: z.number().int().nonnegative(),
+});
+export type Approval = z.infer<typeof ApprovalSchema>;
+
+export const AuditActionSchema = z.enum([
+  'case_opened',
+  'issued',
+  'approval_requested',
+  'approval_approved',
+  'approval_denied',
+  'approval_escalated',
+  'approval_expired',
+  'issuance_voided',
+  'confirmation',
+  'override',
+  'case_claimed',
+  'case_assigned',
+  'case_released',
+  'case_closed',
+  'note',
+  'rejected',
+]);
+export type AuditAction = z.infer<typeof AuditActionSchema>;
+
+/**
+ * One entry of a case's append-only audit trail. `hash` = SHA-256 hex of
+ * `prevHash + '\n' + canonicalJson(entry without hash)`; the first entry's prevHash is 64 zeros.
+ * Id `<caseId>#<seq, 6 digits>`.
+ */
+export const AuditEntrySchema = z.object({
+  id: z.string(),
+  caseId: z.string(),
+  seq: z.number().int().positive(),
+  at: InstantSchema,
+  actor: z.string(),
+  action: AuditActionSchema,
+  commandId: z.string().nullable(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  version: z.number().int().nonnegative(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;

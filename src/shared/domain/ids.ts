@@ -26,3 +26,9 @@ export const issuanceKey = (p: {
   type: string;
   carePeriod: string;
 }): string => [p.passengerId, p.flightInstanceId, p.disruptionId, p.type, p.carePeriod].join('|');
+
+/** An approval request is named after the requestApproval command that opened it. */
+export const approvalId = (requestCommandId: string): string => `APR-${requestCommandId}`;
+
+/** An audit entry: case id + zero-padded sequence (lexicographic = chain order). */
+export const auditEntryId = (case_: string, seq: number): string => `${case_}#${String(seq).padStart(6, '0')}`;

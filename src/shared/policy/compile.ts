@@ -17,6 +17,7 @@ import {
   type RegimeOutcome,
   type RegimeSpec,
   type RoleLimits,
+  type MoneyControls,
   type ScopeRule,
 } from './schema.js';
 
@@ -204,6 +205,7 @@ export interface ActivePolicy {
   carriers: Map<string, CarrierRef>;
   causes: Map<string, CauseRef>;
   roles: Partial<Record<'agent' | 'supervisor' | 'admin', RoleLimits>>;
+  moneyControls: MoneyControls | null;
   precedence: string[];
   regimes: CompiledRegime[];
   /** Engine-private cache of reference data per airport code (airport, country-group mask, distances). */
@@ -229,6 +231,8 @@ export interface PolicySet {
   at(instant: string | number): ActivePolicy;
   /** Approval limits and offline caps per role (agent/supervisor/admin) in force at an instant. */
   roleLimits(instant: string | number): Partial<Record<'agent' | 'supervisor' | 'admin', RoleLimits>>;
+  /** Money controls in force at an instant (null when no document in force defines them). */
+  moneyControls(instant: string | number): MoneyControls | null;
 }
 
 interface StoredDoc {
@@ -624,6 +628,7 @@ export function parsePolicySet(docs: unknown[]): PolicySet {
     const carriers = new Map<string, CarrierRef>();
     const causes = new Map<string, CauseRef>();
     let roles: ActivePolicy['roles'] = {};
+    let moneyControls: MoneyControls | null = null;
     let precedence: string[] = [];
     const regimes: CompiledRegime[] = [];
     for (const s of chosen) {
@@ -632,6 +637,7 @@ export function parsePolicySet(docs: unknown[]): PolicySet {
       for (const [c, ref] of Object.entries(d.carriers ?? {})) carriers.set(c, ref);
       for (const [c, ref] of Object.entries(d.causes ?? {})) causes.set(c.toUpperCase(), ref);
       if (d.roles) roles = { ...roles, ...d.roles };
+      if (d.moneyControls) moneyControls = d.moneyControls;
       if (d.precedence) precedence = d.precedence;
       let cr = compiledRegimes.get(s);
       if (!cr) {
@@ -657,6 +663,7 @@ export function parsePolicySet(docs: unknown[]): PolicySet {
       carriers,
       causes,
       roles,
+      moneyControls,
       precedence,
       regimes,
       airportInfo: new Map(),
@@ -709,5 +716,6 @@ export function parsePolicySet(docs: unknown[]): PolicySet {
     raw: stored.map((s) => s.doc),
     at,
     roleLimits: (instant) => at(instant).roles,
+    moneyControls: (instant) => at(instant).moneyControls,
   };
 }

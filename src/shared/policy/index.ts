@@ -25,7 +25,10 @@ export {
   type PolicyDocument,
   type RegimeSpec,
   type RoleLimits,
+  type MoneyControls,
+  MoneyControlsSchema,
   type Segment,
   type DisruptionKind,
   type CauseCategory,
 } from './schema.js';
+export * from './controls.js';

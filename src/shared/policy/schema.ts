@@ -347,8 +347,36 @@ export const RoleLimitsSchema = z.object({
   approvalLimit: PerCurrency,
   /** Largest care amount the role may issue while offline, per currency. Cash never leaves offline. */
   offlineCap: PerCurrency,
+  /** Largest total one user may issue per UTC day, per currency (cash and in-kind care by value). Missing = no daily cap. */
+  dailyLimit: PerCurrency.optional(),
 });
 export type RoleLimits = z.infer<typeof RoleLimitsSchema>;
+
+/**
+ * Money controls (docs/money-controls.md): the value of in-kind care for limits, when a
+ * confirmation is needed, when a command counts as offline, approval timing and case SLAs.
+ */
+export const MoneyControlsSchema = z.object({
+  /** Value of one unit of in-kind care (a meal period, a hotel night, a transfer) per currency, for limits and totals. */
+  careValues: z.record(z.string(), PerCurrency),
+  /** Amounts above this (per currency) need the confirmation dialog; cash always does. */
+  confirmAbove: PerCurrency,
+  /** A command received this long after its creation is treated as offline by the server. */
+  offlineAfterMinutes: z.number().int().positive(),
+  /** Regimes whose cash may be replaced by a travel voucher only with the passenger's recorded agreement. */
+  voucherNeedsAgreement: z.array(z.string()),
+  approvals: z.object({
+    /** No decision by then: notify the station's supervisors and the duty admin. */
+    escalateAfterMinutes: z.number().positive(),
+    /** No decision by then: the request expires with a reason the agent sees. */
+    expireAfterMinutes: z.number().positive(),
+    /** Who is told on escalation besides the station's supervisors. */
+    dutyAdminEmail: z.string().email(),
+  }),
+  /** Target minutes a case may stay in each status (queues show age against it). */
+  caseSlaMinutes: z.record(z.string(), z.number().int().positive()),
+});
+export type MoneyControls = z.infer<typeof MoneyControlsSchema>;
 
 export const CarrierRefSchema = z.object({
   name: z.string(),
@@ -376,6 +404,7 @@ export const PolicyDocumentSchema = z.object({
   carriers: z.record(CarrierCode, CarrierRefSchema).optional(),
   causes: z.record(z.string(), CauseRefSchema).optional(),
   roles: z.record(z.enum(['agent', 'supervisor', 'admin']), RoleLimitsSchema).optional(),
+  moneyControls: MoneyControlsSchema.optional(),
   /** Tie-break order of regimes for primary selection. */
   precedence: z.array(z.string()).optional(),
   regimes: z.array(RegimeSpecSchema).optional(),

@@ -1,7 +1,13 @@
 import { z } from 'zod';
+import { MoneySchema } from '../money.js';
 import {
+  ApprovalSchema,
+  AuditEntrySchema,
   BookingSchema,
   CaseSchema,
+  CaseStatusSchema,
+  IssuanceSchema,
+  PaymentMethodSchema,
   DelayCategorySchema,
   DisruptionSchema,
   EntitlementSchema,
@@ -107,6 +113,29 @@ export const EntitlementViewSchema = EntitlementSchema.extend({
   effectiveStatus: EntitlementSchema.shape.status,
   voucherSerial: z.string().nullable(),
   rejection: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /**
+   * Money controls as the desk's main process sees them for the signed-in user (the server
+   * checks again): the value counted (in-kind care by its policy value), whether the
+   * confirmation dialog is needed, and what direct issue would be refused with, if anything
+   * (`LIMIT_EXCEEDED` → offer "request approval"; `OFFLINE_CASH` …). Absent for old rows.
+   */
+  controls: z
+    .object({
+      value: MoneySchema.nullable(),
+      isCash: z.boolean(),
+      needsConfirmation: z.boolean(),
+      /** Regimes whose cash paid as a travel voucher needs the passenger's recorded agreement. */
+      voucherNeedsAgreement: z.boolean(),
+      /** null = this user may issue it now; otherwise the rule that stops a direct issue. */
+      blockedBy: z.object({ code: z.string(), message: z.string() }).nullable(),
+      canRequestApproval: z.boolean(),
+    })
+    .nullable()
+    .default(null),
+  /** The newest approval request for this entitlement, if any. */
+  approval: ApprovalSchema.nullable().default(null),
+  /** The valid issuance, if issued (serial, payment method, offline flag). */
+  issuance: IssuanceSchema.nullable().default(null),
 });
 export type EntitlementView = z.infer<typeof EntitlementViewSchema>;
 
@@ -152,11 +181,97 @@ export const CaseViewSchema = z.object({
   flight: FlightSchema.nullable(),
   disruption: DisruptionSchema.nullable(),
   entitlements: z.array(EntitlementViewSchema),
+  /** Every issuance of the case, voided ones included (timeline, void action). */
+  issuances: z.array(IssuanceSchema).default([]),
+  approvals: z.array(ApprovalSchema).default([]),
+  /** The case's audit trail in chain order, and whether the chain verifies on this desk. */
+  audit: z.array(AuditEntrySchema).default([]),
+  auditVerified: z.boolean().default(true),
 });
 export type CaseView = z.infer<typeof CaseViewSchema>;
 
-export const IssueRequestSchema = z.object({ entitlementId: z.string().min(1) });
+/** What the confirmation dialog sends; the main process stamps time and the recording user. */
+export const ConfirmationInputSchema = z.object({
+  paymentMethod: PaymentMethodSchema,
+  /** The passenger's agreement in plain words, when paid as a travel voucher instead of cash. */
+  passengerAgreement: z.string().trim().min(1).max(500).nullable().default(null),
+});
+export type ConfirmationInput = z.infer<typeof ConfirmationInputSchema>;
+
+export const IssueRequestSchema = z.object({ entitlementId: z.string().min(1), confirmation: ConfirmationInputSchema.nullable().default(null) });
 export const IssueResponseSchema = z.object({ commandId: z.string(), syncState: EntitlementSyncStateSchema });
+
+/** Every other command call answers with its queued command id. */
+export const CommandAckSchema = z.object({ commandId: z.string(), syncState: EntitlementSyncStateSchema });
+const ReasonField = z.string().trim().min(1, 'a reason is required').max(500);
+
+export const ApprovalRequestSchema = z.object({ entitlementId: z.string().min(1), reason: ReasonField, confirmation: ConfirmationInputSchema.nullable().default(null) });
+export const ApprovalDecideSchema = z.object({ approvalId: z.string().min(1), decision: z.enum(['approve', 'deny']), reason: ReasonField });
+export const VoidRequestSchema = z.object({ issuanceId: z.string().min(1), reason: ReasonField });
+export const CaseCommandSchema = z.object({ caseId: z.string().min(1) });
+export const CaseAssignSchema = z.object({ caseId: z.string().min(1), assignee: z.string().trim().min(1).max(128) });
+export const CaseCloseSchema = z.object({ caseId: z.string().min(1), reason: ReasonField });
+export const CaseNoteSchema = z.object({ caseId: z.string().min(1), text: z.string().trim().min(1).max(2000) });
+
+/** An approval as the supervisor's queue shows it (never the supervisor's own requests). */
+export const ApprovalViewSchema = ApprovalSchema.extend({
+  passengerName: z.string(),
+  flightLabel: z.string(),
+  /** The entitlement's clauses: why it is owed. */
+  clauses: EntitlementSchema.shape.clauses,
+  ageMinutes: z.number().int().nonnegative(),
+  /** This desk queued a decision not yet confirmed by the server. */
+  pendingDecision: z.enum(['approve', 'deny']).nullable(),
+  /** The signed-in user may decide it (not their own request, role and limit allow). */
+  canDecide: z.boolean(),
+  cannotDecideReason: z.string().nullable(),
+});
+export type ApprovalView = z.infer<typeof ApprovalViewSchema>;
+export const ApprovalListRequestSchema = z.object({ station: StationSchema.optional() });
+export const ApprovalListResponseSchema = z.object({ items: z.array(ApprovalViewSchema) });
+
+export const QueueNameSchema = z.enum(['mine', 'unassigned', 'awaiting_approval', 'needs_review', 'rejected']);
+export type QueueName = z.infer<typeof QueueNameSchema>;
+export const QueueItemSchema = z.object({
+  caseId: z.string(),
+  passengerName: z.string(),
+  flightId: z.string(),
+  flightLabel: z.string(),
+  status: CaseStatusSchema,
+  assignee: z.string().nullable(),
+  /** Minutes since the case entered its current status (opened, for OPEN). */
+  ageMinutes: z.number().int().nonnegative(),
+  /** The policy's SLA for the status, null = none. */
+  slaMinutes: z.number().int().positive().nullable(),
+  overdue: z.boolean(),
+  /** For `needs_review`: the data the policy engine could not decide; for `rejected`: the server's reason. */
+  detail: z.string().nullable(),
+  /** For `rejected`: the command and its code. */
+  commandId: z.string().nullable(),
+  code: z.string().nullable(),
+});
+export type QueueItem = z.infer<typeof QueueItemSchema>;
+export const QueueRequestSchema = z.object({
+  queue: QueueNameSchema,
+  station: StationSchema,
+  limit: z.number().int().min(1).max(500).default(50),
+  offset: z.number().int().nonnegative().default(0),
+});
+export const QueueResponseSchema = z.object({
+  queue: QueueNameSchema,
+  items: z.array(QueueItemSchema),
+  total: z.number().int().nonnegative(),
+  /** Count per queue, for the tabs. */
+  counts: z.record(QueueNameSchema, z.number().int().nonnegative()),
+});
+
+export const TeamLoadResponseSchema = z.object({
+  station: StationSchema,
+  agents: z.array(z.object({ user: z.string(), openCases: z.number().int().nonnegative(), awaitingApproval: z.number().int().nonnegative() })),
+  unassigned: z.number().int().nonnegative(),
+  /** Issued today (UTC day) at this station, per currency, from the cached valid issuances. */
+  issuedToday: z.array(z.object({ currency: z.string(), amountMinor: z.number().int().nonnegative(), count: z.number().int().nonnegative() })),
+});
 
 export const StationSyncSchema = z.object({
   station: z.string(),
@@ -201,6 +316,17 @@ export const contract = {
   'passenger:search': { request: SearchRequestSchema, response: SearchResponseSchema },
   'case:get': { request: CaseRequestSchema, response: CaseViewSchema },
   'entitlement:issue': { request: IssueRequestSchema, response: IssueResponseSchema },
+  'approval:request': { request: ApprovalRequestSchema, response: CommandAckSchema },
+  'approval:decide': { request: ApprovalDecideSchema, response: CommandAckSchema },
+  'approval:list': { request: ApprovalListRequestSchema, response: ApprovalListResponseSchema },
+  'issuance:void': { request: VoidRequestSchema, response: CommandAckSchema },
+  'case:claim': { request: CaseCommandSchema, response: CommandAckSchema },
+  'case:release': { request: CaseCommandSchema, response: CommandAckSchema },
+  'case:assign': { request: CaseAssignSchema, response: CommandAckSchema },
+  'case:close': { request: CaseCloseSchema, response: CommandAckSchema },
+  'case:note': { request: CaseNoteSchema, response: CommandAckSchema },
+  'queue:list': { request: QueueRequestSchema, response: QueueResponseSchema },
+  'team:load': { request: BoardRequestSchema, response: TeamLoadResponseSchema },
   'sync:status': { request: Empty, response: SyncStatusSchema },
   'sync:now': { request: Empty, response: SyncStatusSchema },
   'attention:list': { request: Empty, response: z.object({ items: z.array(AttentionItemSchema) }) },

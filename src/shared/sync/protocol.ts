@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StationSchema } from '../domain/entities.js';
+import { IssueConfirmationSchema, StationSchema } from '../domain/entities.js';
 
 /**
  * The desk ↔ backend sync protocol (docs/decisions.md, SYNC.md).
@@ -25,22 +25,117 @@ export const EntityKindSchema = z.enum([
   'issuance',
   'command_result',
   'policy',
+  'approval',
+  'audit',
 ]);
 export type EntityKind = z.infer<typeof EntityKindSchema>;
 
 /** `kind:id`, the key used in expectedVersions and in the desk cache. */
 export const entityRef = (kind: EntityKind, id: string): string => `${kind}:${id}`;
 
-export const CommandTypeSchema = z.enum(['issueEntitlement', 'requestApproval', 'decideApproval', 'addCaseNote']);
+export const CommandTypeSchema = z.enum([
+  'issueEntitlement',
+  'requestApproval',
+  'decideApproval',
+  'voidIssuance',
+  'claimCase',
+  'assignCase',
+  'releaseCase',
+  'closeCase',
+  'addCaseNote',
+]);
 export type CommandType = z.infer<typeof CommandTypeSchema>;
 
+// Ids are bounded: they become DynamoDB keys (partition keys are at most 2,048 bytes; longer is a
+// ValidationException, i.e. a 500, not a rejection). Real ids are under 100 characters.
+const EntityId = z.string().min(1).max(256);
+/** A person's reason or note: required, trimmed, bounded. */
+const Reason = z.string().trim().min(1, 'a reason is required').max(500);
+
 export const IssueEntitlementPayloadSchema = z.object({
-  // Bounded: the id becomes a DynamoDB key (partition keys are at most 2,048 bytes; longer is a
-  // ValidationException, i.e. a 500, not a rejection). Real ids are under 100 characters.
-  entitlementId: z.string().min(1).max(256),
+  entitlementId: EntityId,
   /** Serial from the desk's pre-allocated block when issued offline; the server assigns one otherwise. */
-  voucherSerial: z.string().min(1).max(64).nullable().default(null),
+  voucherSerial: z.string().regex(/^[A-Z0-9][A-Z0-9-]{3,63}$/, 'voucher serial: 4-64 of A-Z, 0-9, -').nullable().default(null),
+  /**
+   * The confirmation dialog's record. Required (server-checked) for cash and for any amount above
+   * the policy's `moneyControls.confirmAbove`; a travel voucher in place of EU261/UK261 cash also
+   * needs the passenger's agreement.
+   */
+  confirmation: IssueConfirmationSchema.nullable().default(null),
 });
+export type IssueEntitlementPayload = z.infer<typeof IssueEntitlementPayloadSchema>;
+
+/** Ask a supervisor to approve an entitlement above the requester's limit. */
+export const RequestApprovalPayloadSchema = z.object({
+  entitlementId: EntityId,
+  reason: Reason,
+  confirmation: IssueConfirmationSchema.nullable().default(null),
+});
+export type RequestApprovalPayload = z.infer<typeof RequestApprovalPayloadSchema>;
+
+export const DecideApprovalPayloadSchema = z.object({
+  approvalId: EntityId,
+  decision: z.enum(['approve', 'deny']),
+  reason: Reason,
+});
+export type DecideApprovalPayload = z.infer<typeof DecideApprovalPayloadSchema>;
+
+/** Void an unredeemed issuance (supervisor); the entitlement can then be issued again. */
+export const VoidIssuancePayloadSchema = z.object({ issuanceId: EntityId, reason: Reason });
+export type VoidIssuancePayload = z.infer<typeof VoidIssuancePayloadSchema>;
+
+export const ClaimCasePayloadSchema = z.object({ caseId: EntityId });
+export const ReleaseCasePayloadSchema = z.object({ caseId: EntityId });
+export const AssignCasePayloadSchema = z.object({ caseId: EntityId, assignee: z.string().trim().min(1).max(128) });
+export const CloseCasePayloadSchema = z.object({ caseId: EntityId, reason: Reason });
+export const AddCaseNotePayloadSchema = z.object({ caseId: EntityId, text: z.string().trim().min(1, 'a note cannot be empty').max(2000) });
+
+/** Payload schema per command type: the one place a payload is validated (desk and server). */
+export const COMMAND_PAYLOAD_SCHEMAS = {
+  issueEntitlement: IssueEntitlementPayloadSchema,
+  requestApproval: RequestApprovalPayloadSchema,
+  decideApproval: DecideApprovalPayloadSchema,
+  voidIssuance: VoidIssuancePayloadSchema,
+  claimCase: ClaimCasePayloadSchema,
+  assignCase: AssignCasePayloadSchema,
+  releaseCase: ReleaseCasePayloadSchema,
+  closeCase: CloseCasePayloadSchema,
+  addCaseNote: AddCaseNotePayloadSchema,
+} as const satisfies Record<CommandType, z.ZodType>;
+export type CommandPayload<T extends CommandType> = z.output<(typeof COMMAND_PAYLOAD_SCHEMAS)[T]>;
+
+/**
+ * Rejection codes a command result may carry (committed, synced back, shown in needs-attention).
+ * Documented in docs/money-controls.md.
+ */
+export const REJECTION_CODES = [
+  'INVALID_PAYLOAD',
+  'NOT_FOUND',
+  'FORBIDDEN_STATION',
+  'FORBIDDEN_ROLE',
+  'VERSION_CONFLICT',
+  'ALREADY_ISSUED',
+  'NOT_ISSUABLE',
+  'LIMIT_EXCEEDED',
+  'DAILY_LIMIT_EXCEEDED',
+  'OFFLINE_CASH',
+  'OFFLINE_CAP_EXCEEDED',
+  'CONFIRMATION_REQUIRED',
+  'AGREEMENT_REQUIRED',
+  'DUPLICATE_SERIAL',
+  'UNKNOWN_APPROVAL',
+  'ALREADY_DECIDED',
+  'APPROVAL_EXPIRED',
+  'SELF_APPROVAL',
+  'ABOVE_APPROVER_LIMIT',
+  'ALREADY_PENDING',
+  'NOT_VOIDABLE',
+  'ALREADY_REDEEMED',
+  'CASE_CLOSED',
+  'NOT_ASSIGNEE',
+  'UNSUPPORTED_COMMAND',
+] as const;
+export type RejectionCode = (typeof REJECTION_CODES)[number];
 
 export const CommandEnvelopeSchema = z.object({
   commandId: UlidSchema,
@@ -52,8 +147,14 @@ export const CommandEnvelopeSchema = z.object({
   /** Entity versions the user saw when deciding, keyed by {@link entityRef}. */
   expectedVersions: z.record(z.string(), z.number().int().nonnegative()),
   payload: z.unknown(),
-  /** Device time the command was created: informative only, never used to order or decide. */
+  /**
+   * Device time the command was created: never used to order commands or decide conflicts. The
+   * server treats a command that arrives more than `moneyControls.offlineAfterMinutes` after it
+   * as offline (money rules only: cash refused, offline caps), whatever `offline` says.
+   */
   createdAt: z.iso.datetime({ offset: true }),
+  /** The desk was offline when the command was created (its sync engine said so). */
+  offline: z.boolean().default(false),
 });
 export type CommandEnvelope = z.infer<typeof CommandEnvelopeSchema>;
 

@@ -18,6 +18,7 @@ const cmd = (entitlementId = ENT): CommandEnvelope => ({
   expectedVersions: {},
   payload: { entitlementId, voucherSerial: null },
   createdAt: '2026-11-24T15:00:00.000Z',
+  offline: false,
 });
 
 let fake: FakeBackend;

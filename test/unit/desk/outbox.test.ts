@@ -28,6 +28,7 @@ const cmd = (n: number, entitlementId = ENT): CommandEnvelope => ({
   expectedVersions: { [`entitlement:${entitlementId}`]: 1 },
   payload: { entitlementId, voucherSerial: null },
   createdAt: '2026-11-24T15:00:00.000Z',
+  offline: false,
 });
 
 describe('outbox', () => {

@@ -122,6 +122,9 @@ async function evaluateOnce(deps: WorkflowDeps, input: z.infer<typeof EvaluateIn
         primaryRegime: decision.primaryRegime,
         needsReview: decision.needsReview,
         stations,
+        assignee: null,
+        openedAt: new Date().toISOString(),
+        statusSince: new Date().toISOString(),
         version: 1,
       };
       w.items.push({ Put: { TableName: ctx.table, Item: items.case(c), ConditionExpression: 'attribute_not_exists(PK)' } });
