@@ -4,6 +4,7 @@ import type { PolicySet } from '../../../src/shared/policy/index.js';
 import type { TokenVerifier } from './auth/verifier.js';
 import type { ChangeWaiter } from './change-waiter.js';
 import type { Logger } from './http.js';
+import type { ApprovalWorkflow } from '../workflows/approval-port.js';
 
 /** What API handlers need; built from env in Lambda (lambda-deps.ts), passed in by the local app. */
 export interface ApiDeps {
@@ -13,6 +14,8 @@ export interface ApiDeps {
   policy: () => PolicySet;
   changes: ChangeWaiter;
   log: Logger;
+  /** The approval workflow (start on request, complete on decision). */
+  approvals: ApprovalWorkflow;
   /** Long-poll cap in seconds (≤ 20; API Gateway's timeout is 29 s). */
   maxWaitSeconds?: number;
 }

@@ -7,6 +7,8 @@ import { createTokenVerifier, tokenVerifierConfigFromEnv } from './auth/verifier
 import { createChangeWaiter } from './change-waiter.js';
 import type { ApiDeps } from './deps.js';
 
+import { noApprovalWorkflow } from '../workflows/approval-port.js';
+
 let cached: ApiDeps | null = null;
 
 /** API deps in Lambda, built once per container from the environment. */
@@ -22,6 +24,8 @@ export function apiDepsFromEnv(): ApiDeps {
       policy: () => (policy ??= defaultPolicySet()),
       changes: createChangeWaiter(),
       log,
+      // TODO(approval workflow): Step Functions implementation (sfn-approvals.ts).
+      approvals: noApprovalWorkflow,
     };
     cached = deps;
     return deps;

@@ -19,6 +19,7 @@ import { startLocalIngest, type LocalIngest } from '../ingest/kafka-consumer.js'
 import { createNotifier } from '../notify/notifier.js';
 import { smtpTransport } from '../notify/smtp.js';
 import type { SmsTransport } from '../notify/transports.js';
+import { noApprovalWorkflow } from '../workflows/approval-port.js';
 import { createLocalWorkflowRunner, type LocalWorkflowRunner } from '../workflows/local-runner.js';
 
 export interface BackendAppOptions {
@@ -69,6 +70,8 @@ export async function startBackendApp(opts: BackendAppOptions): Promise<BackendA
     policy,
     changes,
     log,
+    // TODO(approval workflow): the local runner with its DynamoDB callback registry.
+    approvals: noApprovalWorkflow,
   };
   const workflows = createLocalWorkflowRunner({ ctx, policy, notifier, log, autoIssue: opts.autoIssue ?? false });
   const ingest =
