@@ -1,2 +1,3 @@
 export * from './ids.js';
 export * from './entities.js';
+export * from './case-status.js';
