@@ -40,6 +40,8 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { username: 'agent.dal', group: 'agent', stations: 'DAL', name: 'Jordan Lee' },
   { username: 'agent.lhr', group: 'agent', stations: 'LHR', name: 'Priya Shah' },
   { username: 'super.phx', group: 'supervisor', stations: 'PHX,OAK', name: 'Morgan Diaz' },
+  { username: 'super2.phx', group: 'supervisor', stations: 'PHX', name: 'Casey Nguyen' },
+  { username: 'super.lhr', group: 'supervisor', stations: 'LHR', name: 'Oliver Bennett' },
   { username: 'admin', group: 'admin', stations: '*', name: 'Sam Admin' },
 ];
 
