@@ -133,6 +133,8 @@ export const REJECTION_CODES = [
   'ALREADY_REDEEMED',
   'CASE_CLOSED',
   'NOT_ASSIGNEE',
+  /** claimCase on a case another agent holds. */
+  'CASE_TAKEN',
   'UNSUPPORTED_COMMAND',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
