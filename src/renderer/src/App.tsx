@@ -1,14 +1,18 @@
 import { useEffect } from 'react';
+import { ApprovalsView } from './components/ApprovalsView.js';
 import { Board } from './components/Board.js';
 import { CasePanel } from './components/CasePanel.js';
+import { Dialogs } from './components/Dialogs.js';
 import { FlightView } from './components/FlightView.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
+import { QueuesView } from './components/QueuesView.js';
 import { SignIn } from './components/SignIn.js';
 import { SyncBar } from './components/SyncBar.js';
 import { TopBar } from './components/TopBar.js';
 import { desk } from './rpc/client.js';
 import { useDeskStore } from './store/index.js';
 import { sessionSelectors } from './store/session/selectors.js';
+import { uiSelectors } from './store/ui/selectors.js';
 import { useShortcuts } from './useShortcuts.js';
 
 /** Re-queries what is on screen after server events, coalescing bursts into one refresh. */
@@ -38,6 +42,7 @@ export function App() {
   const booting = useDeskStore((s) => s.booting);
   const signedIn = useDeskStore(sessionSelectors.signedIn);
   const bootstrap = useDeskStore((s) => s.bootstrap);
+  const view = useDeskStore(uiSelectors.view);
   useEffect(() => {
     void bootstrap();
   }, [bootstrap]);
@@ -49,13 +54,20 @@ export function App() {
   return (
     <div className="app">
       <TopBar />
-      <div className="panes">
-        <Board />
-        <FlightView />
+      <main className={`panes view-${view}`} data-testid={`view-${view}`}>
+        {view === 'board' && (
+          <>
+            <Board />
+            <FlightView />
+          </>
+        )}
+        {view === 'queues' && <QueuesView />}
+        {view === 'approvals' && <ApprovalsView />}
         <CasePanel />
-      </div>
+      </main>
       <SyncBar />
       <HelpOverlay />
+      <Dialogs />
     </div>
   );
 }

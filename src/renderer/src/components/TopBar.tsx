@@ -4,6 +4,9 @@ import { useDeskStore } from '../store/index.js';
 import { sessionSelectors } from '../store/session/selectors.js';
 import { uiSelectors } from '../store/ui/selectors.js';
 import { time } from '../format.js';
+import { isSupervisor } from '../logic/money.js';
+import { viewsFor, type View } from '../logic/queues.js';
+import { approvalsSelectors } from '../store/approvals/selectors.js';
 
 export function TopBar() {
   const session = useDeskStore(sessionSelectors.session);
@@ -27,6 +30,7 @@ export function TopBar() {
           <strong data-testid="station">{station ?? 'none'}</strong>
         )}
       </label>
+      <Nav />
       <Search />
       <span className="spacer" />
       <button className="link" onClick={() => toggleHelp()} title="Keyboard shortcuts (?)">
@@ -39,6 +43,42 @@ export function TopBar() {
         Sign out
       </button>
     </header>
+  );
+}
+
+const VIEW_LABEL: Record<View, [string, string]> = {
+  board: ['Board', '1'],
+  queues: ['Queues', '2'],
+  approvals: ['Approvals', '3'],
+};
+
+/** Board / Queues / Approvals (supervisor console); also g b, g q, g a or 1 / 2 / 3. */
+function Nav() {
+  const session = useDeskStore(sessionSelectors.session);
+  const view = useDeskStore(uiSelectors.view);
+  const setView = useDeskStore((s) => s.setView);
+  const open = useDeskStore(approvalsSelectors.openCount);
+  return (
+    <nav className="nav" role="tablist" aria-label="Views">
+      {viewsFor(isSupervisor(session)).map((v) => (
+        <button
+          key={v}
+          role="tab"
+          aria-selected={v === view}
+          className={`navtab ${v === view ? 'on' : ''}`}
+          data-testid={`nav-${v}`}
+          title={`${VIEW_LABEL[v][0]} (g ${v[0]} or ${VIEW_LABEL[v][1]})`}
+          onClick={() => setView(v)}
+        >
+          {VIEW_LABEL[v][0]}
+          {v === 'approvals' && open > 0 && (
+            <span className="pill" data-testid="nav-approvals-count">
+              {open}
+            </span>
+          )}
+        </button>
+      ))}
+    </nav>
   );
 }
 

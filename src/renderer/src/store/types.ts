@@ -1,10 +1,16 @@
 import type { StateCreator } from 'zustand';
+import type { ApprovalsActions } from './approvals/actions.js';
+import type { ApprovalsState } from './approvals/initialState.js';
 import type { BoardActions } from './board/actions.js';
 import type { BoardState } from './board/initialState.js';
 import type { CaseActions } from './caseview/actions.js';
 import type { CaseState } from './caseview/initialState.js';
+import type { DialogActions } from './dialog/actions.js';
+import type { DialogState } from './dialog/initialState.js';
 import type { FlightActions } from './flight/actions.js';
 import type { FlightState } from './flight/initialState.js';
+import type { QueuesActions } from './queues/actions.js';
+import type { QueuesState } from './queues/initialState.js';
 import type { SessionActions } from './session/actions.js';
 import type { SessionState } from './session/initialState.js';
 import type { SyncActions } from './sync/actions.js';
@@ -23,6 +29,12 @@ export type DeskState = SessionState &
   CaseActions &
   SyncState &
   SyncActions &
+  QueuesState &
+  QueuesActions &
+  ApprovalsState &
+  ApprovalsActions &
+  DialogState &
+  DialogActions &
   UiState &
   UiActions;
 

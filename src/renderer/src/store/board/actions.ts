@@ -25,6 +25,10 @@ export const boardActions: Slice<BoardActions> = (set, get) => ({
       s.loadBoard(),
       s.flightId ? s.reloadFlight() : Promise.resolve(),
       s.caseId ? s.reloadCase() : Promise.resolve(),
+      s.view === 'queues' ? s.loadQueue() : Promise.resolve(),
+      // Supervisors: the approvals tab shows its count from any view.
+      s.loadApprovals(),
+      s.view === 'approvals' ? s.loadTeamLoad() : Promise.resolve(),
       s.loadSync(),
     ]);
   },

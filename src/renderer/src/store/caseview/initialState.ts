@@ -8,6 +8,18 @@ export interface CaseState {
   /** Entitlement ids with an issue call in flight (button shows progress, no double submit). */
   issuing: string[];
   issueError: string | null;
+  /** A claim / release call in flight. */
+  caseBusy: boolean;
+  caseCommandError: string | null;
 }
 
-export const caseInitialState: CaseState = { caseId: null, caseData: null, caseLoading: false, caseError: null, issuing: [], issueError: null };
+export const caseInitialState: CaseState = {
+  caseId: null,
+  caseData: null,
+  caseLoading: false,
+  caseError: null,
+  issuing: [],
+  issueError: null,
+  caseBusy: false,
+  caseCommandError: null,
+};

@@ -10,4 +10,7 @@ export const caseSelectors = {
   status: (s: DeskState) => ({ id: s.caseId, loading: s.caseLoading, error: s.caseError, issueError: s.issueError }),
   issuing: (s: DeskState) => s.issuing,
   entitlements: (s: DeskState) => s.caseData?.entitlements ?? NO_ENTITLEMENTS,
+  command: (s: DeskState) => ({ busy: s.caseBusy, error: s.caseCommandError }),
+  entitlementById: (id: string) => (s: DeskState) => s.caseData?.entitlements.find((e) => e.id === id) ?? null,
+  issuanceById: (id: string) => (s: DeskState) => s.caseData?.issuances.find((i) => i.id === id) ?? null,
 };

@@ -1,8 +1,12 @@
 import { call } from '../../rpc/client.js';
+import { approvalsInitialState } from '../approvals/initialState.js';
 import { boardInitialState } from '../board/initialState.js';
 import { caseInitialState } from '../caseview/initialState.js';
+import { dialogInitialState } from '../dialog/initialState.js';
 import { flightInitialState } from '../flight/initialState.js';
 import { errorText, type Slice } from '../types.js';
+import { queuesInitialState } from '../queues/initialState.js';
+import { uiInitialState } from '../ui/initialState.js';
 import { sessionInitialState } from './initialState.js';
 
 export interface SessionActions {
@@ -36,10 +40,30 @@ export const sessionActions: Slice<SessionActions> = (set, get) => ({
   },
   async signOut() {
     await call('session:signOut', {}).catch(() => undefined);
-    set({ ...sessionInitialState, booting: false, ...boardInitialState, ...flightInitialState, ...caseInitialState });
+    set({
+      ...sessionInitialState,
+      booting: false,
+      ...boardInitialState,
+      ...flightInitialState,
+      ...caseInitialState,
+      ...uiInitialState,
+      ...queuesInitialState,
+      ...approvalsInitialState,
+      ...dialogInitialState,
+    });
   },
   setStation(station) {
-    set({ station, ...flightInitialState, ...caseInitialState });
-    void get().loadBoard();
+    const { view, queueName } = get();
+    set({
+      station,
+      ...flightInitialState,
+      ...caseInitialState,
+      ...queuesInitialState,
+      queueName,
+      ...approvalsInitialState,
+      ...dialogInitialState,
+      zone: view === 'queues' ? 'queue' : view === 'approvals' ? 'approvals' : 'board',
+    });
+    void get().refreshAll();
   },
 });

@@ -1,0 +1,184 @@
+import { useEffect, useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ApprovalView } from '../../../shared/rpc/contract.js';
+import { entitlementLabel, money } from '../format.js';
+import { approvalLine, minutes } from '../logic/money.js';
+import { approvalsSelectors } from '../store/approvals/selectors.js';
+import { useDeskStore } from '../store/index.js';
+import { uiSelectors } from '../store/ui/selectors.js';
+import { TeamLoadPanel } from './TeamLoadPanel.js';
+
+/**
+ * The supervisor console: requests to decide (never the supervisor's own; the desk filters) and
+ * the team's load. j/k move, `a` / `d` open the approve / deny dialog, Enter opens the case.
+ */
+export function ApprovalsView() {
+  const items = useDeskStore(approvalsSelectors.items);
+  const { loading, error, loaded } = useDeskStore(useShallow(approvalsSelectors.status));
+  const index = useDeskStore(approvalsSelectors.index);
+  const zone = useDeskStore(uiSelectors.zone);
+  const openCaseId = useDeskStore((s) => s.caseId);
+  const { select, openCase, openDialog } = useDeskStore(
+    useShallow((s) => ({ select: s.select, openCase: s.openCase, openDialog: s.openDialog })),
+  );
+
+  return (
+    <section
+      className={`pane approvals ${zone === 'approvals' ? 'active' : ''}`}
+      aria-label="Approvals"
+      data-testid="approvals-view"
+    >
+      <h2>
+        Approvals{' '}
+        <span className="counts">
+          <kbd>a</kbd> approve · <kbd>d</kbd> deny · <kbd>Enter</kbd> open case
+        </span>
+      </h2>
+      {error && (
+        <p className="error" role="alert" data-testid="approvals-error">
+          Could not load approvals: {error}
+        </p>
+      )}
+      {loading && !loaded && (
+        <p className="muted" data-testid="approvals-loading">
+          Loading approvals…
+        </p>
+      )}
+      {loaded && items.length === 0 && (
+        <p className="empty" data-testid="approvals-empty">
+          Nothing to approve. Requests from your station’s agents appear here (never your own).
+        </p>
+      )}
+      <div className="approvals-body">
+        <ul className="approval-list" role="listbox" aria-label="Approval requests">
+          {items.map((a, i) => (
+            <ApprovalItem
+              key={a.id}
+              a={a}
+              selected={zone === 'approvals' && i === index}
+              open={a.caseId === openCaseId}
+              onSelect={() => select('approvals', i)}
+              onOpen={() => {
+                select('approvals', i);
+                void openCase(a.caseId);
+              }}
+              onDecide={(decision) => {
+                select('approvals', i);
+                openDialog({ kind: 'decide', approvalId: a.id, decision });
+              }}
+            />
+          ))}
+        </ul>
+        <TeamLoadPanel />
+      </div>
+    </section>
+  );
+}
+
+function ApprovalItem({
+  a,
+  selected,
+  open,
+  onSelect,
+  onOpen,
+  onDecide,
+}: {
+  a: ApprovalView;
+  selected: boolean;
+  open: boolean;
+  onSelect: () => void;
+  onOpen: () => void;
+  onDecide: (d: 'approve' | 'deny') => void;
+}) {
+  const ref = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
+  const decidable = a.canDecide && a.pendingDecision === null && (a.status === 'PENDING' || a.status === 'ESCALATED');
+  return (
+    <li
+      ref={ref}
+      role="option"
+      aria-selected={selected}
+      className={`approval ${selected ? 'selected' : ''} ${open ? 'open' : ''} ${a.status === 'ESCALATED' ? 'escalated' : ''}`}
+      data-testid="approval-row"
+      data-approval-id={a.id}
+      data-status={a.status}
+      onClick={onSelect}
+      onDoubleClick={onOpen}
+    >
+      <div className="ap-head">
+        <strong>{a.passengerName}</strong>
+        <span className="mono">{a.flightLabel}</span>
+        <span>{entitlementLabel(a.type)}</span>
+        <span className="amount" data-testid="approval-amount">
+          {money(a.amount)}
+        </span>
+      </div>
+      <div className="muted">
+        <strong className="regime">{a.regime}</strong> · asked by{' '}
+        <span data-testid="approval-requester">{a.requestedBy}</span> ·{' '}
+        <span data-testid="approval-age">{minutes(a.ageMinutes)} ago</span> ·{' '}
+        <span className={`ap-status ap-${a.status.toLowerCase()}`} data-testid="approval-state">
+          {approvalLine(a)}
+        </span>
+      </div>
+      <p className="ap-reason">“{a.reason}”</p>
+      {a.clauses.length > 0 && (
+        <ul className="why" aria-label="Why">
+          {a.clauses.map((c) => (
+            <li key={c.id}>
+              <span className="mono clause">{c.id}</span> {c.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+      {a.pendingDecision && (
+        <p className="warn" data-testid="approval-pending-decision">
+          Your decision ({a.pendingDecision}) is queued and waits for the server.
+        </p>
+      )}
+      {!a.canDecide && (
+        <p className="muted" data-testid="approval-cannot-decide">
+          {a.cannotDecideReason ?? 'You cannot decide this request.'}
+        </p>
+      )}
+      <div className="ap-actions">
+        {decidable && (
+          <>
+            <button
+              className="primary"
+              data-testid="approval-approve"
+              onClick={(e) => {
+                e.stopPropagation();
+                onDecide('approve');
+              }}
+            >
+              Approve… <kbd>a</kbd>
+            </button>
+            <button
+              className="danger-outline"
+              data-testid="approval-deny"
+              onClick={(e) => {
+                e.stopPropagation();
+                onDecide('deny');
+              }}
+            >
+              Deny… <kbd>d</kbd>
+            </button>
+          </>
+        )}
+        <button
+          className="link"
+          data-testid="approval-open-case"
+          onClick={(e) => {
+            e.stopPropagation();
+            onOpen();
+          }}
+        >
+          Open case
+        </button>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,440 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { PaymentMethod } from '../../../shared/domain/entities.js';
+import type { ApprovalView, EntitlementView } from '../../../shared/rpc/contract.js';
+import { entitlementLabel, money, time } from '../format.js';
+import {
+  PAYMENT_METHOD_LABEL,
+  agreementRequired,
+  buildConfirmation,
+  checkReason,
+  defaultPaymentMethod,
+  minutes,
+  paymentMethodsFor,
+} from '../logic/money.js';
+import { approvalsSelectors } from '../store/approvals/selectors.js';
+import { caseSelectors } from '../store/caseview/selectors.js';
+import { dialogSelectors } from '../store/dialog/selectors.js';
+import type { DialogSpec } from '../store/dialog/initialState.js';
+import { useDeskStore } from '../store/index.js';
+import { Modal } from './Modal.js';
+
+/** Renders the open dialog, if any (one at a time). */
+export function Dialogs() {
+  const dialog = useDeskStore(dialogSelectors.dialog);
+  if (!dialog) return null;
+  switch (dialog.kind) {
+    case 'issue':
+    case 'request':
+      return <MoneyDialog key={`${dialog.kind}-${dialog.entitlementId}`} spec={dialog} />;
+    case 'decide':
+      return (
+        <DecideDialog
+          key={`${dialog.approvalId}-${dialog.decision}`}
+          approvalId={dialog.approvalId}
+          decision={dialog.decision}
+        />
+      );
+    case 'void':
+      return <VoidDialog key={dialog.issuanceId} issuanceId={dialog.issuanceId} />;
+    case 'close':
+    case 'note':
+      return <CaseTextDialog key={dialog.kind} kind={dialog.kind} />;
+  }
+}
+
+function useDialog() {
+  const { busy, error } = useDeskStore(useShallow(dialogSelectors.status));
+  const { cancel, submit } = useDeskStore(useShallow((s) => ({ cancel: s.cancelDialog, submit: s.submitDialog })));
+  return { busy, error, cancel, submit };
+}
+
+function Footer({
+  busy,
+  error,
+  localError,
+  confirmLabel,
+  danger = false,
+}: {
+  busy: boolean;
+  error: string | null;
+  localError: string | null;
+  confirmLabel: string;
+  danger?: boolean;
+}) {
+  const cancel = useDeskStore((s) => s.cancelDialog);
+  const shown = localError ?? error;
+  return (
+    <>
+      {shown && (
+        <p className="error" role="alert" data-testid="dialog-error">
+          {shown}
+        </p>
+      )}
+      <div className="dialog-buttons">
+        <button type="button" data-testid="dialog-cancel" onClick={cancel} disabled={busy}>
+          Cancel <kbd>Esc</kbd>
+        </button>
+        <button type="submit" className={danger ? 'danger' : 'primary'} data-testid="dialog-confirm" disabled={busy}>
+          {busy ? 'Sending…' : confirmLabel}
+        </button>
+      </div>
+    </>
+  );
+}
+
+function Clauses({ clauses }: { clauses: EntitlementView['clauses'] }) {
+  if (clauses.length === 0) return null;
+  return (
+    <ul className="why" aria-label="Why" data-testid="dialog-clauses">
+      {clauses.map((c) => (
+        <li key={c.id}>
+          <span className="mono clause">{c.id}</span> {c.reason}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Facts({ rows }: { rows: [string, ReactNode][] }) {
+  return (
+    <dl className="facts">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Issue with confirmation, or request approval (with the same payment fields for the approved issuance). */
+function MoneyDialog({ spec }: { spec: Extract<DialogSpec, { kind: 'issue' | 'request' }> }) {
+  const e = useDeskStore(caseSelectors.entitlementById(spec.entitlementId));
+  const view = useDeskStore(caseSelectors.view);
+  const { busy, error, cancel, submit } = useDialog();
+  const [method, setMethod] = useState<PaymentMethod | null>(e ? defaultPaymentMethod(e) : null);
+  const [agreed, setAgreed] = useState(false);
+  const [agreementText, setAgreementText] = useState('');
+  const [reason, setReason] = useState('');
+  const [localError, setLocalError] = useState<string | null>(null);
+  const request = spec.kind === 'request';
+
+  if (!e) {
+    return (
+      <Modal
+        title="Entitlement not found"
+        testId={request ? 'request-approval-dialog' : 'issue-dialog'}
+        onCancel={cancel}
+      >
+        <p>This entitlement is no longer in the open case.</p>
+        <div className="dialog-buttons">
+          <button type="button" data-testid="dialog-cancel" onClick={cancel}>
+            Close
+          </button>
+        </div>
+      </Modal>
+    );
+  }
+  const amount = e.amount ?? e.controls?.value ?? null;
+  const valueDiffers = e.controls?.value && (!e.amount || e.controls.value.amountMinor !== e.amount.amountMinor);
+  const needsAgreement = agreementRequired(e, method);
+  const passenger = view?.passenger ? `${view.passenger.firstName} ${view.passenger.lastName}` : e.caseId;
+
+  const onSubmit = (ev: FormEvent) => {
+    ev.preventDefault();
+    if (request) {
+      const r = checkReason(reason);
+      if (r) return setLocalError(r);
+    }
+    const c = buildConfirmation(e, { paymentMethod: method, agreed, agreementText });
+    if (!c.ok) return setLocalError(c.error);
+    setLocalError(null);
+    void submit({ confirmation: c.value, reason: request ? reason.trim() : undefined });
+  };
+
+  return (
+    <Modal
+      title={request ? 'Request a supervisor’s approval' : 'Confirm before money leaves'}
+      testId={request ? 'request-approval-dialog' : 'issue-dialog'}
+      onCancel={cancel}
+      wide
+    >
+      <form
+        onSubmit={onSubmit}
+        noValidate
+        onKeyDown={(ev) => {
+          // Enter on a radio or checkbox confirms too (keyboard path: i, choose, Enter).
+          const t = ev.target as HTMLInputElement;
+          if (ev.key === 'Enter' && (t.type === 'radio' || t.type === 'checkbox')) {
+            ev.preventDefault();
+            ev.currentTarget.requestSubmit();
+          }
+        }}
+      >
+        <p className="dialog-amount" data-testid="dialog-amount">
+          {money(amount)}
+        </p>
+        <Facts
+          rows={[
+            ['Passenger', passenger],
+            ['Entitlement', `${entitlementLabel(e.type)} · ${e.carePeriod}`],
+            ['Regime', <strong key="r">{e.regime}</strong>],
+            ...(valueDiffers ? ([['Counts as', money(e.controls!.value)]] as [string, ReactNode][]) : []),
+          ]}
+        />
+        <Clauses clauses={e.clauses} />
+        {request && e.controls?.blockedBy && (
+          <p className="warn" data-testid="dialog-block">
+            {e.controls.blockedBy.message}
+          </p>
+        )}
+        <fieldset className="methods">
+          <legend>Payment method</legend>
+          {paymentMethodsFor(e).map((m) => (
+            <label key={m} className="radio">
+              <input
+                type="radio"
+                name="payment-method"
+                value={m}
+                data-testid={`payment-method-${m}`}
+                checked={method === m}
+                onChange={() => setMethod(m)}
+                data-autofocus={!request && m === paymentMethodsFor(e)[0] ? true : undefined}
+              />{' '}
+              {PAYMENT_METHOD_LABEL[m]}
+            </label>
+          ))}
+        </fieldset>
+        {needsAgreement && (
+          <fieldset className="agreement" data-testid="agreement">
+            <legend>Passenger’s agreement (required for {e.regime})</legend>
+            <label className="radio">
+              <input
+                type="checkbox"
+                data-testid="agreement-checkbox"
+                checked={agreed}
+                onChange={(ev) => setAgreed(ev.target.checked)}
+              />{' '}
+              The passenger agrees to a travel voucher instead of cash compensation.
+            </label>
+            <label>
+              In the passenger’s words
+              <input
+                type="text"
+                data-testid="agreement-text"
+                value={agreementText}
+                maxLength={500}
+                placeholder="e.g. I accept a 600 EUR travel voucher instead of cash"
+                onChange={(ev) => setAgreementText(ev.target.value)}
+              />
+            </label>
+          </fieldset>
+        )}
+        {request && (
+          <label className="reason">
+            Reason for the supervisor (required)
+            <input
+              type="text"
+              data-testid="dialog-reason"
+              data-autofocus
+              value={reason}
+              maxLength={500}
+              onChange={(ev) => setReason(ev.target.value)}
+            />
+          </label>
+        )}
+        <Footer
+          busy={busy}
+          error={error}
+          localError={localError}
+          confirmLabel={request ? 'Request approval' : `Issue ${money(amount)}`}
+        />
+      </form>
+    </Modal>
+  );
+}
+
+function approvalFacts(a: ApprovalView): [string, ReactNode][] {
+  return [
+    ['Passenger', a.passengerName],
+    ['Flight', a.flightLabel],
+    ['Entitlement', entitlementLabel(a.type)],
+    ['Regime', <strong key="r">{a.regime}</strong>],
+    ['Requested by', `${a.requestedBy} · ${minutes(a.ageMinutes)} ago`],
+    ['Their reason', a.reason],
+    ['Paid by', a.confirmation ? a.confirmation.paymentMethod.replaceAll('_', ' ') : '—'],
+  ];
+}
+
+/** Approve or deny, with a reason; Enter confirms (the key `a`/`d` only opened this dialog). */
+function DecideDialog({ approvalId, decision }: { approvalId: string; decision: 'approve' | 'deny' }) {
+  const a = useDeskStore(approvalsSelectors.byId(approvalId));
+  const { busy, error, cancel, submit } = useDialog();
+  const [reason, setReason] = useState('');
+  const [localError, setLocalError] = useState<string | null>(null);
+  const approve = decision === 'approve';
+  const onSubmit = (ev: FormEvent) => {
+    ev.preventDefault();
+    const r = checkReason(reason);
+    if (r) return setLocalError(r);
+    setLocalError(null);
+    void submit({ reason: reason.trim() });
+  };
+  return (
+    <Modal title={approve ? 'Approve this request' : 'Deny this request'} testId="decide-dialog" onCancel={cancel} wide>
+      <form onSubmit={onSubmit} noValidate data-decision={decision}>
+        {a ? (
+          <>
+            <p className="dialog-amount" data-testid="dialog-amount">
+              {money(a.amount)}
+            </p>
+            <Facts rows={approvalFacts(a)} />
+            <Clauses clauses={a.clauses} />
+            {a.confirmation?.passengerAgreement && (
+              <p className="muted">Passenger agreed: “{a.confirmation.passengerAgreement.text}”</p>
+            )}
+          </>
+        ) : (
+          <p className="warn">This request is no longer in the queue; the server will answer with its current state.</p>
+        )}
+        <label className="reason">
+          Reason for the {approve ? 'approval' : 'denial'} (required)
+          <input
+            type="text"
+            data-testid="dialog-reason"
+            data-autofocus
+            value={reason}
+            maxLength={500}
+            onChange={(ev) => setReason(ev.target.value)}
+          />
+        </label>
+        <Footer
+          busy={busy}
+          error={error}
+          localError={localError}
+          confirmLabel={approve ? `Approve${a ? ` ${money(a.amount)}` : ''}` : 'Deny'}
+          danger={!approve}
+        />
+      </form>
+    </Modal>
+  );
+}
+
+function VoidDialog({ issuanceId }: { issuanceId: string }) {
+  const i = useDeskStore(caseSelectors.issuanceById(issuanceId));
+  const { busy, error, cancel, submit } = useDialog();
+  const [reason, setReason] = useState('');
+  const [localError, setLocalError] = useState<string | null>(null);
+  const onSubmit = (ev: FormEvent) => {
+    ev.preventDefault();
+    const r = checkReason(reason);
+    if (r) return setLocalError(r);
+    setLocalError(null);
+    void submit({ reason: reason.trim() });
+  };
+  return (
+    <Modal title="Void this issuance" testId="void-dialog" onCancel={cancel}>
+      <form onSubmit={onSubmit} noValidate>
+        {i && (
+          <>
+            <p className="dialog-amount" data-testid="dialog-amount">
+              {money(i.amount)}
+            </p>
+            <Facts
+              rows={[
+                ['Entitlement', entitlementLabel(i.type)],
+                [
+                  'Voucher',
+                  <span key="s" className="mono">
+                    {i.voucherSerial}
+                  </span>,
+                ],
+                ['Issued', `${time(i.issuedAt)} by ${i.issuedBy}`],
+                ['Paid by', i.paymentMethod ? i.paymentMethod.replaceAll('_', ' ') : '—'],
+              ]}
+            />
+          </>
+        )}
+        <p className="muted">
+          The voucher stops being valid and the entitlement can be issued again. A redeemed voucher cannot be voided.
+        </p>
+        <label className="reason">
+          Reason (required)
+          <input
+            type="text"
+            data-testid="dialog-reason"
+            data-autofocus
+            value={reason}
+            maxLength={500}
+            onChange={(ev) => setReason(ev.target.value)}
+          />
+        </label>
+        <Footer busy={busy} error={error} localError={localError} confirmLabel="Void" danger />
+      </form>
+    </Modal>
+  );
+}
+
+/** Close the case (a reason) or add a note (free text; Ctrl+Enter sends). */
+function CaseTextDialog({ kind }: { kind: 'close' | 'note' }) {
+  const { busy, error, cancel, submit } = useDialog();
+  const [text, setText] = useState('');
+  const [localError, setLocalError] = useState<string | null>(null);
+  const close = kind === 'close';
+  const send = () => {
+    const r = close ? checkReason(text) : text.trim() ? null : 'Write the note first.';
+    if (r) return setLocalError(r);
+    setLocalError(null);
+    void submit({ reason: text.trim() });
+  };
+  return (
+    <Modal
+      title={close ? 'Close the case' : 'Add a note'}
+      testId={close ? 'close-case-dialog' : 'note-dialog'}
+      onCancel={cancel}
+    >
+      <form
+        onSubmit={(ev) => {
+          ev.preventDefault();
+          send();
+        }}
+        noValidate
+      >
+        {close ? (
+          <label className="reason">
+            Reason (required)
+            <input
+              type="text"
+              data-testid="dialog-reason"
+              data-autofocus
+              value={text}
+              maxLength={500}
+              onChange={(ev) => setText(ev.target.value)}
+            />
+          </label>
+        ) : (
+          <label className="reason">
+            Note <span className="muted">(Ctrl+Enter sends)</span>
+            <textarea
+              data-testid="dialog-reason"
+              data-autofocus
+              rows={4}
+              value={text}
+              maxLength={2000}
+              onChange={(ev) => setText(ev.target.value)}
+              onKeyDown={(ev) => {
+                if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
+                  ev.preventDefault();
+                  send();
+                }
+              }}
+            />
+          </label>
+        )}
+        <Footer busy={busy} error={error} localError={localError} confirmLabel={close ? 'Close case' : 'Add note'} />
+      </form>
+    </Modal>
+  );
+}
