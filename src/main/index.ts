@@ -57,7 +57,12 @@ async function createWindow(): Promise<void> {
     height: 900,
     show: false,
     title: 'Jetway',
-    webPreferences: { preload: path.join(here, '../preload/index.cjs'), sandbox: true, contextIsolation: true, nodeIntegration: false },
+    webPreferences: {
+      preload: path.join(here, '../preload/index.cjs'),
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+    },
   });
   const stopIpc = serveIpc(desk, win);
   win.on('closed', stopIpc);
@@ -75,19 +80,24 @@ async function createWindow(): Promise<void> {
 function checkForUpdates(): void {
   // Only packaged builds update; in dev there is no feed and nothing to replace.
   if (!app.isPackaged) return;
-  electronUpdater.autoUpdater.checkForUpdatesAndNotify().catch((err: unknown) => console.warn('[desk] update check failed:', err));
+  electronUpdater.autoUpdater
+    .checkForUpdatesAndNotify()
+    .catch((err: unknown) => console.warn('[desk] update check failed:', err));
 }
 
-app.whenReady().then(async () => {
-  await createWindow();
-  checkForUpdates();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+app
+  .whenReady()
+  .then(async () => {
+    await createWindow();
+    checkForUpdates();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+    });
+  })
+  .catch((err: unknown) => {
+    console.error('[desk] failed to start:', err);
+    app.exit(1);
   });
-}).catch((err: unknown) => {
-  console.error('[desk] failed to start:', err);
-  app.exit(1);
-});
 
 app.on('window-all-closed', () => {
   void (desk?.close() ?? Promise.resolve()).finally(() => {

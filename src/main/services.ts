@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { EventName, EventPayload, Session, SyncStatus } from '../shared/rpc/contract.js';
 import { cognitoAuthApi, type CognitoAuthApi, type CognitoConfig } from './auth/cognito.js';
 import { AuthService, NotSignedInError } from './auth/session.js';
-import { CommandService, ForbiddenError } from './commands/service.js';
+import { CommandService } from './commands/service.js';
+import { ForbiddenError } from './errors.js';
 import { CacheWriter } from './db/cache.js';
 import { deskId } from './db/meta.js';
 import { openDatabase, noKey, type Db, type KeyProvider } from './db/open.js';
@@ -58,7 +59,15 @@ export function createDesk(cfg: DeskConfig): Desk {
 
   const cache = new CacheWriter(db);
   const outbox = new Outbox(db);
-  const queries = new CacheQueries(db);
+  // The viewer (signed-in user + online state) decides money controls, queues and approvals.
+  const queries = new CacheQueries(db, {
+    viewer: () => {
+      const s = auth.session();
+      return s === null
+        ? null
+        : { username: s.username, role: s.role, stations: s.stations, online: engine.status().online };
+    },
+  });
   const auth = new AuthService(cfg.cognitoApi ?? cognitoAuthApi(cfg.cognito));
   const backend = new BackendClient({ apiUrl: cfg.apiUrl, tokens: auth, ...(cfg.fetch ? { fetch: cfg.fetch } : {}) });
 
@@ -96,7 +105,13 @@ export function createDesk(cfg: DeskConfig): Desk {
     onStatus: statusChanged,
     log,
   });
-  const commands = new CommandService({ outbox, queries, deskId: deskId(db), onQueued: () => engine.kickPush() });
+  const commands = new CommandService({
+    outbox,
+    queries,
+    deskId: deskId(db),
+    onQueued: () => engine.kickPush(),
+    isOnline: () => engine.status().online,
+  });
 
   const syncedStations = (s: Session | null): string[] =>
     s === null ? [] : s.stations.includes('*') ? (cfg.adminStations ?? []) : s.stations;
@@ -104,6 +119,13 @@ export function createDesk(cfg: DeskConfig): Desk {
     const s = auth.session();
     if (!s) throw new NotSignedInError('sign in first');
     return s;
+  };
+
+  /** A command was queued: tell the renderer what to re-query and refresh the status bar. */
+  const queued = <T>(kinds: string[], ack: T): T => {
+    emit('data:changed', { kinds, stations: [] });
+    statusChanged();
+    return ack;
   };
 
   const handlers: RpcHandlers = {
@@ -121,7 +143,8 @@ export function createDesk(cfg: DeskConfig): Desk {
     },
     'board:flights': ({ station }) => {
       const session = requireSession();
-      if (!syncedStations(session).includes(station)) throw new ForbiddenError(`station ${station} is not one of your stations`);
+      if (!syncedStations(session).includes(station))
+        throw new ForbiddenError(`station ${station} is not one of your stations`);
       return queries.board(station);
     },
     'flight:get': ({ flightId }) => {
@@ -140,11 +163,33 @@ export function createDesk(cfg: DeskConfig): Desk {
       requireSession();
       return queries.caseView(caseId);
     },
-    'entitlement:issue': ({ entitlementId }) => {
-      const result = commands.issueEntitlement(entitlementId, requireSession());
-      emit('data:changed', { kinds: ['entitlement'], stations: [] });
-      statusChanged();
-      return result;
+    'entitlement:issue': ({ entitlementId, confirmation }) =>
+      queued(['entitlement', 'case'], commands.issueEntitlement(entitlementId, requireSession(), confirmation)),
+    'approval:request': ({ entitlementId, reason, confirmation }) =>
+      queued(['entitlement', 'case'], commands.requestApproval(entitlementId, reason, requireSession(), confirmation)),
+    'approval:decide': ({ approvalId, decision, reason }) =>
+      queued(
+        ['approval', 'entitlement', 'case'],
+        commands.decideApproval(approvalId, decision, reason, requireSession()),
+      ),
+    'approval:list': ({ station }) => {
+      requireSession();
+      return { items: queries.approvalList(station) };
+    },
+    'issuance:void': ({ issuanceId, reason }) =>
+      queued(['issuance', 'entitlement', 'case'], commands.voidIssuance(issuanceId, reason, requireSession())),
+    'case:claim': ({ caseId }) => queued(['case'], commands.claimCase(caseId, requireSession())),
+    'case:release': ({ caseId }) => queued(['case'], commands.releaseCase(caseId, requireSession())),
+    'case:assign': ({ caseId, assignee }) => queued(['case'], commands.assignCase(caseId, assignee, requireSession())),
+    'case:close': ({ caseId, reason }) => queued(['case'], commands.closeCase(caseId, reason, requireSession())),
+    'case:note': ({ caseId, text }) => queued(['case'], commands.addCaseNote(caseId, text, requireSession())),
+    'queue:list': ({ queue, station, limit, offset }) => {
+      requireSession();
+      return queries.queue(queue, station, limit, offset);
+    },
+    'team:load': ({ station }) => {
+      requireSession();
+      return queries.teamLoad(station);
     },
     'sync:status': () => syncStatus(),
     'sync:now': async () => {

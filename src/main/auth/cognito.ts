@@ -39,26 +39,48 @@ export function cognitoAuthApi(cfg: CognitoConfig): CognitoAuthApi {
         }
       : {}),
   });
-  const call = async (input: ConstructorParameters<typeof InitiateAuthCommand>[0], keepRefresh: string | null): Promise<AuthTokens> => {
+  const call = async (
+    input: ConstructorParameters<typeof InitiateAuthCommand>[0],
+    keepRefresh: string | null,
+  ): Promise<AuthTokens> => {
     let out;
     try {
       out = await client.send(new InitiateAuthCommand(input));
     } catch (err) {
       const e = err as { name?: string; message?: string };
       // Cognito says NotAuthorized/UserNotFound; cognito-local says InvalidPassword for the same case.
-      if (e.name === 'NotAuthorizedException' || e.name === 'UserNotFoundException' || e.name === 'InvalidPasswordException')
+      if (
+        e.name === 'NotAuthorizedException' ||
+        e.name === 'UserNotFoundException' ||
+        e.name === 'InvalidPasswordException'
+      )
         throw new AuthFailedError('wrong username or password');
       if (e.name === 'UserNotConfirmedException') throw new AuthFailedError('this account is not confirmed yet');
-      if (e.name === 'PasswordResetRequiredException') throw new AuthFailedError('a password reset is required for this account');
+      if (e.name === 'PasswordResetRequiredException')
+        throw new AuthFailedError('a password reset is required for this account');
       throw err;
     }
     const r = out.AuthenticationResult;
-    if (!r?.IdToken || !r.AccessToken) throw new AuthFailedError(out.ChallengeName ? `sign-in needs ${out.ChallengeName}, not supported by the desk yet` : 'no tokens returned');
+    if (!r?.IdToken || !r.AccessToken)
+      throw new AuthFailedError(
+        out.ChallengeName ? `sign-in needs ${out.ChallengeName}, not supported by the desk yet` : 'no tokens returned',
+      );
     return { idToken: r.IdToken, accessToken: r.AccessToken, refreshToken: r.RefreshToken ?? keepRefresh };
   };
   return {
     passwordAuth: (username, password) =>
-      call({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: cfg.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }, null),
-    refresh: (refreshToken) => call({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: cfg.clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } }, refreshToken),
+      call(
+        {
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          ClientId: cfg.clientId,
+          AuthParameters: { USERNAME: username, PASSWORD: password },
+        },
+        null,
+      ),
+    refresh: (refreshToken) =>
+      call(
+        { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: cfg.clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } },
+        refreshToken,
+      ),
   };
 }

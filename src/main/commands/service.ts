@@ -1,18 +1,14 @@
 import { ulid } from 'ulid';
-import type { Session } from '../../shared/rpc/contract.js';
-import { entityRef, type CommandEnvelope } from '../../shared/sync/protocol.js';
+import { OPEN_APPROVAL_STATUSES, type IssueConfirmation } from '../../shared/domain/entities.js';
+import { approvalId as approvalIdOf } from '../../shared/domain/ids.js';
+import { checkIssue, type ControlRole, type MoneyCheck } from '../../shared/policy/index.js';
+import type { ConfirmationInput, EntitlementView, Session } from '../../shared/rpc/contract.js';
+import { entityRef, type CommandEnvelope, type CommandPayload, type CommandType } from '../../shared/sync/protocol.js';
 import type { Outbox } from '../db/outbox.js';
-import { NotFoundError, type CacheQueries } from '../db/queries.js';
+import { controlRole, type CacheQueries } from '../db/queries.js';
+import { BadRequestError, CommandConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 
-/** The command cannot be made from what the desk knows (maps to RPC `CONFLICT`). */
-export class CommandConflictError extends Error {
-  override name = 'CommandConflictError';
-}
-
-/** The user may not act for this entity's stations (maps to RPC `FORBIDDEN`). */
-export class ForbiddenError extends Error {
-  override name = 'ForbiddenError';
-}
+export { CommandConflictError, ForbiddenError, BadRequestError } from '../errors.js';
 
 export interface CommandServiceDeps {
   outbox: Outbox;
@@ -20,40 +16,373 @@ export interface CommandServiceDeps {
   deskId: string;
   /** Called after a command is durably queued (the sync engine pushes it). */
   onQueued: () => void;
+  /** The sync engine's current state; false = the command is created offline (offline money rules). */
+  isOnline?: () => boolean;
   now?: () => Date;
   newId?: () => string;
 }
 
+export interface CommandAck {
+  commandId: string;
+  syncState: 'pending';
+}
+
+/** Rejections of the money rules that mean "the request lacks something" rather than "not allowed". */
+const MISSING_INPUT = new Set(['CONFIRMATION_REQUIRED', 'AGREEMENT_REQUIRED']);
+
 /**
- * Turns user actions into commands: checks them against the cache, stamps the versions the
- * user saw, and queues them with their optimistic effect in one durable transaction.
+ * Turns user actions into commands: checks them against the cache, the user's role and
+ * stations and the money rules (src/shared/policy/controls.ts, the same ones the server runs
+ * again), stamps the versions the user saw and whether the desk is offline, and queues them
+ * with their optimistic effect in one durable transaction.
  */
 export class CommandService {
   constructor(private readonly d: CommandServiceDeps) {}
 
-  issueEntitlement(entitlementId: string, session: Session): { commandId: string; syncState: 'pending' } {
+  private now(): Date {
+    return (this.d.now ?? (() => new Date()))();
+  }
+
+  private online(): boolean {
+    return this.d.isOnline ? this.d.isOnline() : true;
+  }
+
+  /** Issues an entitlement (the confirmation dialog's answer when the rules need one). */
+  issueEntitlement(entitlementId: string, session: Session, input: ConfirmationInput | null = null): CommandAck {
+    const role = this.role(session);
+    const ent = this.offeredEntitlement(entitlementId);
+    const view = this.d.queries.caseView(ent.caseId);
+    const station = this.stationOf(session, view.case.id, view.case.stations);
+    this.notClosed(view.case.status);
+    const offline = !this.online();
+    const confirmation = this.confirmation(input, session);
+    const value = this.d.queries.valueOf(ent);
+    const check = this.moneyCheck(() =>
+      checkIssue({
+        policy: this.d.queries.policy(),
+        at: this.d.queries.policyAt(ent.caseId),
+        role,
+        entitlement: ent,
+        offline,
+        issuedTodayMinor: value ? this.d.queries.issuedTodayMinor(session.username, value.currency) : 0,
+        confirmation,
+      }),
+    );
+    if (!check.ok) throw this.moneyError(check);
+    return this.queue(
+      'issueEntitlement',
+      station,
+      { [entityRef('entitlement', ent.id)]: ent.version, [entityRef('case', view.case.id)]: view.case.version },
+      { entitlementId: ent.id, voucherSerial: null, confirmation } satisfies CommandPayload<'issueEntitlement'>,
+      session,
+      offline,
+    );
+  }
+
+  /** Asks a supervisor to approve an entitlement above the user's limit (with the payment method chosen now). */
+  requestApproval(
+    entitlementId: string,
+    reason: string,
+    session: Session,
+    input: ConfirmationInput | null = null,
+  ): CommandAck {
+    const role = this.role(session);
+    const ent = this.offeredEntitlement(entitlementId);
+    if (ent.approval && OPEN_APPROVAL_STATUSES.includes(ent.approval.status))
+      throw new CommandConflictError('an approval request for this entitlement is already open', 'ALREADY_PENDING');
+    const view = this.d.queries.caseView(ent.caseId);
+    const station = this.stationOf(session, view.case.id, view.case.stations);
+    this.notClosed(view.case.status);
+    const confirmation = this.confirmation(input, session);
+    const value = this.d.queries.valueOf(ent);
+    // Judged as if online: a request is only a request; the issuance happens on the server.
+    const check = this.moneyCheck(() =>
+      checkIssue({
+        policy: this.d.queries.policy(),
+        at: this.d.queries.policyAt(ent.caseId),
+        role,
+        entitlement: ent,
+        offline: false,
+        issuedTodayMinor: value ? this.d.queries.issuedTodayMinor(session.username, value.currency) : 0,
+        confirmation,
+      }),
+    );
+    if (check.ok)
+      throw new CommandConflictError(
+        'this entitlement is within your limit: issue it directly, no approval is needed',
+        'NOT_NEEDED',
+      );
+    if (check.code !== 'LIMIT_EXCEEDED' && check.code !== 'DAILY_LIMIT_EXCEEDED') throw this.moneyError(check);
+    return this.queue(
+      'requestApproval',
+      station,
+      { [entityRef('entitlement', ent.id)]: ent.version, [entityRef('case', view.case.id)]: view.case.version },
+      { entitlementId: ent.id, reason, confirmation } satisfies CommandPayload<'requestApproval'>,
+      session,
+      !this.online(),
+    );
+  }
+
+  /** A supervisor's decision; works from the cache while offline (the server re-checks on arrival). */
+  decideApproval(approvalId: string, decision: 'approve' | 'deny', reason: string, session: Session): CommandAck {
+    const role = this.role(session);
+    const found = this.d.queries.approval(approvalId);
+    if (!found) throw new NotFoundError(`approval ${approvalId} is not in this desk's cache`);
+    const { approval: a, pendingDecision } = found;
+    const station = this.stationOf(session, a.caseId, a.stations);
+    if (role === 'agent') throw new ForbiddenError('only supervisors and admins decide approvals', 'FORBIDDEN_ROLE');
+    if (a.requestedBy === session.username) {
+      throw new ForbiddenError(
+        'you requested this approval yourself: another supervisor must decide it (four eyes)',
+        'SELF_APPROVAL',
+      );
+    }
+    if (pendingDecision !== null)
+      throw new CommandConflictError(
+        `your decision (${pendingDecision}) on this request is already waiting to sync`,
+        'ALREADY_PENDING',
+      );
+    if (!OPEN_APPROVAL_STATUSES.includes(a.status))
+      throw new CommandConflictError(`this request is already ${a.status.toLowerCase()}`, 'ALREADY_DECIDED');
+    if (decision === 'approve') {
+      if (a.level === 'admin' && role !== 'admin')
+        throw new ForbiddenError(
+          'this request was escalated to an admin (above the supervisors’ limit)',
+          'ABOVE_APPROVER_LIMIT',
+        );
+      const check = this.d.queries.approverCheck(role, a);
+      if (!check.ok) throw new ForbiddenError(check.message, check.code);
+    }
+    const expected: Record<string, number> = { [entityRef('approval', a.id)]: a.version };
+    const ent = this.d.queries.entitlement(a.entitlementId);
+    if (ent) expected[entityRef('entitlement', ent.id)] = ent.version;
+    const c = this.caseVersion(a.caseId);
+    if (c !== undefined) expected[entityRef('case', a.caseId)] = c;
+    return this.queue(
+      'decideApproval',
+      station,
+      expected,
+      { approvalId: a.id, decision, reason } satisfies CommandPayload<'decideApproval'>,
+      session,
+      !this.online(),
+    );
+  }
+
+  /** Voids an unredeemed issuance (supervisor); the entitlement can then be issued again. */
+  voidIssuance(issuanceId: string, reason: string, session: Session): CommandAck {
+    const role = this.role(session);
+    const found = this.d.queries.issuance(issuanceId);
+    if (!found) throw new NotFoundError(`issuance ${issuanceId} is not in this desk's cache`);
+    const { issuance: iss, voidPending } = found;
+    const view = this.d.queries.caseView(iss.caseId);
+    const station = this.stationOf(session, view.case.id, view.case.stations);
+    if (role === 'agent') throw new ForbiddenError('only supervisors and admins void an issuance', 'FORBIDDEN_ROLE');
+    if (iss.status !== 'VALID') throw new CommandConflictError('this issuance is already void', 'NOT_VOIDABLE');
+    if (voidPending)
+      throw new CommandConflictError('a void of this issuance is already waiting to sync', 'ALREADY_PENDING');
+    if (iss.redeemedAt !== null)
+      throw new CommandConflictError(
+        `this voucher was redeemed at ${iss.redeemedAt}: it cannot be voided`,
+        'ALREADY_REDEEMED',
+      );
+    const expected: Record<string, number> = {
+      [entityRef('issuance', iss.id)]: iss.version,
+      [entityRef('case', view.case.id)]: view.case.version,
+    };
+    const ent = this.d.queries.entitlement(iss.entitlementId);
+    if (ent) expected[entityRef('entitlement', ent.id)] = ent.version;
+    return this.queue(
+      'voidIssuance',
+      station,
+      expected,
+      { issuanceId: iss.id, reason } satisfies CommandPayload<'voidIssuance'>,
+      session,
+      !this.online(),
+    );
+  }
+
+  claimCase(caseId: string, session: Session): CommandAck {
+    this.role(session);
+    const { c, station } = this.openCase(caseId, session);
+    if (c.assignee === session.username) throw new CommandConflictError('this case is already yours');
+    if (c.assignee !== null && session.role === 'agent')
+      throw new CommandConflictError(
+        `this case is held by ${c.assignee}; ask them or a supervisor to release or reassign it`,
+        'NOT_ASSIGNEE',
+      );
+    return this.queue(
+      'claimCase',
+      station,
+      { [entityRef('case', c.id)]: c.version },
+      { caseId: c.id },
+      session,
+      !this.online(),
+    );
+  }
+
+  releaseCase(caseId: string, session: Session): CommandAck {
+    this.role(session);
+    const { c, station } = this.openCase(caseId, session);
+    if (c.assignee === null) throw new CommandConflictError('nobody holds this case');
+    if (c.assignee !== session.username && session.role === 'agent')
+      throw new ForbiddenError(`this case is held by ${c.assignee}, not by you`, 'NOT_ASSIGNEE');
+    return this.queue(
+      'releaseCase',
+      station,
+      { [entityRef('case', c.id)]: c.version },
+      { caseId: c.id },
+      session,
+      !this.online(),
+    );
+  }
+
+  assignCase(caseId: string, assignee: string, session: Session): CommandAck {
+    const role = this.role(session);
+    if (role === 'agent')
+      throw new ForbiddenError('only supervisors and admins assign cases (agents claim them)', 'FORBIDDEN_ROLE');
+    const { c, station } = this.openCase(caseId, session);
+    if (c.assignee === assignee) throw new CommandConflictError(`this case is already assigned to ${assignee}`);
+    return this.queue(
+      'assignCase',
+      station,
+      { [entityRef('case', c.id)]: c.version },
+      { caseId: c.id, assignee },
+      session,
+      !this.online(),
+    );
+  }
+
+  closeCase(caseId: string, reason: string, session: Session): CommandAck {
+    this.role(session);
+    const { c, station } = this.openCase(caseId, session);
+    if (c.assignee !== null && c.assignee !== session.username && session.role === 'agent') {
+      throw new ForbiddenError(`this case is held by ${c.assignee}, not by you`, 'NOT_ASSIGNEE');
+    }
+    return this.queue(
+      'closeCase',
+      station,
+      { [entityRef('case', c.id)]: c.version },
+      { caseId: c.id, reason },
+      session,
+      !this.online(),
+    );
+  }
+
+  addCaseNote(caseId: string, text: string, session: Session): CommandAck {
+    this.role(session);
+    const view = this.d.queries.caseView(caseId);
+    const station = this.stationOf(session, view.case.id, view.case.stations);
+    // A note never conflicts with other changes of the case: no expected version.
+    return this.queue('addCaseNote', station, {}, { caseId: view.case.id, text }, session, !this.online());
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private role(session: Session): ControlRole {
+    const role = controlRole(session.role);
+    if (role === null)
+      throw new ForbiddenError('your account has no Jetway role (agent, supervisor or admin)', 'FORBIDDEN_ROLE');
+    return role;
+  }
+
+  private stationOf(session: Session, what: string, stations: readonly string[]): string {
+    const station = session.stations.includes('*') ? stations[0] : stations.find((s) => session.stations.includes(s));
+    if (!station)
+      throw new ForbiddenError(`${what} belongs to ${stations.join('/')}, not to your stations`, 'FORBIDDEN_STATION');
+    return station;
+  }
+
+  private notClosed(status: string): void {
+    if (status === 'CLOSED') throw new CommandConflictError('this case is closed', 'CASE_CLOSED');
+  }
+
+  private openCase(
+    caseId: string,
+    session: Session,
+  ): { c: ReturnType<CacheQueries['caseView']>['case']; station: string } {
+    const view = this.d.queries.caseView(caseId);
+    const station = this.stationOf(session, view.case.id, view.case.stations);
+    this.notClosed(view.case.status);
+    return { c: view.case, station };
+  }
+
+  private caseVersion(caseId: string): number | undefined {
+    try {
+      return this.d.queries.caseView(caseId).case.version;
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  private offeredEntitlement(entitlementId: string): EntitlementView {
     const ent = this.d.queries.entitlement(entitlementId);
     if (!ent) throw new NotFoundError(`entitlement ${entitlementId} is not in this desk's cache`);
-    if (ent.syncState === 'pending') throw new CommandConflictError('this entitlement is already being issued (waiting to sync)');
-    if (ent.status === 'ISSUED') throw new CommandConflictError('this entitlement is already issued');
-    if (ent.status !== 'OFFERED') throw new CommandConflictError(`cannot issue an entitlement in status ${ent.status}`);
-    const view = this.d.queries.caseView(ent.caseId);
-    const station =
-      session.stations.includes('*') ? view.case.stations[0] : view.case.stations.find((s) => session.stations.includes(s));
-    if (!station) throw new ForbiddenError(`case ${view.case.id} belongs to ${view.case.stations.join('/')}, not to your stations`);
+    if (ent.syncState === 'pending')
+      throw new CommandConflictError('a change of this entitlement is already waiting to sync', 'ALREADY_PENDING');
+    if (ent.status === 'ISSUED') throw new CommandConflictError('this entitlement is already issued', 'ALREADY_ISSUED');
+    if (ent.status === 'PENDING_APPROVAL')
+      throw new CommandConflictError('this entitlement is waiting for a supervisor’s decision', 'ALREADY_PENDING');
+    if (ent.status !== 'OFFERED')
+      throw new CommandConflictError(`cannot issue an entitlement in status ${ent.status}`, 'NOT_ISSUABLE');
+    return ent;
+  }
+
+  /** The dialog's answer, stamped with the time and the recording user. */
+  private confirmation(input: ConfirmationInput | null, session: Session): IssueConfirmation | null {
+    if (input === null) return null;
+    const at = this.now().toISOString();
+    return {
+      confirmedAt: at,
+      paymentMethod: input.paymentMethod,
+      passengerAgreement: input.passengerAgreement
+        ? { text: input.passengerAgreement, recordedBy: session.username, recordedAt: at }
+        : null,
+    };
+  }
+
+  private moneyCheck(fn: () => MoneyCheck): MoneyCheck {
+    try {
+      return fn();
+    } catch (err) {
+      // No money controls in the policy in force: refuse rather than guess.
+      throw new CommandConflictError(
+        `the money rules for this flight cannot be evaluated: ${(err as Error).message}`,
+        'NO_POLICY',
+      );
+    }
+  }
+
+  private moneyError(check: Extract<MoneyCheck, { ok: false }>): Error {
+    if (MISSING_INPUT.has(check.code)) return new BadRequestError(check.message, check.code);
+    if (check.code === 'FORBIDDEN_ROLE') return new ForbiddenError(check.message, check.code);
+    return new CommandConflictError(check.message, check.code);
+  }
+
+  private queue(
+    type: CommandType,
+    station: string,
+    expectedVersions: Record<string, number>,
+    payload: unknown,
+    session: Session,
+    offline: boolean,
+  ): CommandAck {
     const envelope: CommandEnvelope = {
       commandId: (this.d.newId ?? ulid)(),
-      type: 'issueEntitlement',
+      type,
       schemaVersion: 1,
       deskId: this.d.deskId,
       station,
-      expectedVersions: { [entityRef('entitlement', ent.id)]: ent.version, [entityRef('case', view.case.id)]: view.case.version },
-      payload: { entitlementId: ent.id, voucherSerial: null, confirmation: null },
-      createdAt: (this.d.now ?? (() => new Date()))().toISOString(),
-      offline: false,
+      expectedVersions,
+      payload,
+      createdAt: this.now().toISOString(),
+      offline,
     };
-    this.d.outbox.enqueue(envelope);
+    this.d.outbox.enqueue(envelope, session.username);
     this.d.onQueued();
     return { commandId: envelope.commandId, syncState: 'pending' };
   }
 }
+
+/** The approval id a requestApproval command will create (the server names it after the command). */
+export const approvalIdFor = (ack: CommandAck): string => approvalIdOf(ack.commandId);

@@ -37,17 +37,24 @@ export class CacheWriter {
     const parsed = def.schema.safeParse(change.data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new Error(`invalid ${change.kind} ${change.id} from server: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+      throw new Error(
+        `invalid ${change.kind} ${change.id} from server: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+      );
     }
     const cols = (def.columns as (e: unknown) => Record<string, string | number | null>)(parsed.data);
     const names = ['id', 'version', 'data', ...Object.keys(cols)];
     const values = [change.id, change.version, JSON.stringify(parsed.data), ...Object.values(cols)];
     let stmt = this.upsertStmts.get(def.table);
     if (!stmt) {
-      const updates = names.slice(1).map((n) => `${n} = excluded.${n}`).join(', ');
+      const updates = names
+        .slice(1)
+        .map((n) => `${n} = excluded.${n}`)
+        .join(', ');
       // Upsert keeps local-only columns (e.g. entitlement.pending_command_id: the optimistic
       // effect is re-applied on top of every server snapshot until its command is confirmed).
-      stmt = this.db.prepare(`INSERT INTO ${def.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ON CONFLICT(id) DO UPDATE SET ${updates}`);
+      stmt = this.db.prepare(
+        `INSERT INTO ${def.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ON CONFLICT(id) DO UPDATE SET ${updates}`,
+      );
       this.upsertStmts.set(def.table, stmt);
     }
     stmt.run(values);

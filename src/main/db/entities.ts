@@ -29,7 +29,11 @@ export const ENTITY_TABLES = {
       status: f.status,
     }),
   },
-  disruption: { table: 'disruption', schema: DisruptionSchema, columns: (d: z.output<typeof DisruptionSchema>) => ({ flight_id: d.flightId }) },
+  disruption: {
+    table: 'disruption',
+    schema: DisruptionSchema,
+    columns: (d: z.output<typeof DisruptionSchema>) => ({ flight_id: d.flightId }),
+  },
   passenger: {
     table: 'passenger',
     schema: PassengerSchema,
@@ -38,7 +42,11 @@ export const ENTITY_TABLES = {
   booking: {
     table: 'booking',
     schema: BookingSchema,
-    columns: (b: z.output<typeof BookingSchema>) => ({ flight_id: b.flightId, passenger_id: b.passengerId, pnr: b.pnr }),
+    columns: (b: z.output<typeof BookingSchema>) => ({
+      flight_id: b.flightId,
+      passenger_id: b.passengerId,
+      pnr: b.pnr,
+    }),
   },
   case: {
     table: 'case_file',
@@ -60,7 +68,13 @@ export const ENTITY_TABLES = {
   issuance: {
     table: 'issuance',
     schema: IssuanceSchema,
-    columns: (i: z.output<typeof IssuanceSchema>) => ({ entitlement_id: i.entitlementId }),
+    columns: (i: z.output<typeof IssuanceSchema>) => ({
+      entitlement_id: i.entitlementId,
+      case_id: i.caseId,
+      issued_by: i.issuedBy,
+      issued_at: i.issuedAt,
+      status: i.status,
+    }),
   },
   command_result: { table: 'command_result', schema: AnyObject, columns: () => ({}) },
   policy: { table: 'policy', schema: AnyObject, columns: () => ({}) },
@@ -80,6 +94,9 @@ export const ENTITY_TABLES = {
     schema: AuditEntrySchema,
     columns: (a: z.output<typeof AuditEntrySchema>) => ({ case_id: a.caseId, seq: a.seq }),
   },
-} satisfies Record<EntityKind, { table: string; schema: z.ZodType; columns: (e: never) => Record<string, string | number | null> }>;
+} satisfies Record<
+  EntityKind,
+  { table: string; schema: z.ZodType; columns: (e: never) => Record<string, string | number | null> }
+>;
 
 export const CACHE_TABLES = Object.values(ENTITY_TABLES).map((t) => t.table);

@@ -35,24 +35,53 @@ export class Outbox {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Queues a command together with its optimistic local effect, atomically. */
-  enqueue(envelope: CommandEnvelope): void {
+  /**
+   * Queues a command together with its optimistic local effect, atomically. `createdBy` is the
+   * signed-in user (local only: the server takes the user from the token), used by effects
+   * such as claim and by the desk's daily total. `check` runs inside the same transaction
+   * before the insert (a precondition on the cache that must still hold when it commits).
+   */
+  enqueue(envelope: CommandEnvelope, createdBy: string | null = null, check?: () => void): void {
     const env = CommandEnvelopeSchema.parse(envelope);
     const effect = OPTIMISTIC_EFFECTS[env.type];
     durably(this.db, () => {
+      check?.();
       this.db
         .prepare(
-          `INSERT INTO outbox (command_id, type, station, entity_ref, envelope, state, created_at)
-           VALUES (?, ?, ?, ?, ?, 'pending', ?)`,
+          `INSERT INTO outbox (command_id, type, station, entity_ref, envelope, state, created_at, created_by)
+           VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
         )
-        .run(env.commandId, env.type, env.station, effect.entityRef(env), JSON.stringify(env), this.now().toISOString());
+        .run(
+          env.commandId,
+          env.type,
+          env.station,
+          effect.entityRef(env),
+          JSON.stringify(env),
+          this.now().toISOString(),
+          createdBy,
+        );
       effect.apply(this.db, env);
     });
   }
 
+  /** Queued (pending or acked) commands of a type, oldest first, with the user who queued them. */
+  queued(type: CommandEnvelope['type']): { envelope: CommandEnvelope; createdBy: string | null }[] {
+    const rows = this.db.prepare('SELECT envelope, created_by FROM outbox WHERE type = ? ORDER BY seq').all(type) as {
+      envelope: string;
+      created_by: string | null;
+    }[];
+    return rows.map((r) => ({
+      envelope: CommandEnvelopeSchema.parse(JSON.parse(r.envelope)),
+      createdBy: r.created_by,
+    }));
+  }
+
   /** The oldest pending commands, in creation order. */
   nextBatch(limit = 50): CommandEnvelope[] {
-    const rows = this.db.prepare(`SELECT envelope FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?`).pluck().all(limit) as string[];
+    const rows = this.db
+      .prepare(`SELECT envelope FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?`)
+      .pluck()
+      .all(limit) as string[];
     return rows.map((r) => CommandEnvelopeSchema.parse(JSON.parse(r)));
   }
 
@@ -61,7 +90,10 @@ export class Outbox {
    * cache: a pull may already have brought the effect before the push reply arrived, in which
    * case the command is confirmed at once instead of waiting for a pull that will never come.
    */
-  recordResults(results: readonly CommandResult[], versionOf: (ref: string) => number | undefined = () => undefined): void {
+  recordResults(
+    results: readonly CommandResult[],
+    versionOf: (ref: string) => number | undefined = () => undefined,
+  ): void {
     durably(this.db, () => {
       for (const r of results) {
         const row = this.row(r.commandId);
@@ -69,8 +101,13 @@ export class Outbox {
         const env = CommandEnvelopeSchema.parse(JSON.parse(row.envelope));
         if (r.status === 'rejected') this.reject(env, r.code ?? 'REJECTED', r.message ?? 'rejected by the server');
         else if (r.effects.every((e) => (versionOf(e.ref) ?? -1) >= e.version)) this.confirm(env);
-        else this.db.prepare(`UPDATE outbox SET state = 'acked', effects = ?, last_error = NULL WHERE command_id = ?`).run(JSON.stringify(r.effects), r.commandId);
+        else
+          this.db
+            .prepare(`UPDATE outbox SET state = 'acked', effects = ?, last_error = NULL WHERE command_id = ?`)
+            .run(JSON.stringify(r.effects), r.commandId);
       }
+      // A cleared mark may have hidden another queued command's mark on the same entity.
+      this.reapplyAll();
     });
   }
 
@@ -88,8 +125,13 @@ export class Outbox {
    * effect of everything still queued on top of the new server state (rebase).
    * Call inside the pull's transaction.
    */
-  reconcile(versionOf: (ref: string) => number | undefined, commandResult: (commandId: string) => CommandResult | undefined): void {
-    const rows = this.db.prepare('SELECT seq, command_id, state, envelope, effects, attempts FROM outbox ORDER BY seq').all();
+  reconcile(
+    versionOf: (ref: string) => number | undefined,
+    commandResult: (commandId: string) => CommandResult | undefined,
+  ): void {
+    const rows = this.db
+      .prepare('SELECT seq, command_id, state, envelope, effects, attempts FROM outbox ORDER BY seq')
+      .all();
     for (const raw of rows) {
       const row = OutboxRowSchema.parse(raw);
       const env = CommandEnvelopeSchema.parse(JSON.parse(row.envelope));
@@ -105,6 +147,15 @@ export class Outbox {
           continue;
         }
       }
+      OPTIMISTIC_EFFECTS[env.type].apply(this.db, env);
+    }
+  }
+
+  /** Re-applies the optimistic effect of every queued command, in queue order (idempotent). */
+  private reapplyAll(): void {
+    const rows = this.db.prepare('SELECT envelope FROM outbox ORDER BY seq').pluck().all() as string[];
+    for (const r of rows) {
+      const env = CommandEnvelopeSchema.parse(JSON.parse(r));
       OPTIMISTIC_EFFECTS[env.type].apply(this.db, env);
     }
   }
@@ -126,14 +177,35 @@ export class Outbox {
   }
 
   lastError(): string | null {
-    return (this.db.prepare(`SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY seq LIMIT 1`).pluck().get() as string | undefined) ?? null;
+    return (
+      (this.db
+        .prepare(`SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY seq LIMIT 1`)
+        .pluck()
+        .get() as string | undefined) ?? null
+    );
   }
 
   attention(): AttentionRow[] {
     const rows = this.db
-      .prepare(`SELECT command_id, type, entity_ref, code, message, created_at FROM attention WHERE resolved_at IS NULL ORDER BY created_at DESC`)
-      .all() as { command_id: string; type: string; entity_ref: string | null; code: string; message: string; created_at: string }[];
-    return rows.map((r) => ({ commandId: r.command_id, type: r.type, entityRef: r.entity_ref, code: r.code, message: r.message, createdAt: r.created_at }));
+      .prepare(
+        `SELECT command_id, type, entity_ref, code, message, created_at FROM attention WHERE resolved_at IS NULL ORDER BY created_at DESC`,
+      )
+      .all() as {
+      command_id: string;
+      type: string;
+      entity_ref: string | null;
+      code: string;
+      message: string;
+      created_at: string;
+    }[];
+    return rows.map((r) => ({
+      commandId: r.command_id,
+      type: r.type,
+      entityRef: r.entity_ref,
+      code: r.code,
+      message: r.message,
+      createdAt: r.created_at,
+    }));
   }
 
   attentionCount(): number {
@@ -141,7 +213,9 @@ export class Outbox {
   }
 
   private row(commandId: string): z.infer<typeof OutboxRowSchema> | undefined {
-    const raw = this.db.prepare('SELECT seq, command_id, state, envelope, effects, attempts FROM outbox WHERE command_id = ?').get(commandId);
+    const raw = this.db
+      .prepare('SELECT seq, command_id, state, envelope, effects, attempts FROM outbox WHERE command_id = ?')
+      .get(commandId);
     return raw === undefined ? undefined : OutboxRowSchema.parse(raw);
   }
 
@@ -159,6 +233,14 @@ export class Outbox {
         `INSERT INTO attention (command_id, type, entity_ref, code, message, envelope, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(command_id) DO NOTHING`,
       )
-      .run(env.commandId, env.type, effect.entityRef(env), code, message, JSON.stringify(env), this.now().toISOString());
+      .run(
+        env.commandId,
+        env.type,
+        effect.entityRef(env),
+        code,
+        message,
+        JSON.stringify(env),
+        this.now().toISOString(),
+      );
   }
 }

@@ -1,4 +1,7 @@
+import { auditHash, verifyAuditChain } from '../../shared/audit.js';
 import {
+  ApprovalSchema,
+  AuditEntrySchema,
   BookingSchema,
   CaseSchema,
   DisruptionSchema,
@@ -7,35 +10,148 @@ import {
   IssuanceSchema,
   PassengerSchema,
   delayCategory,
+  type Approval,
+  type AuditEntry,
+  type Case,
+  type CaseStatus,
+  type Entitlement,
   type Flight,
 } from '../../shared/domain/entities.js';
+import type { Money } from '../../shared/money.js';
+import type { z } from 'zod';
+import {
+  caseSlaMinutes,
+  checkApprover,
+  checkIssue,
+  defaultPolicySet,
+  entitlementValue,
+  isCashType,
+  needsConfirmation,
+  type ControlRole,
+  type PolicySet,
+} from '../../shared/policy/index.js';
 import type {
+  ApprovalView,
   BoardFlight,
   BoardResponse,
   CaseView,
   EntitlementView,
   FlightPassengersResponse,
   PassengerRow,
+  QueueItem,
+  QueueName,
   SearchHit,
+  Session,
 } from '../../shared/rpc/contract.js';
+import { effectiveEntitlementStatus } from '../commands/effects.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { Db } from './open.js';
 
-/** A requested entity is not in the cache (maps to RPC `NOT_FOUND`). */
-export class NotFoundError extends Error {
-  override name = 'NotFoundError';
+export { NotFoundError } from '../errors.js';
+
+/** Who is looking, for the views that depend on it (money controls, queues, approvals). */
+export interface Viewer {
+  username: string;
+  role: Session['role'];
+  /** Stations the user may see (`*` = all cached ones). */
+  stations: readonly string[];
+  /** The sync engine's current state: offline money rules apply when false. */
+  online: boolean;
+}
+
+export interface CacheQueriesOptions {
+  /** The signed-in user and the desk's online state; null/absent = nobody (no controls, no station filter). */
+  viewer?: () => Viewer | null;
+  now?: () => Date;
+  policy?: () => PolicySet;
+}
+
+/** The money-control role of a session role; null = no role that may act on money. */
+export const controlRole = (role: Session['role']): ControlRole | null => (role === 'unknown' ? null : role);
+
+const OPEN_STATUSES = `('OPEN', 'IN_PROGRESS', 'AWAITING_APPROVAL')`;
+const QUEUE_WHERE: Record<Exclude<QueueName, 'rejected'>, string> = {
+  mine: `q.assignee = @me AND q.station = @station AND q.status IN ${OPEN_STATUSES}`,
+  unassigned: `q.station = @station AND q.status = 'OPEN' AND q.assignee IS NULL`,
+  awaiting_approval: `q.station = @station AND q.status = 'AWAITING_APPROVAL'`,
+  needs_review: `q.station = @station AND q.needs_review = 1 AND q.status <> 'CLOSED'`,
+};
+const QUEUES: QueueName[] = ['mine', 'unassigned', 'awaiting_approval', 'needs_review', 'rejected'];
+
+const minutesBetween = (from: string | null, now: Date): number => {
+  if (!from) return 0;
+  const t = Date.parse(from);
+  return Number.isFinite(t) ? Math.max(0, Math.floor((now.getTime() - t) / 60_000)) : 0;
+};
+
+const flightLabel = (f: Flight | null, fallbackId: string): string =>
+  f ? `${f.carrier}${f.number} ${f.origin}→${f.destination} ${f.scheduledDeparture.slice(0, 10)}` : fallbackId;
+
+const passengerName = (raw: string | null): string => {
+  if (raw === null) return 'unknown passenger';
+  const p = PassengerSchema.parse(JSON.parse(raw));
+  return `${p.firstName} ${p.lastName}`;
+};
+
+/**
+ * Whether a case's cached audit trail verifies. A desk may hold only the tail of a chain (a
+ * station's log is compacted below its retention floor, or the desk joined late): a chain
+ * that does not start at seq 1 is checked from its first cached entry on (each hash recomputed,
+ * each link and seq contiguous) and is NOT called broken for its missing head. Any gap or
+ * altered entry inside what is cached is broken.
+ */
+export function auditVerifies(entries: readonly AuditEntry[]): boolean {
+  if (entries.length === 0) return true;
+  const sorted = [...entries].sort((a, b) => a.seq - b.seq);
+  if (sorted[0]!.seq === 1) return verifyAuditChain(sorted).ok;
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i]!;
+    const { hash, version: _v, ...body } = e;
+    if (auditHash(body) !== hash) return false;
+    if (i > 0 && (e.seq !== sorted[i - 1]!.seq + 1 || e.prevHash !== sorted[i - 1]!.hash)) return false;
+  }
+  return true;
 }
 
 const DISRUPTED = new Set(['CANCELLED', 'DELAYED', 'DIVERTED']);
 const STATUS_RANK: Record<string, number> = { CANCELLED: 0, DIVERTED: 1, DELAYED: 2 };
 
-type EntRow = { data: string; pending_command_id: string | null };
+type EntRow = { data: string; pending_command_id: string | null; local_status: string | null };
 
 /**
  * Read side of the cache: builds the RPC view models. Every row read back is parsed with its
  * domain schema (a corrupt row is an error, not a silently wrong screen).
  */
 export class CacheQueries {
-  constructor(private readonly db: Db) {}
+  private readonly viewerFn: () => Viewer | null;
+  private readonly now: () => Date;
+  private readonly policyFn: () => PolicySet;
+
+  constructor(
+    private readonly db: Db,
+    opts: CacheQueriesOptions = {},
+  ) {
+    this.viewerFn = opts.viewer ?? (() => null);
+    this.now = opts.now ?? (() => new Date());
+    this.policyFn = opts.policy ?? defaultPolicySet;
+  }
+
+  /** The current viewer, if any. */
+  viewer(): Viewer | null {
+    return this.viewerFn();
+  }
+
+  /** True when the viewer may see a station (no viewer = no filter). */
+  private seesStation(station: string, v: Viewer | null = this.viewerFn()): boolean {
+    return v === null || v.stations.includes('*') || v.stations.includes(station);
+  }
+
+  private requireStation(station: string): Viewer {
+    const v = this.viewerFn();
+    if (v === null) throw new ForbiddenError('sign in first');
+    if (!this.seesStation(station, v)) throw new ForbiddenError(`station ${station} is not one of your stations`);
+    return v;
+  }
 
   board(station: string): BoardResponse {
     const rows = this.db
@@ -126,7 +242,13 @@ export class CacheQueries {
          ORDER BY p.last_name, p.first_name, f.scheduled_departure
          LIMIT @limit`,
       )
-      .all({ pnr: q, whole: `${escaped(q)}%`, first: `${escaped(words[0] ?? '')}%`, rest: `${escaped(words.slice(1).join(' ') || '\u0000')}%`, limit }) as {
+      .all({
+        pnr: q,
+        whole: `${escaped(q)}%`,
+        first: `${escaped(words[0] ?? '')}%`,
+        rest: `${escaped(words.slice(1).join(' ') || '\u0000')}%`,
+        limit,
+      }) as {
       passenger: string;
       booking: string;
       flight: string | null;
@@ -141,13 +263,27 @@ export class CacheQueries {
   }
 
   caseView(caseId: string): CaseView {
-    const raw = this.db.prepare('SELECT data FROM case_file WHERE id = ?').pluck().get(caseId) as string | undefined;
-    if (raw === undefined) throw new NotFoundError(`case ${caseId} is not in this desk's cache`);
-    const c = CaseSchema.parse(JSON.parse(raw));
+    const row = this.db.prepare('SELECT data, local_status, local_assignee FROM case_file WHERE id = ?').get(caseId) as
+      { data: string; local_status: string | null; local_assignee: string | null } | undefined;
+    if (row === undefined) throw new NotFoundError(`case ${caseId} is not in this desk's cache`);
+    const server = CaseSchema.parse(JSON.parse(row.data));
+    const v = this.viewerFn();
+    if (v !== null && !server.stations.some((st) => this.seesStation(st, v))) {
+      throw new ForbiddenError(`case ${caseId} belongs to ${server.stations.join('/')}, not to your stations`);
+    }
+    // The case as this desk shows it: the server snapshot with this desk's pending changes on top.
+    const c: Case = {
+      ...server,
+      status: (row.local_status ?? server.status) as CaseStatus,
+      assignee: row.local_assignee === null ? server.assignee : row.local_assignee || null,
+    };
     const one = <T>(sql: string, id: string, parse: (x: unknown) => T): T | null => {
       const d = this.db.prepare(sql).pluck().get(id) as string | undefined;
       return d === undefined ? null : parse(JSON.parse(d));
     };
+    const audit = (
+      this.db.prepare('SELECT data FROM audit WHERE case_id = ? ORDER BY seq').pluck().all(c.id) as string[]
+    ).map((d) => AuditEntrySchema.parse(JSON.parse(d)));
     return {
       case: c,
       passenger: one('SELECT data FROM passenger WHERE id = ?', c.passengerId, (x) => PassengerSchema.parse(x)),
@@ -155,43 +291,514 @@ export class CacheQueries {
       flight: one('SELECT data FROM flight WHERE id = ?', c.flightId, (x) => FlightSchema.parse(x)),
       disruption: one('SELECT data FROM disruption WHERE id = ?', c.disruptionId, (x) => DisruptionSchema.parse(x)),
       entitlements: this.entitlements(c.id),
+      issuances: (
+        this.db
+          .prepare('SELECT data FROM issuance WHERE case_id = ? ORDER BY issued_at, id')
+          .pluck()
+          .all(c.id) as string[]
+      ).map((d) => IssuanceSchema.parse(JSON.parse(d))),
+      approvals: (
+        this.db
+          .prepare('SELECT data FROM approval WHERE case_id = ? ORDER BY requested_at, id')
+          .pluck()
+          .all(c.id) as string[]
+      ).map((d) => ApprovalSchema.parse(JSON.parse(d))),
+      audit,
+      auditVerified: auditVerifies(audit),
+    };
+  }
+
+  /** The cached approval, with this desk's pending decision (if any). */
+  approval(id: string): { approval: Approval; pendingDecision: 'approve' | 'deny' | null } | undefined {
+    const row = this.db.prepare('SELECT data, local_decision FROM approval WHERE id = ?').get(id) as
+      { data: string; local_decision: string | null } | undefined;
+    if (!row) return undefined;
+    return {
+      approval: ApprovalSchema.parse(JSON.parse(row.data)),
+      pendingDecision: row.local_decision as 'approve' | 'deny' | null,
+    };
+  }
+
+  /** The cached issuance and whether this desk has a void of it queued. */
+  issuance(id: string): { issuance: z.infer<typeof IssuanceSchema>; voidPending: boolean } | undefined {
+    const row = this.db.prepare('SELECT data, local_void_command_id FROM issuance WHERE id = ?').get(id) as
+      { data: string; local_void_command_id: string | null } | undefined;
+    if (!row) return undefined;
+    return { issuance: IssuanceSchema.parse(JSON.parse(row.data)), voidPending: row.local_void_command_id !== null };
+  }
+
+  /** The policy instant of a case: its flight's scheduled departure (the version in force then). */
+  policyAt(caseId: string): string {
+    const r = this.db
+      .prepare(
+        'SELECT f.scheduled_departure AS dep, c.opened_at AS opened FROM case_file c LEFT JOIN flight f ON f.id = c.flight_id WHERE c.id = ?',
+      )
+      .get(caseId) as { dep: string | null; opened: string | null } | undefined;
+    return r?.dep ?? r?.opened ?? this.now().toISOString();
+  }
+
+  policy(): PolicySet {
+    return this.policyFn();
+  }
+
+  /** What an entitlement counts for under the policy of its case (null = no value or no policy). */
+  valueOf(e: Pick<Entitlement, 'caseId' | 'regime' | 'type' | 'amount'>): Money | null {
+    try {
+      return entitlementValue(this.policyFn(), e, this.policyAt(e.caseId));
+    } catch {
+      return e.amount;
+    }
+  }
+
+  /**
+   * The desk's view of what `username` issued today (UTC day) in `currency`, in minor units: their
+   * valid cached issuances (not those authorised by an approval, which the rules exempt) plus the
+   * issue commands they queued on this desk that are not confirmed yet.
+   */
+  issuedTodayMinor(username: string, currency: string): number {
+    const today = `${this.now().toISOString().slice(0, 10)}T00:00:00`;
+    let total = 0;
+    const issued = this.db
+      .prepare(
+        `SELECT i.data AS iss, e.data AS ent FROM issuance i LEFT JOIN entitlement e ON e.id = i.entitlement_id
+         WHERE i.issued_by = ? AND i.issued_at >= ? AND i.status = 'VALID' AND i.local_void_command_id IS NULL`,
+      )
+      .all(username, today) as { iss: string; ent: string | null }[];
+    const counted = new Set<string>();
+    for (const r of issued) {
+      const iss = IssuanceSchema.parse(JSON.parse(r.iss));
+      if (iss.approvalId !== null) continue;
+      counted.add(iss.commandId);
+      const value = iss.amount ?? (r.ent === null ? null : this.valueOf(EntitlementSchema.parse(JSON.parse(r.ent))));
+      if (value?.currency === currency) total += value.amountMinor;
+    }
+    const queued = this.db
+      .prepare(
+        `SELECT o.command_id AS id, e.data AS ent FROM outbox o LEFT JOIN entitlement e ON e.id = json_extract(o.envelope, '$.payload.entitlementId')
+                WHERE o.type = 'issueEntitlement' AND (o.created_by = ? OR o.created_by IS NULL)`,
+      )
+      .all(username) as { id: string; ent: string | null }[];
+    for (const r of queued) {
+      if (counted.has(r.id) || r.ent === null) continue;
+      const value = this.valueOf(EntitlementSchema.parse(JSON.parse(r.ent)));
+      if (value?.currency === currency) total += value.amountMinor;
+    }
+    return total;
+  }
+
+  /** Open approval requests of the viewer's stations that are NOT their own, oldest first. */
+  approvalList(station?: string): ApprovalView[] {
+    const v = station ? this.requireStation(station) : this.viewerFn();
+    if (v === null) throw new ForbiddenError('sign in first');
+    const role = controlRole(v.role);
+    // Agents never decide: an empty list, not an error (the same screen can render for everyone).
+    if (role === null || role === 'agent') return [];
+    const stations = station ? [station] : v.stations.includes('*') ? null : [...v.stations];
+    const rows = this.db
+      .prepare(
+        `SELECT a.data AS approval, a.local_decision AS decision, e.data AS ent, p.data AS pax, f.data AS flight, c.flight_id AS flight_id
+         FROM approval a
+         LEFT JOIN entitlement e ON e.id = a.entitlement_id
+         LEFT JOIN case_file c ON c.id = a.case_id
+         LEFT JOIN passenger p ON p.id = c.passenger_id
+         LEFT JOIN flight f ON f.id = c.flight_id
+         WHERE a.status IN ('PENDING', 'ESCALATED') AND a.requested_by <> @me
+           AND (@stations IS NULL OR EXISTS (SELECT 1 FROM json_each(a.data, '$.stations') s WHERE s.value IN (SELECT value FROM json_each(@stations))))
+         ORDER BY a.requested_at, a.id`,
+      )
+      .all({ me: v.username, stations: stations === null ? null : JSON.stringify(stations) }) as {
+      approval: string;
+      decision: string | null;
+      ent: string | null;
+      pax: string | null;
+      flight: string | null;
+      flight_id: string | null;
+    }[];
+    const now = this.now();
+    return rows.map((r) => {
+      const a = ApprovalSchema.parse(JSON.parse(r.approval));
+      const ent = r.ent === null ? null : EntitlementSchema.parse(JSON.parse(r.ent));
+      const flight = r.flight === null ? null : FlightSchema.parse(JSON.parse(r.flight));
+      const pendingDecision = r.decision as 'approve' | 'deny' | null;
+      let cannot: string | null = null;
+      if (pendingDecision !== null) cannot = `your decision (${pendingDecision}) is waiting to sync`;
+      else if (a.level === 'admin' && role !== 'admin')
+        cannot = 'escalated to an admin: above the supervisors’ approval limit';
+      else {
+        const check = this.approverCheck(role, a);
+        if (!check.ok) cannot = check.message;
+      }
+      return {
+        ...a,
+        passengerName: passengerName(r.pax),
+        flightLabel: flightLabel(flight, r.flight_id ?? a.caseId),
+        clauses: ent?.clauses ?? [],
+        ageMinutes: minutesBetween(a.requestedAt, now),
+        pendingDecision,
+        canDecide: cannot === null,
+        cannotDecideReason: cannot,
+      };
+    });
+  }
+
+  /** checkApprover for an approval's amount under its case's policy. */
+  approverCheck(role: ControlRole, a: Approval): { ok: true } | { ok: false; code: string; message: string } {
+    try {
+      const r = checkApprover(this.policyFn(), role, a.amount, this.policyAt(a.caseId));
+      return r.ok ? { ok: true } : r;
+    } catch (err) {
+      return {
+        ok: false,
+        code: 'FORBIDDEN_ROLE',
+        message: `no money controls in the policy for this flight (${(err as Error).message})`,
+      };
+    }
+  }
+
+  /** One page of a work queue at a station, with the count of every queue (for the tabs). */
+  queue(
+    queue: QueueName,
+    station: string,
+    limit: number,
+    offset: number,
+  ): { queue: QueueName; items: QueueItem[]; total: number; counts: Record<QueueName, number> } {
+    const v = this.requireStation(station);
+    const params = { me: v.username, station };
+    const counts = Object.fromEntries(
+      QUEUES.map((q) => [
+        q,
+        q === 'rejected'
+          ? this.rejectedItems(station).length
+          : (this.db
+              .prepare(`SELECT count(*) FROM case_queue q WHERE ${QUEUE_WHERE[q]}`)
+              .pluck()
+              .get(params) as number),
+      ]),
+    ) as Record<QueueName, number>;
+    if (queue === 'rejected') {
+      const all = this.rejectedItems(station);
+      return { queue, items: all.slice(offset, offset + limit), total: all.length, counts };
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT q.case_id, q.status, q.assignee, q.since, c.data AS case_data, c.flight_id, p.data AS pax, f.data AS flight
+         FROM case_queue q
+         JOIN case_file c ON c.id = q.case_id
+         LEFT JOIN passenger p ON p.id = c.passenger_id
+         LEFT JOIN flight f ON f.id = c.flight_id
+         WHERE ${QUEUE_WHERE[queue]}
+         ORDER BY q.since, q.case_id
+         LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...params, limit, offset }) as {
+      case_id: string;
+      status: string;
+      assignee: string | null;
+      since: string | null;
+      case_data: string;
+      flight_id: string;
+      pax: string | null;
+      flight: string | null;
+    }[];
+    const now = this.now();
+    const items = rows.map((r) => {
+      const c = CaseSchema.parse(JSON.parse(r.case_data));
+      const flight = r.flight === null ? null : FlightSchema.parse(JSON.parse(r.flight));
+      return this.queueItem({
+        caseId: r.case_id,
+        status: r.status as CaseStatus,
+        assignee: r.assignee,
+        since: r.since,
+        flightId: r.flight_id,
+        flight,
+        pax: r.pax,
+        detail: queue === 'needs_review' ? c.needsReview.join('; ') || null : null,
+        now,
+      });
+    });
+    return { queue, items, total: counts[queue], counts };
+  }
+
+  private queueItem(i: {
+    caseId: string;
+    status: CaseStatus;
+    assignee: string | null;
+    since: string | null;
+    flightId: string;
+    flight: Flight | null;
+    pax: string | null;
+    detail: string | null;
+    now: Date;
+    commandId?: string;
+    code?: string;
+  }): QueueItem {
+    const ageMinutes = minutesBetween(i.since, i.now);
+    let sla: number | null = null;
+    try {
+      sla = caseSlaMinutes(this.policyFn(), i.status, i.flight?.scheduledDeparture ?? i.now.toISOString());
+    } catch {
+      sla = null;
+    }
+    const slaMinutes = sla !== null && sla > 0 ? Math.floor(sla) : null;
+    return {
+      caseId: i.caseId,
+      passengerName: passengerName(i.pax),
+      flightId: i.flightId,
+      flightLabel: flightLabel(i.flight, i.flightId),
+      status: i.status,
+      assignee: i.assignee,
+      ageMinutes,
+      slaMinutes,
+      overdue: slaMinutes !== null && ageMinutes > slaMinutes,
+      detail: i.detail,
+      commandId: i.commandId ?? null,
+      code: i.code ?? null,
+    };
+  }
+
+  /** This desk's unresolved rejections at a station, newest first, as queue items of their case. */
+  private rejectedItems(station: string): QueueItem[] {
+    const rows = this.db
+      .prepare(
+        `SELECT a.command_id, a.entity_ref, a.code, a.message, a.created_at FROM attention a
+         WHERE a.resolved_at IS NULL AND json_extract(a.envelope, '$.station') = ? ORDER BY a.created_at DESC`,
+      )
+      .all(station) as {
+      command_id: string;
+      entity_ref: string | null;
+      code: string;
+      message: string;
+      created_at: string;
+    }[];
+    const now = this.now();
+    const out: QueueItem[] = [];
+    for (const r of rows) {
+      const caseId = this.caseOfRef(r.entity_ref);
+      if (caseId === null) continue;
+      const c = this.db
+        .prepare(
+          `SELECT c.flight_id, COALESCE(c.local_status, c.status) AS status, CASE WHEN c.local_assignee IS NULL THEN c.assignee ELSE NULLIF(c.local_assignee, '') END AS assignee,
+                  p.data AS pax, f.data AS flight
+           FROM case_file c LEFT JOIN passenger p ON p.id = c.passenger_id LEFT JOIN flight f ON f.id = c.flight_id WHERE c.id = ?`,
+        )
+        .get(caseId) as
+        | { flight_id: string; status: string; assignee: string | null; pax: string | null; flight: string | null }
+        | undefined;
+      if (!c) continue;
+      out.push(
+        this.queueItem({
+          caseId,
+          status: c.status as CaseStatus,
+          assignee: c.assignee,
+          since: r.created_at,
+          flightId: c.flight_id,
+          flight: c.flight === null ? null : FlightSchema.parse(JSON.parse(c.flight)),
+          pax: c.pax,
+          detail: r.message,
+          now,
+          commandId: r.command_id,
+          code: r.code,
+        }),
+      );
+    }
+    return out;
+  }
+
+  /** The case an entity reference (`kind:id`) belongs to, from the cache. */
+  private caseOfRef(ref: string | null): string | null {
+    if (ref === null) return null;
+    const i = ref.indexOf(':');
+    const kind = ref.slice(0, i);
+    const id = ref.slice(i + 1);
+    const sql: Record<string, string> = {
+      case: 'SELECT id FROM case_file WHERE id = ?',
+      entitlement: 'SELECT case_id FROM entitlement WHERE id = ?',
+      approval: 'SELECT case_id FROM approval WHERE id = ?',
+      issuance: 'SELECT case_id FROM issuance WHERE id = ?',
+    };
+    const q = sql[kind];
+    if (!q) return null;
+    return (this.db.prepare(q).pluck().get(id) as string | undefined) ?? null;
+  }
+
+  /** Open cases per agent at a station, the unassigned count, and what was issued there today. */
+  teamLoad(station: string): {
+    station: string;
+    agents: { user: string; openCases: number; awaitingApproval: number }[];
+    unassigned: number;
+    issuedToday: { currency: string; amountMinor: number; count: number }[];
+  } {
+    this.requireStation(station);
+    const agents = (
+      this.db
+        .prepare(
+          `SELECT assignee AS user, count(*) AS open, sum(status = 'AWAITING_APPROVAL') AS awaiting FROM case_queue
+           WHERE station = ? AND status IN ${OPEN_STATUSES} AND assignee IS NOT NULL GROUP BY assignee ORDER BY open DESC, assignee`,
+        )
+        .all(station) as { user: string; open: number; awaiting: number }[]
+    ).map((r) => ({ user: r.user, openCases: r.open, awaitingApproval: r.awaiting }));
+    const unassigned = this.db
+      .prepare(`SELECT count(*) FROM case_queue q WHERE ${QUEUE_WHERE.unassigned}`)
+      .pluck()
+      .get({ station }) as number;
+    const today = `${this.now().toISOString().slice(0, 10)}T00:00:00`;
+    const rows = this.db
+      .prepare(
+        `SELECT i.data AS iss, e.data AS ent FROM issuance i LEFT JOIN entitlement e ON e.id = i.entitlement_id
+         WHERE i.status = 'VALID' AND i.issued_at >= ? AND i.case_id IN (SELECT case_id FROM case_queue WHERE station = ?)`,
+      )
+      .all(today, station) as { iss: string; ent: string | null }[];
+    const per = new Map<string, { amountMinor: number; count: number }>();
+    for (const r of rows) {
+      const iss = IssuanceSchema.parse(JSON.parse(r.iss));
+      const value = iss.amount ?? (r.ent === null ? null : this.valueOf(EntitlementSchema.parse(JSON.parse(r.ent))));
+      if (!value) continue;
+      const t = per.get(value.currency) ?? { amountMinor: 0, count: 0 };
+      t.amountMinor += value.amountMinor;
+      t.count += 1;
+      per.set(value.currency, t);
+    }
+    return {
+      station,
+      agents,
+      unassigned,
+      issuedToday: [...per.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([currency, t]) => ({ currency, ...t })),
     };
   }
 
   /** The cached entitlement with its desk-side sync state, or undefined. */
   entitlement(id: string): EntitlementView | undefined {
-    const row = this.db.prepare('SELECT data, pending_command_id FROM entitlement WHERE id = ?').get(id) as EntRow | undefined;
+    const row = this.db
+      .prepare('SELECT data, pending_command_id, local_status FROM entitlement WHERE id = ?')
+      .get(id) as EntRow | undefined;
     return row ? this.entitlementView(row) : undefined;
   }
 
   private entitlements(caseId: string): EntitlementView[] {
-    const rows = this.db.prepare('SELECT data, pending_command_id FROM entitlement WHERE case_id = ? ORDER BY id').all(caseId) as EntRow[];
+    const rows = this.db
+      .prepare('SELECT data, pending_command_id, local_status FROM entitlement WHERE case_id = ? ORDER BY id')
+      .all(caseId) as EntRow[];
     return rows.map((r) => this.entitlementView(r));
   }
 
   private entitlementView(row: EntRow): EntitlementView {
     const e = EntitlementSchema.parse(JSON.parse(row.data));
-    const issuances = (this.db.prepare('SELECT data FROM issuance WHERE entitlement_id = ?').pluck().all(e.id) as string[]).map((d) =>
-      IssuanceSchema.parse(JSON.parse(d)),
-    );
-    const valid = issuances.find((i) => i.status === 'VALID') ?? null;
+    const issuances = (
+      this.db.prepare('SELECT data, local_void_command_id FROM issuance WHERE entitlement_id = ?').all(e.id) as {
+        data: string;
+        local_void_command_id: string | null;
+      }[]
+    ).map((r) => ({ iss: IssuanceSchema.parse(JSON.parse(r.data)), voidPending: r.local_void_command_id !== null }));
+    // A valid issuance with a void queued on this desk no longer counts as valid here.
+    const valid = issuances.find((i) => i.iss.status === 'VALID' && !i.voidPending)?.iss ?? null;
     const rejection = this.db
-      .prepare(`SELECT code, message FROM attention WHERE entity_ref = ? AND resolved_at IS NULL ORDER BY created_at DESC LIMIT 1`)
+      .prepare(
+        `SELECT code, message FROM attention WHERE entity_ref = ? AND resolved_at IS NULL ORDER BY created_at DESC LIMIT 1`,
+      )
       .get(`entitlement:${e.id}`) as { code: string; message: string } | undefined;
+    const approvalRaw = this.db
+      .prepare('SELECT data FROM approval WHERE entitlement_id = ? ORDER BY requested_at DESC, id DESC LIMIT 1')
+      .pluck()
+      .get(e.id) as string | undefined;
+    const approval = approvalRaw === undefined ? null : ApprovalSchema.parse(JSON.parse(approvalRaw));
     let syncState: EntitlementView['syncState'] = 'none';
     let effectiveStatus = e.status;
-    if (e.status === 'ISSUED') syncState = 'synced';
+    if (e.status === 'ISSUED' && row.local_status === null) syncState = 'synced';
     else if (row.pending_command_id !== null) {
       syncState = 'pending';
-      effectiveStatus = 'ISSUED';
-    } else if (rejection) syncState = 'rejected';
-    return { ...e, syncState, effectiveStatus, voucherSerial: valid?.voucherSerial ?? null, rejection: rejection ?? null };
+      effectiveStatus = effectiveEntitlementStatus({
+        status: e.status,
+        local_status: row.local_status,
+        pending_command_id: row.pending_command_id,
+      });
+    } else if (e.status === 'ISSUED') syncState = 'synced';
+    else if (rejection) syncState = 'rejected';
+    return {
+      ...e,
+      syncState,
+      effectiveStatus,
+      voucherSerial: valid?.voucherSerial ?? null,
+      rejection: rejection ?? null,
+      controls: this.controls(e, effectiveStatus, syncState === 'pending', approval),
+      approval,
+      issuance: valid,
+    };
+  }
+
+  /** Money controls of an entitlement for the viewer (null without a viewer or without money controls in the policy). */
+  private controls(
+    e: Entitlement,
+    effectiveStatus: Entitlement['status'],
+    pending: boolean,
+    approval: Approval | null,
+  ): EntitlementView['controls'] {
+    const v = this.viewerFn();
+    if (v === null) return null;
+    const policy = this.policyFn();
+    const at = this.policyAt(e.caseId);
+    try {
+      const value = entitlementValue(policy, e, at);
+      const isCash = isCashType(e.type);
+      const mc = policy.moneyControls(at);
+      const role = controlRole(v.role);
+      const base = {
+        value,
+        isCash,
+        needsConfirmation: needsConfirmation(policy, e, at),
+        voucherNeedsAgreement: isCash && (mc?.voucherNeedsAgreement.includes(e.regime) ?? false),
+      };
+      if (role === null)
+        return {
+          ...base,
+          blockedBy: { code: 'FORBIDDEN_ROLE', message: 'your account has no role that may issue' },
+          canRequestApproval: false,
+        };
+      const openApproval = approval !== null && (approval.status === 'PENDING' || approval.status === 'ESCALATED');
+      if (pending)
+        return {
+          ...base,
+          blockedBy: { code: 'ALREADY_PENDING', message: 'a change of this entitlement is waiting to sync' },
+          canRequestApproval: false,
+        };
+      if (effectiveStatus !== 'OFFERED' || openApproval) {
+        const message = openApproval
+          ? 'waiting for a supervisor’s decision'
+          : `this entitlement is ${effectiveStatus.toLowerCase().replace('_', ' ')}`;
+        return {
+          ...base,
+          blockedBy: { code: openApproval ? 'ALREADY_PENDING' : 'NOT_ISSUABLE', message },
+          canRequestApproval: false,
+        };
+      }
+      // The confirmation is asked for by the dialog: here only the rules that stop a direct issue.
+      const assumeConfirmed = { paymentMethod: 'bank_transfer', passengerAgreement: null };
+      const today = value ? this.issuedTodayMinor(v.username, value.currency) : 0;
+      const input = { policy, at, role, entitlement: e, issuedTodayMinor: today, confirmation: assumeConfirmed };
+      const now = checkIssue({ ...input, offline: !v.online });
+      const online = v.online ? now : checkIssue({ ...input, offline: false });
+      const overLimit = !online.ok && (online.code === 'LIMIT_EXCEEDED' || online.code === 'DAILY_LIMIT_EXCEEDED');
+      return {
+        ...base,
+        blockedBy: now.ok ? null : { code: now.code, message: now.message },
+        canRequestApproval: overLimit,
+      };
+    } catch {
+      return null;
+    }
   }
 
   private boardFlight(f: Flight): BoardFlight {
-    const d = this.db.prepare('SELECT data FROM disruption WHERE flight_id = ? ORDER BY id LIMIT 1').pluck().get(f.id) as string | undefined;
+    const d = this.db
+      .prepare('SELECT data FROM disruption WHERE flight_id = ? ORDER BY id LIMIT 1')
+      .pluck()
+      .get(f.id) as string | undefined;
     const disruption = d === undefined ? null : DisruptionSchema.parse(JSON.parse(d));
-    const passengerCount = this.db.prepare('SELECT count(*) FROM booking WHERE flight_id = ?').pluck().get(f.id) as number;
+    const passengerCount = this.db
+      .prepare('SELECT count(*) FROM booking WHERE flight_id = ?')
+      .pluck()
+      .get(f.id) as number;
     const caseCount = this.db.prepare('SELECT count(*) FROM case_file WHERE flight_id = ?').pluck().get(f.id) as number;
     const delay = Math.max(f.delayMinutes, disruption?.delayMinutes ?? 0);
     return {

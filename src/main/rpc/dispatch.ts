@@ -10,8 +10,7 @@ import {
 } from '../../shared/rpc/contract.js';
 import { AuthFailedError } from '../auth/cognito.js';
 import { NotSignedInError } from '../auth/session.js';
-import { CommandConflictError, ForbiddenError } from '../commands/service.js';
-import { NotFoundError } from '../db/queries.js';
+import { BadRequestError, CommandConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 
 /** One function per channel, receiving the already-validated request. */
 export type RpcHandlers = { [C in Channel]: (req: RpcParsedRequest<C>) => Promise<RpcResponse<C>> | RpcResponse<C> };
@@ -29,9 +28,12 @@ function toRpcError(err: unknown, log: (msg: string, err: unknown) => void): Rpc
   if (err instanceof AuthFailedError) return { code: 'AUTH_FAILED', message: err.message };
   if (err instanceof CommandConflictError) return { code: 'CONFLICT', message: err.message };
   if (err instanceof ForbiddenError) return { code: 'FORBIDDEN', message: err.message };
+  if (err instanceof BadRequestError) return { code: 'BAD_REQUEST', message: err.message };
   const net = err as { name?: string; code?: string };
-  if (net.name === 'TypeError' && /fetch failed/.test(String((err as Error).message))) return { code: 'OFFLINE', message: 'the backend cannot be reached' };
-  if (net.code === 'ECONNREFUSED' || net.name === 'TimeoutError') return { code: 'OFFLINE', message: 'the sign-in service cannot be reached' };
+  if (net.name === 'TypeError' && /fetch failed/.test(String((err as Error).message)))
+    return { code: 'OFFLINE', message: 'the backend cannot be reached' };
+  if (net.code === 'ECONNREFUSED' || net.name === 'TimeoutError')
+    return { code: 'OFFLINE', message: 'the sign-in service cannot be reached' };
   log('rpc handler failed', err);
   // Internals stay in the log; the renderer gets a stable, harmless message.
   return { code: 'INTERNAL', message: 'internal error in the desk (see the desk log)' };
@@ -42,9 +44,16 @@ function toRpcError(err: unknown, log: (msg: string, err: unknown) => void): Rpc
  * `UNKNOWN_CHANNEL`; request failing its schema → `BAD_REQUEST` (the handler never runs);
  * the handler's answer is checked against the response schema too.
  */
-export function createDispatch(handlers: RpcHandlers, log: (msg: string, err: unknown) => void = console.error): Dispatch {
+export function createDispatch(
+  handlers: RpcHandlers,
+  log: (msg: string, err: unknown) => void = console.error,
+): Dispatch {
   return async (channel, request) => {
-    if (!isChannel(channel)) return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `unknown channel ${String(channel).slice(0, 64)}` } };
+    if (!isChannel(channel))
+      return {
+        ok: false,
+        error: { code: 'UNKNOWN_CHANNEL', message: `unknown channel ${String(channel).slice(0, 64)}` },
+      };
     const spec = contract[channel];
     const parsed = spec.request.safeParse(request ?? {});
     if (!parsed.success) return { ok: false, error: { code: 'BAD_REQUEST', message: zodMessage(parsed.error) } };

@@ -74,7 +74,13 @@ export class BackendClient {
     return PushResponseSchema.parse(body);
   }
 
-  private async request(method: string, path: string, json: unknown, extraMs: number, signal?: AbortSignal): Promise<unknown> {
+  private async request(
+    method: string,
+    path: string,
+    json: unknown,
+    extraMs: number,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     let refreshed = false;
     for (;;) {
       const token = await this.opts.tokens.idToken();
@@ -84,13 +90,18 @@ export class BackendClient {
       try {
         res = await this.fetch(`${this.opts.apiUrl.replace(/\/$/, '')}${path}`, {
           method,
-          headers: { authorization: `Bearer ${token}`, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+          },
           body: json === undefined ? undefined : JSON.stringify(json),
           signal: combined,
         });
       } catch (err) {
         if (signal?.aborted) throw err;
-        throw new NetworkError(`backend unreachable: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`);
+        throw new NetworkError(
+          `backend unreachable: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`,
+        );
       }
       const text = await res.text();
       let body: unknown = null;
@@ -106,7 +117,11 @@ export class BackendClient {
         continue;
       }
       const e = ErrorBodySchema.safeParse(body);
-      throw new HttpError(res.status, e.success ? e.data.error.code : `HTTP_${res.status}`, e.success ? e.data.error.message : text.slice(0, 200));
+      throw new HttpError(
+        res.status,
+        e.success ? e.data.error.code : `HTTP_${res.status}`,
+        e.success ? e.data.error.message : text.slice(0, 200),
+      );
     }
   }
 }

@@ -138,14 +138,22 @@ export class SyncEngine {
   }
 
   cursors(): StationCursor[] {
-    const rows = this.o.db.prepare('SELECT station, epoch, cursor, head, last_pull_at FROM sync_cursor ORDER BY station').all() as {
+    const rows = this.o.db
+      .prepare('SELECT station, epoch, cursor, head, last_pull_at FROM sync_cursor ORDER BY station')
+      .all() as {
       station: string;
       epoch: string | null;
       cursor: number;
       head: number;
       last_pull_at: string | null;
     }[];
-    return rows.map((r) => ({ station: r.station, epoch: r.epoch, cursor: r.cursor, head: r.head, lastPullAt: r.last_pull_at }));
+    return rows.map((r) => ({
+      station: r.station,
+      epoch: r.epoch,
+      cursor: r.cursor,
+      head: r.head,
+      lastPullAt: r.last_pull_at,
+    }));
   }
 
   /** Backoff after `n` consecutive failures: initial·2^(n-1), capped, with ±20 % jitter. */
@@ -185,7 +193,8 @@ export class SyncEngine {
       outbox.reconcile(
         (ref) => this.refVersion(ref),
         (commandId) => {
-          const raw = db.prepare('SELECT data FROM command_result WHERE id = ?').pluck().get(commandId) as string | undefined;
+          const raw = db.prepare('SELECT data FROM command_result WHERE id = ?').pluck().get(commandId) as
+            string | undefined;
           if (raw === undefined) return undefined;
           const parsed = CommandResultSchema.safeParse(JSON.parse(raw));
           return parsed.success ? parsed.data : undefined;
@@ -204,7 +213,15 @@ export class SyncEngine {
   }
 
   private cursorOf(station: string): StationCursor {
-    return this.cursors().find((c) => c.station === station) ?? { station, epoch: null, cursor: 0, head: 0, lastPullAt: null };
+    return (
+      this.cursors().find((c) => c.station === station) ?? {
+        station,
+        epoch: null,
+        cursor: 0,
+        head: 0,
+        lastPullAt: null,
+      }
+    );
   }
 
   private sleeper(station: string): Sleeper {
@@ -224,7 +241,11 @@ export class SyncEngine {
       try {
         const c = this.cursorOf(station);
         const wait = this.caughtUp.has(station) ? this.o.waitSeconds : 0;
-        const res = await this.o.backend.pull({ station, cursor: c.cursor, epoch: c.epoch, limit: this.o.pageSize }, wait, this.aborter.signal);
+        const res = await this.o.backend.pull(
+          { station, cursor: c.cursor, epoch: c.epoch, limit: this.o.pageSize },
+          wait,
+          this.aborter.signal,
+        );
         if (gen !== this.generation) return;
         const { changed } = this.applyPull(station, res);
         failures = 0;
@@ -239,7 +260,8 @@ export class SyncEngine {
         }
         this.caughtUp.add(station);
         const elapsed = Date.now() - started;
-        if (res.entries.length === 0 && elapsed < this.o.minPollIntervalMs) await sleeper.sleep(this.o.minPollIntervalMs - elapsed);
+        if (res.entries.length === 0 && elapsed < this.o.minPollIntervalMs)
+          await sleeper.sleep(this.o.minPollIntervalMs - elapsed);
       } catch (err) {
         if (!this.running || gen !== this.generation) return;
         failures += 1;

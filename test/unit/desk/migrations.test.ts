@@ -7,57 +7,141 @@ import { tempDir } from './helpers/factories.js';
 
 /** Per migration: a query the desk runs against what it created, and the index it must use. */
 const PLANS: { version: number; sql: string; params: unknown[]; index: string }[] = [
-  { version: 10, sql: 'SELECT data FROM flight WHERE origin = ? ORDER BY scheduled_departure', params: ['PHX'], index: 'flight_origin' },
+  {
+    version: 10,
+    sql: 'SELECT data FROM flight WHERE origin = ? ORDER BY scheduled_departure',
+    params: ['PHX'],
+    index: 'flight_origin',
+  },
   { version: 10, sql: 'SELECT data FROM flight WHERE destination = ?', params: ['PHX'], index: 'flight_destination' },
   { version: 10, sql: 'SELECT data FROM booking WHERE flight_id = ?', params: ['F'], index: 'booking_flight' },
   { version: 10, sql: 'SELECT data FROM booking WHERE pnr = ?', params: ['ABC123'], index: 'booking_pnr' },
   { version: 10, sql: 'SELECT data FROM passenger WHERE last_name LIKE ?', params: ['smi%'], index: 'passenger_name' },
-  { version: 10, sql: 'SELECT data FROM case_file WHERE flight_id = ? AND passenger_id = ?', params: ['F', 'P'], index: 'case_file_flight' },
+  {
+    version: 10,
+    sql: 'SELECT data FROM case_file WHERE flight_id = ? AND passenger_id = ?',
+    params: ['F', 'P'],
+    index: 'case_file_flight',
+  },
   { version: 10, sql: 'SELECT data FROM entitlement WHERE case_id = ?', params: ['C'], index: 'entitlement_case' },
-  { version: 10, sql: 'SELECT data FROM issuance WHERE entitlement_id = ?', params: ['E'], index: 'issuance_entitlement' },
+  {
+    version: 10,
+    sql: 'SELECT data FROM issuance WHERE entitlement_id = ?',
+    params: ['E'],
+    index: 'issuance_entitlement',
+  },
   { version: 20, sql: 'SELECT cursor FROM sync_cursor WHERE station = ?', params: ['PHX'], index: 'PRIMARY KEY' },
-  { version: 30, sql: `SELECT envelope FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 50`, params: [], index: 'outbox_state' },
-  { version: 30, sql: 'SELECT code FROM attention WHERE entity_ref = ? AND resolved_at IS NULL', params: ['entitlement:E'], index: 'attention_entity' },
+  {
+    version: 30,
+    sql: `SELECT envelope FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 50`,
+    params: [],
+    index: 'outbox_state',
+  },
+  {
+    version: 30,
+    sql: 'SELECT code FROM attention WHERE entity_ref = ? AND resolved_at IS NULL',
+    params: ['entitlement:E'],
+    index: 'attention_entity',
+  },
+  {
+    version: 40,
+    sql: `SELECT data FROM approval WHERE status IN ('PENDING', 'ESCALATED') ORDER BY requested_at`,
+    params: [],
+    index: 'approval_status',
+  },
+  { version: 40, sql: 'SELECT data FROM approval WHERE case_id = ?', params: ['C'], index: 'approval_case' },
+  { version: 40, sql: 'SELECT data FROM audit WHERE case_id = ? ORDER BY seq', params: ['C'], index: 'audit_case' },
+  // 50: the queues (mine, unassigned, awaiting approval, needs review), team load, daily totals.
+  {
+    version: 50,
+    sql: `SELECT case_id FROM case_queue q WHERE q.assignee = ? AND q.station = ? AND q.status IN ('OPEN', 'IN_PROGRESS', 'AWAITING_APPROVAL') ORDER BY q.since`,
+    params: ['agent.phx', 'PHX'],
+    index: 'case_queue_assignee',
+  },
+  {
+    version: 50,
+    sql: `SELECT case_id FROM case_queue q WHERE q.station = ? AND q.status = 'OPEN' AND q.assignee IS NULL ORDER BY q.since LIMIT 50`,
+    params: ['PHX'],
+    index: 'INDEX case_queue_', // (assignee IS NULL, station, status) or (station, status, assignee): both seek, neither scans
+  },
+  {
+    version: 50,
+    sql: `SELECT count(*) FROM case_queue q WHERE q.station = ? AND q.status = 'AWAITING_APPROVAL'`,
+    params: ['PHX'],
+    index: 'case_queue_status',
+  },
+  {
+    version: 50,
+    sql: `SELECT case_id FROM case_queue q WHERE q.station = ? AND q.needs_review = 1 ORDER BY q.since`,
+    params: ['PHX'],
+    index: 'case_queue_review',
+  },
+  {
+    version: 50,
+    sql: `SELECT data FROM issuance WHERE issued_by = ? AND issued_at >= ?`,
+    params: ['agent.phx', '2026-11-24'],
+    index: 'issuance_issuer',
+  },
+  { version: 50, sql: 'SELECT data FROM issuance WHERE case_id = ?', params: ['C'], index: 'issuance_case' },
+  {
+    version: 50,
+    sql: 'SELECT data FROM approval WHERE entitlement_id = ? ORDER BY requested_at DESC LIMIT 1',
+    params: ['E'],
+    index: 'approval_entitlement',
+  },
 ];
 
-describe.each(MIGRATIONS.map((m) => [m.version, m.name, m] as const))('migration %i (%s)', (version, _name, migration) => {
-  it('brings a database from the previous version to this one', () => {
-    // Prepare
-    const dir = tempDir();
-    const upTo = MIGRATIONS.filter((m) => m.version <= version);
-    const before = MIGRATIONS.filter((m) => m.version < version);
-    const file = path.join(dir, 'desk.db');
-    if (before.length > 0) openDatabase(file, { migrations: before }).close();
-    // Act
-    const db = openDatabase(file, { migrations: upTo });
-    // Assess
-    expect(schemaVersion(db)).toBe(migration.version);
-    if (before.length > 0) expect(fs.existsSync(`${file}.v${before.at(-1)!.version}.bak`)).toBe(true);
-    db.close();
-  });
+describe.each(MIGRATIONS.map((m) => [m.version, m.name, m] as const))(
+  'migration %i (%s)',
+  (version, _name, migration) => {
+    it('brings a database from the previous version to this one', () => {
+      // Prepare
+      const dir = tempDir();
+      const upTo = MIGRATIONS.filter((m) => m.version <= version);
+      const before = MIGRATIONS.filter((m) => m.version < version);
+      const file = path.join(dir, 'desk.db');
+      if (before.length > 0) openDatabase(file, { migrations: before }).close();
+      // Act
+      const db = openDatabase(file, { migrations: upTo });
+      // Assess
+      expect(schemaVersion(db)).toBe(migration.version);
+      if (before.length > 0) expect(fs.existsSync(`${file}.v${before.at(-1)!.version}.bak`)).toBe(true);
+      db.close();
+    });
 
-  const plans = PLANS.filter((p) => p.version === version);
-  it.each(plans.map((p) => [p.index, p] as const))('query plan uses %s', (index, p) => {
-    const db = openDatabase(path.join(tempDir(), 'desk.db'), { migrations: MIGRATIONS.filter((m) => m.version <= version) });
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${p.sql}`).all(...p.params) as { detail: string }[]).map((r) => r.detail).join(' | ');
-    db.close();
-    expect(plan).toContain(index);
-    expect(plan).not.toMatch(/SCAN (flight|booking|passenger|case_file|entitlement|issuance|outbox|attention|sync_cursor)\b(?! USING)/);
-  });
-});
+    const plans = PLANS.filter((p) => p.version === version);
+    it.each(plans.map((p) => [p.index, p] as const))('query plan uses %s', (index, p) => {
+      const db = openDatabase(path.join(tempDir(), 'desk.db'), {
+        migrations: MIGRATIONS.filter((m) => m.version <= version),
+      });
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${p.sql}`).all(...p.params) as { detail: string }[])
+        .map((r) => r.detail)
+        .join(' | ');
+      db.close();
+      expect(plan).toContain(index);
+      expect(plan).not.toMatch(
+        /SCAN (flight|booking|passenger|case_file|entitlement|issuance|outbox|attention|sync_cursor|approval|audit|case_queue)\b(?! USING)/,
+      );
+    });
+  },
+);
 
 describe('migration files', () => {
   it('are numbered in steps of 10, strictly increasing, and every one has a query-plan check', () => {
     const versions = MIGRATIONS.map((m) => m.version);
     expect(versions).toEqual(versions.map((_, i) => (i + 1) * 10));
     for (const v of versions) expect(PLANS.some((p) => p.version === v)).toBe(true);
-    const files = fs.readdirSync(path.resolve(import.meta.dirname, '../../../src/main/db/migrations')).filter((f) => /^\d{4}-/.test(f));
+    const files = fs
+      .readdirSync(path.resolve(import.meta.dirname, '../../../src/main/db/migrations'))
+      .filter((f) => /^\d{4}-/.test(f));
     expect(files.map((f) => Number(f.slice(0, 4)))).toEqual(versions);
   });
 
   it('creates STRICT tables only', () => {
     const db = openDatabase(path.join(tempDir(), 'desk.db'));
-    const sqls = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string; sql: string }[];
+    const sqls = db
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+      .all() as { name: string; sql: string }[];
     db.close();
     expect(sqls.length).toBeGreaterThan(5);
     for (const t of sqls) expect(t.sql, t.name).toMatch(/\)\s*STRICT/);
