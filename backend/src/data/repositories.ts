@@ -1,5 +1,6 @@
 import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  ApprovalSchema,
   BookingSchema,
   CaseSchema,
   DisruptionSchema,
@@ -8,6 +9,7 @@ import {
   IssuanceSchema,
   PassengerSchema,
   disruptionId as disruptionIdOf,
+  type Approval,
   type Booking,
   type Case,
   type Disruption,
@@ -17,21 +19,82 @@ import {
   type Passenger,
 } from '../../../src/shared/domain/index.js';
 import type { DataContext } from './client.js';
-import { BOOKING_SK_PREFIX, ENTITLEMENT_SK_PREFIX, caseIdOfEntitlement, flightNumberPartition, keys, stripKeys } from './keys.js';
+import {
+  BOOKING_SK_PREFIX,
+  ENTITLEMENT_SK_PREFIX,
+  caseIdOfEntitlement,
+  flightNumberPartition,
+  keys,
+  stripKeys,
+} from './keys.js';
 
 /**
  * Item ↔ entity mapping and reads. Every row read back is parsed with zod (a boundary);
  * writes are composed by callers into transactions (changelog.ts).
  */
 export const items = {
-  flight: (f: Flight) => ({ ...keys.flight(f.id), ...keys.flightGsi1(f.carrier, f.number, f.scheduledDeparture), entityType: 'flight', ...f }),
-  booking: (b: Booking) => ({ ...keys.booking(b.flightId, b.id), ...keys.bookingGsi1(b.passengerId, b.flightId, b.id), entityType: 'booking', ...b }),
+  flight: (f: Flight) => ({
+    ...keys.flight(f.id),
+    ...keys.flightGsi1(f.carrier, f.number, f.scheduledDeparture),
+    entityType: 'flight',
+    ...f,
+  }),
+  booking: (b: Booking) => ({
+    ...keys.booking(b.flightId, b.id),
+    ...keys.bookingGsi1(b.passengerId, b.flightId, b.id),
+    entityType: 'booking',
+    ...b,
+  }),
   passenger: (p: Passenger) => ({ ...keys.passenger(p.id), entityType: 'passenger', ...p }),
-  disruption: (d: Disruption & Record<string, unknown>) => ({ ...keys.disruption(d.flightId, d.id), entityType: 'disruption', ...d }),
+  disruption: (d: Disruption & Record<string, unknown>) => ({
+    ...keys.disruption(d.flightId, d.id),
+    entityType: 'disruption',
+    ...d,
+  }),
   case: (c: Case) => ({ ...keys.case(c.id), entityType: 'case', ...c }),
   entitlement: (e: Entitlement) => ({ ...keys.entitlement(e.caseId, e.id), entityType: 'entitlement', ...e }),
-  issuance: (i: Issuance) => ({ ...keys.issuance(i.id), entityType: 'issuance', ...i }),
+  /** `dailyCount`: what this issuance added to its issuer's daily counter (undone by a void); null = not counted. */
+  issuance: (i: Issuance, dailyCount: DailyCount | null = null) => ({
+    ...keys.issuance(i.id),
+    entityType: 'issuance',
+    ...i,
+    dailyCount,
+  }),
+  approval: (a: Approval) => ({ ...keys.approval(a.id), entityType: 'approval', ...a }),
 };
+
+/** The `USERDAY#<user>#<date>`/<currency> counter an issuance added to. */
+export interface DailyCount {
+  user: string;
+  day: string;
+  currency: string;
+  amountMinor: number;
+}
+
+export async function getApproval(ctx: DataContext, id: string): Promise<Approval | null> {
+  const it = await getItem(ctx, keys.approval(id));
+  return it ? ApprovalSchema.parse(stripKeys(it)) : null;
+}
+
+/** An issuance with the daily count it added (for a void). */
+export async function getIssuanceRecord(
+  ctx: DataContext,
+  id: string,
+): Promise<{ issuance: Issuance; dailyCount: DailyCount | null } | null> {
+  const it = await getItem(ctx, keys.issuance(id));
+  if (!it) return null;
+  const dc = it.dailyCount as DailyCount | null | undefined;
+  return {
+    issuance: IssuanceSchema.parse(stripKeys(it)),
+    dailyCount: dc && typeof dc.amountMinor === 'number' ? dc : null,
+  };
+}
+
+/** What `user` has issued on the UTC day `day` in `currency` (minor units; 0 when nothing). */
+export async function getUserDayTotal(ctx: DataContext, user: string, day: string, currency: string): Promise<number> {
+  const it = await getItem(ctx, keys.userDay(user, day, currency));
+  return typeof it?.total === 'number' ? it.total : 0;
+}
 
 async function getItem(ctx: DataContext, key: { PK: string; SK: string }, consistent = true) {
   const res = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: key, ConsistentRead: consistent }));
@@ -76,16 +139,33 @@ export async function getIssuance(ctx: DataContext, id: string): Promise<Issuanc
 }
 
 /** A case with its entitlements (one query on the case partition). */
-export async function getCaseWithEntitlements(ctx: DataContext, caseId: string): Promise<{ case: Case; entitlements: Entitlement[] } | null> {
-  const res = await ctx.doc.send(
-    new QueryCommand({ TableName: ctx.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.case(caseId).PK }, ConsistentRead: true }),
-  );
-  const rows = res.Items ?? [];
+export async function getCaseWithEntitlements(
+  ctx: DataContext,
+  caseId: string,
+): Promise<{ case: Case; entitlements: Entitlement[] } | null> {
+  // ENT#… and META sort after AUDIT#/AUDITHEAD: the audit trail (which only grows) is not read here.
+  const rows: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await ctx.doc.send(
+      new QueryCommand({
+        TableName: ctx.table,
+        KeyConditionExpression: 'PK = :pk AND SK >= :from',
+        ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':from': ENTITLEMENT_SK_PREFIX },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    rows.push(...(res.Items ?? []));
+    start = res.LastEvaluatedKey;
+  } while (start);
   const meta = rows.find((r) => r.SK === 'META');
   if (!meta) return null;
   return {
     case: CaseSchema.parse(stripKeys(meta)),
-    entitlements: rows.filter((r) => String(r.SK).startsWith(ENTITLEMENT_SK_PREFIX)).map((r) => EntitlementSchema.parse(stripKeys(r))),
+    entitlements: rows
+      .filter((r) => String(r.SK).startsWith(ENTITLEMENT_SK_PREFIX))
+      .map((r) => EntitlementSchema.parse(stripKeys(r))),
   };
 }
 
@@ -112,24 +192,35 @@ export async function pageBookings(
 }
 
 export async function getBookings(ctx: DataContext, flightId: string, bookingIds: string[]): Promise<Booking[]> {
-  const rows = await batchGet(ctx, bookingIds.map((id) => keys.booking(flightId, id)));
+  const rows = await batchGet(
+    ctx,
+    bookingIds.map((id) => keys.booking(flightId, id)),
+  );
   return rows.map((r) => BookingSchema.parse(stripKeys(r)));
 }
 
 export async function getPassengers(ctx: DataContext, ids: string[]): Promise<Passenger[]> {
-  const rows = await batchGet(ctx, [...new Set(ids)].map((id) => keys.passenger(id)));
+  const rows = await batchGet(
+    ctx,
+    [...new Set(ids)].map((id) => keys.passenger(id)),
+  );
   return rows.map((r) => PassengerSchema.parse(stripKeys(r)));
 }
 
 /** Existing items among `keyList` (BatchGet in chunks of 100, consistent, unprocessed keys retried). */
-export async function batchGet(ctx: DataContext, keys_: { PK: string; SK: string }[]): Promise<Record<string, unknown>[]> {
+export async function batchGet(
+  ctx: DataContext,
+  keys_: { PK: string; SK: string }[],
+): Promise<Record<string, unknown>[]> {
   // BatchGetItem refuses duplicate keys in one request.
   const keyList = [...new Map(keys_.map((k) => [`${k.PK}\u0000${k.SK}`, k])).values()];
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < keyList.length; i += 100) {
     let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      const res = await ctx.doc.send(new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: pending, ConsistentRead: true } } }));
+      const res = await ctx.doc.send(
+        new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: pending, ConsistentRead: true } } }),
+      );
       out.push(...(res.Responses?.[ctx.table] ?? []));
       pending = res.UnprocessedKeys?.[ctx.table]?.Keys as Record<string, unknown>[] | undefined;
       if (pending?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
@@ -148,7 +239,13 @@ export function splitFlightNumber(flightNumber: string): { carrier: string; numb
  * Resolve carrier + number to the instance whose scheduled departure is nearest `at`,
  * searching ±`windowHours` on GSI1 (flight-number partition, departure-sorted).
  */
-export async function resolveFlightInstance(ctx: DataContext, carrier: string, number: string, at: Date, windowHours = 36): Promise<Flight | null> {
+export async function resolveFlightInstance(
+  ctx: DataContext,
+  carrier: string,
+  number: string,
+  at: Date,
+  windowHours = 36,
+): Promise<Flight | null> {
   const from = new Date(at.getTime() - windowHours * 3600_000).toISOString();
   const to = new Date(at.getTime() + windowHours * 3600_000).toISOString();
   const res = await ctx.doc.send(

@@ -1,5 +1,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { CommandResultSchema, type CommandEnvelope, type CommandResult, type Change } from '../../../../src/shared/sync/protocol.js';
+import {
+  CommandResultSchema,
+  type CommandEnvelope,
+  type CommandResult,
+  type Change,
+} from '../../../../src/shared/sync/protocol.js';
 import type { DataContext } from '../../data/client.js';
 import { ConditionFailedError, commitWithLog, type TransactItem } from '../../data/changelog.js';
 import { keys } from '../../data/keys.js';
@@ -8,7 +13,12 @@ import { keys } from '../../data/keys.js';
  * The durable command record `CMD#<ulid>`: written in the same transaction as the command's
  * effects (or alone, for a rejection), kept for ever. A replay returns the stored result.
  */
-export function commandRecordPut(ctx: DataContext, env: CommandEnvelope, result: CommandResult, user: string): TransactItem {
+export function commandRecordPut(
+  ctx: DataContext,
+  env: CommandEnvelope,
+  result: CommandResult,
+  user: string,
+): TransactItem {
   return {
     Put: {
       TableName: ctx.table,
@@ -29,13 +39,21 @@ export function commandRecordPut(ctx: DataContext, env: CommandEnvelope, result:
 }
 
 export async function readCommandResult(ctx: DataContext, commandId: string): Promise<CommandResult | null> {
-  const res = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.command(commandId), ConsistentRead: true }));
+  const res = await ctx.doc.send(
+    new GetCommand({ TableName: ctx.table, Key: keys.command(commandId), ConsistentRead: true }),
+  );
   return res.Item ? CommandResultSchema.parse(res.Item.result) : null;
 }
 
 export const replayed = (r: CommandResult): CommandResult => ({ ...r, replayed: true });
 
-export const commandResultChange = (r: CommandResult): Change => ({ kind: 'command_result', id: r.commandId, version: 1, op: 'put', data: { ...r } });
+export const commandResultChange = (r: CommandResult): Change => ({
+  kind: 'command_result',
+  id: r.commandId,
+  version: 1,
+  op: 'put',
+  data: { ...r },
+});
 
 /**
  * Commit a rejection: its own command record plus a `command_result` change in the stations'
@@ -49,10 +67,23 @@ export async function commitRejection(
   stations: string[],
   code: string,
   message: string,
+  /** Records written with the rejection (e.g. `SERIALDUP#`: a refused duplicate serial is recorded). */
+  extra: TransactItem[] = [],
 ): Promise<CommandResult> {
-  const result: CommandResult = { commandId: env.commandId, status: 'rejected', replayed: false, code, message, effects: [] };
+  const result: CommandResult = {
+    commandId: env.commandId,
+    status: 'rejected',
+    replayed: false,
+    code,
+    message,
+    effects: [],
+  };
   try {
-    await commitWithLog(ctx, { items: [commandRecordPut(ctx, env, result, user)], changes: [commandResultChange(result)], stations });
+    await commitWithLog(ctx, {
+      items: [commandRecordPut(ctx, env, result, user), ...extra],
+      changes: [commandResultChange(result)],
+      stations,
+    });
     return result;
   } catch (err) {
     if (err instanceof ConditionFailedError) {

@@ -1,36 +1,70 @@
-import { PushRequestSchema, type CommandResult, type PushResponseSchema } from '../../../../src/shared/sync/protocol.js';
+import {
+  PushRequestSchema,
+  type CommandEnvelope,
+  type CommandResult,
+  type CommandType,
+  type PushResponseSchema,
+} from '../../../../src/shared/sync/protocol.js';
 import type { z } from 'zod';
+import type { Principal } from '../auth/verifier.js';
+import { decideApproval, requestApproval } from '../commands/approvals.js';
+import { addCaseNote, assignCase, claimCase, closeCase, releaseCase } from '../commands/case-commands.js';
 import { issueEntitlement } from '../commands/issue-entitlement.js';
 import { commitRejection, readCommandResult, replayed } from '../commands/record.js';
+import type { CommandDeps } from '../commands/run.js';
+import { voidIssuance } from '../commands/void-issuance.js';
 import type { ApiDeps } from '../deps.js';
-import { ApiError, header, json, parseJsonBody, route, type ApiEvent, type ApiResult } from '../http.js';
+import { header, json, parseJsonBody, route, type ApiEvent, type ApiResult } from '../http.js';
 import { lambdaRoute } from '../lambda-deps.js';
 import { holdsStation } from '../principal.js';
+
+type Handler = (deps: CommandDeps, principal: Principal, env: CommandEnvelope) => Promise<CommandResult>;
+
+/** One handler per command type (the type checker keeps this complete). */
+const HANDLERS: Record<CommandType, Handler> = {
+  issueEntitlement,
+  requestApproval,
+  decideApproval,
+  voidIssuance,
+  claimCase,
+  releaseCase,
+  assignCase,
+  closeCase,
+  addCaseNote,
+};
 
 /**
  * POST /v1/sync/push PushRequest → PushResponse. Commands are applied in order, each exactly
  * once (durable command record); every command gets a result, a rejection included, so the
- * desk's queue never blocks. An infrastructure failure returns 500: the desk retries the same
- * ULIDs and gets the stored results for those already applied.
+ * desk's queue never blocks. A command for a station the user does not hold is a committed
+ * FORBIDDEN_STATION rejection for that command only (written to no station's log: the user
+ * cannot read that log; the result is in this response and in any replay); the batch's other
+ * commands are applied. An infrastructure failure returns 500: the desk retries the same ULIDs
+ * and gets the stored results for those already applied.
  */
 export function makePushHandler(deps: ApiDeps): (e: ApiEvent) => Promise<ApiResult> {
   return route(deps.log, async (event) => {
     const principal = await deps.verifier.verify(header(event, 'authorization'));
     const req = parseJsonBody(event, PushRequestSchema);
-    const foreign = req.commands.find((c) => !holdsStation(principal, c.station));
-    if (foreign) throw new ApiError(403, 'forbidden_station', `you do not hold station ${foreign.station}`);
     const results: CommandResult[] = [];
     for (const env of req.commands) {
-      switch (env.type) {
-        case 'issueEntitlement':
-          results.push(await issueEntitlement(deps, principal, env));
-          break;
-        default: {
-          // requestApproval / decideApproval / addCaseNote arrive with later issues.
-          const stored = await readCommandResult(deps.ctx, env.commandId);
-          results.push(stored ? replayed(stored) : await commitRejection(deps.ctx, env, principal.username, [env.station], 'UNSUPPORTED_COMMAND', `${env.type} is not supported yet`));
-        }
+      if (!holdsStation(principal, env.station)) {
+        const stored = await readCommandResult(deps.ctx, env.commandId);
+        results.push(
+          stored
+            ? replayed(stored)
+            : await commitRejection(
+                deps.ctx,
+                env,
+                principal.username,
+                [],
+                'FORBIDDEN_STATION',
+                `you do not hold station ${env.station}`,
+              ),
+        );
+        continue;
       }
+      results.push(await HANDLERS[env.type](deps, principal, env));
     }
     const body: z.infer<typeof PushResponseSchema> = { results };
     return json(200, body);
