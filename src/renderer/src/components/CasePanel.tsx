@@ -75,7 +75,7 @@ export function CasePanel() {
                 ))}
               </ul>
             )}
-            <CaseTimeline audit={view.audit} verified={view.auditVerified} />
+            <CaseTimeline audit={view.audit} verified={view.auditVerified} airport={view.flight?.origin ?? null} />
           </div>
         </>
       )}

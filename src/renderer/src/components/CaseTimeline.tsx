@@ -3,7 +3,15 @@ import { time, utc } from '../format.js';
 import { auditActionText, auditDetails } from '../logic/money.js';
 
 /** The case's append-only audit trail, newest first, with the hash chain's verdict on this desk. */
-export function CaseTimeline({ audit, verified }: { audit: AuditEntry[]; verified: boolean }) {
+export function CaseTimeline({
+  audit,
+  verified,
+  airport = null,
+}: {
+  audit: AuditEntry[];
+  verified: boolean;
+  airport?: string | null;
+}) {
   const entries = [...audit].reverse();
   return (
     <section className="timeline" aria-label="Case timeline" data-testid="case-timeline">
@@ -31,7 +39,7 @@ export function CaseTimeline({ audit, verified }: { audit: AuditEntry[]; verifie
           {entries.map((a) => (
             <li key={a.id} data-testid="audit-entry" data-action={a.action} data-seq={a.seq}>
               <span className="when" title={utc(a.at)}>
-                {time(a.at)}
+                {time(a.at, airport)}
               </span>
               <span className="what">
                 <strong>{auditActionText(a.action)}</strong> <span className="muted">by {a.actor}</span>

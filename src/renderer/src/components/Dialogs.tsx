@@ -120,6 +120,12 @@ function MoneyDialog({ spec }: { spec: Extract<DialogSpec, { kind: 'issue' | 're
   const [reason, setReason] = useState('');
   const [localError, setLocalError] = useState<string | null>(null);
   const request = spec.kind === 'request';
+  const edit =
+    <T,>(setter: (v: T) => void) =>
+    (v: T) => {
+      setter(v);
+      setLocalError(null);
+    };
 
   if (!e) {
     return (
@@ -200,7 +206,7 @@ function MoneyDialog({ spec }: { spec: Extract<DialogSpec, { kind: 'issue' | 're
                 value={m}
                 data-testid={`payment-method-${m}`}
                 checked={method === m}
-                onChange={() => setMethod(m)}
+                onChange={() => edit(setMethod)(m)}
                 data-autofocus={!request && m === paymentMethodsFor(e)[0] ? true : undefined}
               />{' '}
               {PAYMENT_METHOD_LABEL[m]}
@@ -215,7 +221,7 @@ function MoneyDialog({ spec }: { spec: Extract<DialogSpec, { kind: 'issue' | 're
                 type="checkbox"
                 data-testid="agreement-checkbox"
                 checked={agreed}
-                onChange={(ev) => setAgreed(ev.target.checked)}
+                onChange={(ev) => edit(setAgreed)(ev.target.checked)}
               />{' '}
               The passenger agrees to a travel voucher instead of cash compensation.
             </label>
@@ -227,7 +233,7 @@ function MoneyDialog({ spec }: { spec: Extract<DialogSpec, { kind: 'issue' | 're
                 value={agreementText}
                 maxLength={500}
                 placeholder="e.g. I accept a 600 EUR travel voucher instead of cash"
-                onChange={(ev) => setAgreementText(ev.target.value)}
+                onChange={(ev) => edit(setAgreementText)(ev.target.value)}
               />
             </label>
           </fieldset>
@@ -241,7 +247,7 @@ function MoneyDialog({ spec }: { spec: Extract<DialogSpec, { kind: 'issue' | 're
               data-autofocus
               value={reason}
               maxLength={500}
-              onChange={(ev) => setReason(ev.target.value)}
+              onChange={(ev) => edit(setReason)(ev.target.value)}
             />
           </label>
         )}
@@ -307,7 +313,10 @@ function DecideDialog({ approvalId, decision }: { approvalId: string; decision: 
             data-autofocus
             value={reason}
             maxLength={500}
-            onChange={(ev) => setReason(ev.target.value)}
+            onChange={(ev) => {
+              setReason(ev.target.value);
+              setLocalError(null);
+            }}
           />
         </label>
         <Footer
@@ -368,7 +377,10 @@ function VoidDialog({ issuanceId }: { issuanceId: string }) {
             data-autofocus
             value={reason}
             maxLength={500}
-            onChange={(ev) => setReason(ev.target.value)}
+            onChange={(ev) => {
+              setReason(ev.target.value);
+              setLocalError(null);
+            }}
           />
         </label>
         <Footer busy={busy} error={error} localError={localError} confirmLabel="Void" danger />
@@ -411,7 +423,10 @@ function CaseTextDialog({ kind }: { kind: 'close' | 'note' }) {
               data-autofocus
               value={text}
               maxLength={500}
-              onChange={(ev) => setText(ev.target.value)}
+              onChange={(ev) => {
+                setText(ev.target.value);
+                setLocalError(null);
+              }}
             />
           </label>
         ) : (
@@ -423,7 +438,10 @@ function CaseTextDialog({ kind }: { kind: 'close' | 'note' }) {
               rows={4}
               value={text}
               maxLength={2000}
-              onChange={(ev) => setText(ev.target.value)}
+              onChange={(ev) => {
+                setText(ev.target.value);
+                setLocalError(null);
+              }}
               onKeyDown={(ev) => {
                 if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
                   ev.preventDefault();
