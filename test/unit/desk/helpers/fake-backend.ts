@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import {
   CommandEnvelopeSchema,
   IssueEntitlementPayloadSchema,
+  type CommandEnvelope,
   PushRequestSchema,
   type Change,
   type CommandResult,
@@ -30,6 +31,14 @@ export interface FakeBackend {
   /** Drops log entries below `minSeq` (retention). */
   truncate(station: string, minSeq: number): void;
   pushed: CommandResult[];
+  /** Every command envelope received by push, in arrival order (replays included). */
+  received: CommandEnvelope[];
+  /**
+   * Answers commands other than issueEntitlement (the fake knows only that one): return the
+   * result after committing whatever the command changes. Unset: such commands are rejected
+   * with UNSUPPORTED_COMMAND.
+   */
+  onCommand: ((cmd: CommandEnvelope, commit: (stations: string[], changes: Change[]) => void) => CommandResult) | null;
   pushCalls: number;
   pullCalls: number;
   stop(): Promise<void>;
@@ -45,7 +54,13 @@ export async function startFakeBackend(): Promise<FakeBackend> {
   const waiters = new Set<() => void>();
   let failures = 0;
   let failMode: 'status' | 'drop' = 'status';
-  const state = { pushed: [] as CommandResult[], pushCalls: 0, pullCalls: 0 };
+  const state = {
+    pushed: [] as CommandResult[],
+    received: [] as CommandEnvelope[],
+    onCommand: null as FakeBackend['onCommand'],
+    pushCalls: 0,
+    pullCalls: 0,
+  };
 
   const commit = (stations: string[], changes: Change[]): void => {
     for (const c of changes) entities.set(`${c.kind}:${c.id}`, c);
@@ -75,7 +90,8 @@ export async function startFakeBackend(): Promise<FakeBackend> {
         json(res, 503, { error: { code: 'UNAVAILABLE', message: 'fake outage' } });
         return;
       }
-      if (req.headers.authorization !== `Bearer ${TOKEN}`) return json(res, 401, { error: { code: 'UNAUTHORIZED', message: 'bad token' } });
+      if (req.headers.authorization !== `Bearer ${TOKEN}`)
+        return json(res, 401, { error: { code: 'UNAUTHORIZED', message: 'bad token' } });
       const url = new URL(req.url ?? '/', 'http://x');
       if (req.method === 'GET' && url.pathname === '/v1/sync/pull') {
         state.pullCalls += 1;
@@ -86,7 +102,16 @@ export async function startFakeBackend(): Promise<FakeBackend> {
         const wait = Number(url.searchParams.get('wait') ?? '0');
         const min = minSeq.get(station) ?? 1;
         if ((reqEpoch !== null && reqEpoch !== epoch) || (cursor > 0 && cursor < min - 1)) {
-          return json(res, 200, { station, epoch, entries: [], cursor: 0, hasMore: false, head: head(station), resync: true, retention: { minSeq: min } });
+          return json(res, 200, {
+            station,
+            epoch,
+            entries: [],
+            cursor: 0,
+            hasMore: false,
+            head: head(station),
+            resync: true,
+            retention: { minSeq: min },
+          });
         }
         if (wait > 0 && head(station) <= cursor) {
           await new Promise<void>((resolve) => {
@@ -102,7 +127,16 @@ export async function startFakeBackend(): Promise<FakeBackend> {
         }
         const entries = (logs.get(station) ?? []).filter((e) => e.seq > cursor).slice(0, limit);
         const next = entries.at(-1)?.seq ?? cursor;
-        return json(res, 200, { station, epoch, entries, cursor: next, hasMore: next < head(station), head: head(station), resync: false, retention: { minSeq: min } });
+        return json(res, 200, {
+          station,
+          epoch,
+          entries,
+          cursor: next,
+          hasMore: next < head(station),
+          head: head(station),
+          resync: false,
+          retention: { minSeq: min },
+        });
       }
       if (req.method === 'POST' && url.pathname === '/v1/sync/push') {
         state.pushCalls += 1;
@@ -112,17 +146,52 @@ export async function startFakeBackend(): Promise<FakeBackend> {
         if (!parsed.success) return json(res, 400, { error: { code: 'BAD_REQUEST', message: parsed.error.message } });
         const results = parsed.data.commands.map((raw) => {
           const cmd = CommandEnvelopeSchema.parse(raw);
+          state.received.push(cmd);
           const seen = commands.get(cmd.commandId);
           if (seen) return { ...seen, replayed: true };
+          if (cmd.type !== 'issueEntitlement') {
+            const other: CommandResult = state.onCommand
+              ? state.onCommand(cmd, commit)
+              : {
+                  commandId: cmd.commandId,
+                  status: 'rejected',
+                  replayed: false,
+                  code: 'UNSUPPORTED_COMMAND',
+                  message: 'the fake backend does not know this command',
+                  effects: [],
+                };
+            commands.set(cmd.commandId, other);
+            state.pushed.push(other);
+            return other;
+          }
           const { entitlementId } = IssueEntitlementPayloadSchema.parse(cmd.payload);
           const ent = entities.get(`entitlement:${entitlementId}`);
           let result: CommandResult;
-          if (!ent?.data) result = { commandId: cmd.commandId, status: 'rejected', replayed: false, code: 'NOT_FOUND', message: 'no such entitlement', effects: [] };
+          if (!ent?.data)
+            result = {
+              commandId: cmd.commandId,
+              status: 'rejected',
+              replayed: false,
+              code: 'NOT_FOUND',
+              message: 'no such entitlement',
+              effects: [],
+            };
           else if (ent.data.status === 'ISSUED')
-            result = { commandId: cmd.commandId, status: 'rejected', replayed: false, code: 'ALREADY_ISSUED', message: 'already issued', effects: [] };
+            result = {
+              commandId: cmd.commandId,
+              status: 'rejected',
+              replayed: false,
+              code: 'ALREADY_ISSUED',
+              message: 'already issued',
+              effects: [],
+            };
           else {
             const issuanceId = `ISS-${cmd.commandId}`;
-            const newEnt: Change = { ...ent, version: ent.version + 1, data: { ...ent.data, status: 'ISSUED', issuanceId, version: ent.version + 1 } };
+            const newEnt: Change = {
+              ...ent,
+              version: ent.version + 1,
+              data: { ...ent.data, status: 'ISSUED', issuanceId, version: ent.version + 1 },
+            };
             const iss: Change = {
               kind: 'issuance',
               id: issuanceId,
@@ -187,10 +256,22 @@ export async function startFakeBackend(): Promise<FakeBackend> {
     },
     truncate(station, seq) {
       minSeq.set(station, seq);
-      logs.set(station, (logs.get(station) ?? []).filter((e) => e.seq >= seq));
+      logs.set(
+        station,
+        (logs.get(station) ?? []).filter((e) => e.seq >= seq),
+      );
     },
     get pushed() {
       return state.pushed;
+    },
+    get received() {
+      return state.received;
+    },
+    get onCommand() {
+      return state.onCommand;
+    },
+    set onCommand(fn) {
+      state.onCommand = fn;
     },
     get pushCalls() {
       return state.pushCalls;
