@@ -1,5 +1,10 @@
 import { ulid } from 'ulid';
-import type { CommandEnvelope, PullResponse } from '../../../src/shared/sync/protocol.js';
+import type { Entitlement } from '../../../src/shared/domain/index.js';
+import type { Money } from '../../../src/shared/money.js';
+import type { CommandEnvelope, CommandResult, PullResponse } from '../../../src/shared/sync/protocol.js';
+import { commitWithLog, putChange } from '../../src/data/changelog.js';
+import type { DataContext } from '../../src/data/client.js';
+import { items } from '../../src/data/repositories.js';
 
 /** Minimal HTTP client for the local API. */
 export function apiClient(apiUrl: string) {
@@ -147,4 +152,42 @@ export function decideCommand(p: {
       ...(p.commandId ? { commandId: p.commandId } : {}),
     },
   );
+}
+
+/** The single result of a one-command push (fails loudly when the push itself failed). */
+export async function pushOne(
+  api: ReturnType<typeof apiClient>,
+  token: string,
+  cmd: CommandEnvelope,
+): Promise<CommandResult> {
+  const r = await api.call('POST', '/v1/sync/push', { token, body: { commands: [cmd] } });
+  if (r.status !== 200) throw new Error(`push ${cmd.type}: ${r.status} ${r.text}`);
+  return (r.json.results as CommandResult[])[0]!;
+}
+
+/** Put an extra OFFERED entitlement on an existing case (committed with its change-log entry, as the workflow would). */
+export async function addEntitlement(
+  ctx: DataContext,
+  caseId: string,
+  e: { regime: string; type: string; period: string; amount: Money | null; stations?: string[] },
+): Promise<Entitlement> {
+  const ent: Entitlement = {
+    id: `${caseId}/${e.regime}/${e.type}/${e.period}`,
+    caseId,
+    regime: e.regime,
+    type: e.type,
+    carePeriod: e.period,
+    amount: e.amount,
+    automatic: false,
+    status: 'OFFERED',
+    clauses: [{ id: `${e.regime}-TEST`, reason: 'test entitlement' }],
+    issuanceId: null,
+    version: 1,
+  };
+  await commitWithLog(ctx, {
+    items: [{ Put: { TableName: ctx.table, Item: items.entitlement(ent) } }],
+    changes: [putChange('entitlement', ent)],
+    stations: e.stations ?? ['PHX', 'OAK'],
+  });
+  return ent;
 }
