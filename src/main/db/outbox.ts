@@ -64,6 +64,17 @@ export class Outbox {
     });
   }
 
+  /** Whether a queued (pending or acked) command changes or expects `ref` (`kind:id`). */
+  touches(ref: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `SELECT 1 FROM outbox o WHERE o.entity_ref = @ref OR EXISTS (SELECT 1 FROM json_each(o.envelope, '$.expectedVersions') v WHERE v.key = @ref) LIMIT 1`,
+        )
+        .get({ ref }) !== undefined
+    );
+  }
+
   /** Queued (pending or acked) commands of a type, oldest first, with the user who queued them. */
   queued(type: CommandEnvelope['type']): { envelope: CommandEnvelope; createdBy: string | null }[] {
     const rows = this.db.prepare('SELECT envelope, created_by FROM outbox WHERE type = ? ORDER BY seq').all(type) as {

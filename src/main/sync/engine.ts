@@ -1,4 +1,9 @@
-import { CommandResultSchema, type EntityKind, type PullResponse } from '../../shared/sync/protocol.js';
+import {
+  CommandResultSchema,
+  type CommandEnvelope,
+  type EntityKind,
+  type PullResponse,
+} from '../../shared/sync/protocol.js';
 import { planApply } from '../../shared/sync/apply.js';
 import type { CacheWriter } from '../db/cache.js';
 import { ENTITY_TABLES } from '../db/entities.js';
@@ -37,6 +42,22 @@ export interface SyncEngineOptions {
   onStatus?: () => void;
   log?: (msg: string) => void;
 }
+
+/** What a pushed batch may have changed on this desk (confirmation or rejection clears optimistic marks). */
+const KINDS_OF: Record<CommandEnvelope['type'], EntityKind[]> = {
+  issueEntitlement: ['entitlement', 'case'],
+  requestApproval: ['entitlement', 'case', 'approval'],
+  decideApproval: ['approval', 'entitlement', 'case'],
+  voidIssuance: ['issuance', 'entitlement', 'case'],
+  claimCase: ['case'],
+  assignCase: ['case'],
+  releaseCase: ['case'],
+  closeCase: ['case'],
+  addCaseNote: ['case', 'audit'],
+};
+const changedKinds = (batch: readonly CommandEnvelope[]): string[] => [
+  ...new Set(['entitlement', 'command', ...batch.flatMap((c) => KINDS_OF[c.type])]),
+];
 
 /** An interruptible sleep: resolves after `ms` or as soon as `wake()` is called. */
 class Sleeper {
@@ -304,7 +325,7 @@ export class SyncEngine {
             this.o.outbox.recordResults(answered, (ref) => this.refVersion(ref));
             this.pushFailures = 0;
             this.markSuccess();
-            this.o.onChange?.(['entitlement', 'command'], [...new Set(batch.map((c) => c.station))]);
+            this.o.onChange?.(changedKinds(batch), [...new Set(batch.map((c) => c.station))]);
             for (const s of this.sleepers.values()) s.wake();
           } catch (err) {
             if (!this.running) return;

@@ -176,3 +176,89 @@ describe('encryption (SQLCipher)', () => {
     again.close();
   });
 });
+
+describe('an old database with data', () => {
+  it('opens at 0040 → current: cases fill the queue table, issuances get their query columns, the outbox is kept', () => {
+    // Prepare: a desk file at version 40 holding a case, an issuance and a queued command.
+    const file = path.join(tempDir(), 'desk.db');
+    const old = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 40) });
+    const kase = {
+      id: 'C1',
+      flightId: 'F1',
+      disruptionId: 'D1',
+      passengerId: 'P1',
+      bookingId: 'B1',
+      status: 'IN_PROGRESS',
+      policyVersion: null,
+      primaryRegime: null,
+      needsReview: ['cause unknown'],
+      stations: ['PHX', 'OAK'],
+      assignee: 'agent.phx',
+      openedAt: '2026-11-24T15:00:00.000Z',
+      statusSince: '2026-11-24T15:30:00.000Z',
+      version: 3,
+    };
+    old
+      .prepare(
+        `INSERT INTO case_file (id, version, data, flight_id, passenger_id, booking_id, status, assignee, opened_at) VALUES ('C1', 3, ?, 'F1', 'P1', 'B1', 'IN_PROGRESS', 'agent.phx', ?)`,
+      )
+      .run(JSON.stringify(kase), kase.openedAt);
+    const iss = {
+      id: 'I1',
+      caseId: 'C1',
+      issuedBy: 'agent.phx',
+      issuedAt: '2026-11-24T15:40:00.000Z',
+      status: 'VALID',
+    };
+    old
+      .prepare(`INSERT INTO issuance (id, version, data, entitlement_id) VALUES ('I1', 1, ?, 'E1')`)
+      .run(JSON.stringify(iss));
+    old
+      .prepare(
+        `INSERT INTO outbox (command_id, type, station, entity_ref, envelope, state, created_at) VALUES ('CMD1', 'issueEntitlement', 'PHX', 'entitlement:E1', '{}', 'pending', '2026-11-24T15:41:00.000Z')`,
+      )
+      .run();
+    old.close();
+    // Act
+    const db = openDatabase(file);
+    // Assess
+    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
+    expect(
+      db
+        .prepare('SELECT station, case_id, status, assignee, since, needs_review FROM case_queue ORDER BY station')
+        .all(),
+    ).toEqual([
+      {
+        station: 'OAK',
+        case_id: 'C1',
+        status: 'IN_PROGRESS',
+        assignee: 'agent.phx',
+        since: '2026-11-24T15:30:00.000Z',
+        needs_review: 1,
+      },
+      {
+        station: 'PHX',
+        case_id: 'C1',
+        status: 'IN_PROGRESS',
+        assignee: 'agent.phx',
+        since: '2026-11-24T15:30:00.000Z',
+        needs_review: 1,
+      },
+    ]);
+    expect(db.prepare('SELECT case_id, issued_by, issued_at, status FROM issuance').get()).toEqual({
+      case_id: 'C1',
+      issued_by: 'agent.phx',
+      issued_at: '2026-11-24T15:40:00.000Z',
+      status: 'VALID',
+    });
+    expect(db.prepare('SELECT command_id, created_by FROM outbox').all()).toEqual([
+      { command_id: 'CMD1', created_by: null },
+    ]);
+    // The triggers keep the queue table in step with later writes and deletes.
+    db.prepare(`UPDATE case_file SET local_assignee = '' WHERE id = 'C1'`).run();
+    expect(db.prepare(`SELECT assignee FROM case_queue WHERE station = 'PHX'`).pluck().get()).toBeNull();
+    db.prepare(`DELETE FROM case_file`).run();
+    expect(db.prepare('SELECT count(*) FROM case_queue').pluck().get()).toBe(0);
+    db.close();
+  });
+});

@@ -683,6 +683,10 @@ describe('case lifecycle commands and their optimistic effects', () => {
     desk.commands.addCaseNote(caseId('P2'), 'called the passenger', AGENT);
     expect(desk.queued().map((c) => c.type)).toEqual(['releaseCase', 'assignCase', 'closeCase', 'addCaseNote']);
     expect(desk.queued()[3]!.expectedVersions).toEqual({});
+    // The first command on a case expects the version the user saw; a command stacked on a queued
+    // one does not (the server will have bumped the version by applying the first).
+    expect(desk.queued()[0]!.expectedVersions).toEqual({ [`case:${caseId('P1')}`]: 1 });
+    expect(desk.queued()[2]!.expectedVersions).toEqual({});
   });
 
   it('void: supervisors only, not redeemed; the entitlement shows offered again while the void is pending', () => {
