@@ -6,6 +6,7 @@ commands:
   policy simulate --policy <file> --cases <file.ndjson>
                                      evaluate many cases, total cost by regime and currency
   simulate <event|scenario|--rate>   produce FlightPulse/Jetway ops events to Kafka
+  audit verify <CASE-ID>             print a case's audit trail and verify its hash chain
   cloud                              start the local cloud (same as npm run cloud)
 `;
 
@@ -20,6 +21,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'simulate': {
       const { runSimulateCli } = await import('./simulate.js');
       return runSimulateCli(rest, io);
+    }
+    case 'audit': {
+      const { runAuditCli } = await import('./audit.js');
+      return runAuditCli(rest, io);
     }
     case 'cloud': {
       await import('../../backend/src/local/cli.js');
