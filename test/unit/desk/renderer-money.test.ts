@@ -6,6 +6,7 @@ import {
   approvalLine,
   auditActionText,
   auditDetails,
+  auditIds,
   buildConfirmation,
   canRequestApproval,
   canVoid,
@@ -165,10 +166,19 @@ describe('money controls in the console', () => {
   it('says audit actions and details in plain words (money by its currency exponent)', () => {
     expect(auditActionText('approval_requested')).toBe('Approval requested');
     expect(auditActionText('something_new')).toBe('something new');
-    expect(auditDetails({ amountMinor: 60000, currency: 'EUR', paymentMethod: 'travel_voucher', note: null })).toEqual([
-      'amount: 600.00 EUR',
-      'payment method: travel voucher',
-    ]);
+    expect(
+      auditDetails({
+        amountMinor: 60000,
+        currency: 'EUR',
+        paymentMethod: 'travel_voucher',
+        note: null,
+        reason: 'long-haul',
+        offline: false,
+        decidedOffline: true,
+        approvalId: 'APR-1',
+      }),
+    ).toEqual(['“long-haul”', 'amount: 600.00 EUR', 'payment method: travel voucher', 'decided offline']);
+    expect(auditIds({ approvalId: 'APR-1', issuanceId: null, type: 'cash' })).toBe('approval id: APR-1');
     expect(auditDetails({ amountMinor: 1000, currency: 'JPY' })).toEqual(['amount: 1000 JPY']);
   });
 

@@ -34,41 +34,43 @@ export function ApprovalsView() {
           <kbd>a</kbd> approve · <kbd>d</kbd> deny · <kbd>Enter</kbd> open case
         </span>
       </h2>
-      {error && (
-        <p className="error" role="alert" data-testid="approvals-error">
-          Could not load approvals: {error}
-        </p>
-      )}
-      {loading && !loaded && (
-        <p className="muted" data-testid="approvals-loading">
-          Loading approvals…
-        </p>
-      )}
-      {loaded && items.length === 0 && (
-        <p className="empty" data-testid="approvals-empty">
-          Nothing to approve. Requests from your station’s agents appear here (never your own).
-        </p>
-      )}
       <div className="approvals-body">
-        <ul className="approval-list" role="listbox" aria-label="Approval requests">
-          {items.map((a, i) => (
-            <ApprovalItem
-              key={a.id}
-              a={a}
-              selected={zone === 'approvals' && i === index}
-              open={a.caseId === openCaseId}
-              onSelect={() => select('approvals', i)}
-              onOpen={() => {
-                select('approvals', i);
-                void openCase(a.caseId);
-              }}
-              onDecide={(decision) => {
-                select('approvals', i);
-                openDialog({ kind: 'decide', approvalId: a.id, decision });
-              }}
-            />
-          ))}
-        </ul>
+        <div className="approvals-main">
+          {error && (
+            <p className="error" role="alert" data-testid="approvals-error">
+              Could not load approvals: {error}
+            </p>
+          )}
+          {loading && !loaded && (
+            <p className="muted" data-testid="approvals-loading">
+              Loading approvals…
+            </p>
+          )}
+          {loaded && items.length === 0 && (
+            <p className="empty" data-testid="approvals-empty">
+              Nothing to approve. Requests from your station’s agents appear here (never your own).
+            </p>
+          )}
+          <ul className="approval-list" role="listbox" aria-label="Approval requests">
+            {items.map((a, i) => (
+              <ApprovalItem
+                key={a.id}
+                a={a}
+                selected={zone === 'approvals' && i === index}
+                open={a.caseId === openCaseId}
+                onSelect={() => select('approvals', i)}
+                onOpen={() => {
+                  select('approvals', i);
+                  void openCase(a.caseId);
+                }}
+                onDecide={(decision) => {
+                  select('approvals', i);
+                  openDialog({ kind: 'decide', approvalId: a.id, decision });
+                }}
+              />
+            ))}
+          </ul>
+        </div>
         <TeamLoadPanel />
       </div>
     </section>

@@ -1,6 +1,6 @@
 import type { AuditEntry } from '../../../shared/domain/entities.js';
 import { time, utc } from '../format.js';
-import { auditActionText, auditDetails } from '../logic/money.js';
+import { auditActionText, auditDetails, auditIds } from '../logic/money.js';
 
 /** The case's append-only audit trail, newest first, with the hash chain's verdict on this desk. */
 export function CaseTimeline({
@@ -37,7 +37,15 @@ export function CaseTimeline({
       ) : (
         <ol className="audit">
           {entries.map((a) => (
-            <li key={a.id} data-testid="audit-entry" data-action={a.action} data-seq={a.seq}>
+            <li
+              key={a.id}
+              data-testid="audit-entry"
+              data-action={a.action}
+              data-seq={a.seq}
+              title={[`#${a.seq}`, a.commandId ? `command: ${a.commandId}` : '', auditIds(a.details)]
+                .filter(Boolean)
+                .join('\n')}
+            >
               <span className="when" title={utc(a.at)}>
                 {time(a.at, airport)}
               </span>

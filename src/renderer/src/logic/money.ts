@@ -143,18 +143,35 @@ const ACTION_TEXT: Record<AuditEntry['action'], string> = {
 export const auditActionText = (action: string): string =>
   ACTION_TEXT[action as AuditEntry['action']] ?? action.replaceAll('_', ' ');
 
-/** An audit entry's details as `key: value` pairs, money-looking pairs merged (`amountMinor` + `currency`). */
+/** Ids the timeline keeps out of the line (they go in the tooltip): people read reasons and amounts. */
+const isIdKey = (k: string): boolean => /(^id$|Id$)/.test(k);
+const words = (k: string): string => k.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+
+/**
+ * An audit entry's details as short `key: value` phrases for people: the reason first, money
+ * merged (`amountMinor` + `currency`, by the currency's exponent), ids left out (see
+ * {@link auditIds}), `false` flags dropped and `true` ones named (`offline`).
+ */
 export function auditDetails(details: AuditEntry['details']): string[] {
   const d = { ...details };
   const out: string[] = [];
+  if (typeof d.reason === 'string' && d.reason) out.push(`“${d.reason}”`);
+  delete d.reason;
   if (typeof d.amountMinor === 'number' && typeof d.currency === 'string') {
     out.push(`amount: ${formatMoney({ amountMinor: d.amountMinor, currency: d.currency })}`);
     delete d.amountMinor;
     delete d.currency;
   }
   for (const [k, v] of Object.entries(d)) {
-    if (v === null || v === '') continue;
-    out.push(`${k.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}: ${String(v).replaceAll('_', ' ')}`);
+    if (v === null || v === '' || v === false || isIdKey(k)) continue;
+    out.push(v === true ? words(k) : `${words(k)}: ${String(v).replaceAll('_', ' ')}`);
   }
   return out;
 }
+
+/** The ids in an audit entry's details, for its tooltip. */
+export const auditIds = (details: AuditEntry['details']): string =>
+  Object.entries(details)
+    .filter(([k, v]) => isIdKey(k) && v !== null && v !== '')
+    .map(([k, v]) => `${words(k)}: ${String(v)}`)
+    .join('\n');
