@@ -58,6 +58,10 @@ export const ENTITY_TABLES = {
       status: c.status,
       assignee: c.assignee,
       opened_at: c.openedAt,
+      // 0060: what the queue table (case_queue, kept by triggers) reads.
+      stations: JSON.stringify(c.stations),
+      status_since: c.statusSince,
+      needs_review: c.needsReview.length > 0 ? 1 : 0,
     }),
   },
   entitlement: {

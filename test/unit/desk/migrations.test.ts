@@ -83,6 +83,31 @@ const PLANS: { version: number; sql: string; params: unknown[]; index: string }[
     index: 'issuance_issuer',
   },
   { version: 50, sql: 'SELECT data FROM issuance WHERE case_id = ?', params: ['C'], index: 'issuance_case' },
+  // 60: one full index for every queue and a partial one for the review flag.
+  {
+    version: 60,
+    sql: `SELECT case_id FROM case_queue q WHERE q.assignee = ? AND q.station = ? AND q.status IN ('OPEN', 'IN_PROGRESS', 'AWAITING_APPROVAL') ORDER BY q.since`,
+    params: ['agent.phx', 'PHX'],
+    index: 'case_queue_status',
+  },
+  {
+    version: 60,
+    sql: `SELECT assignee, count(*) FROM case_queue WHERE station = ? AND status IN ('OPEN', 'IN_PROGRESS', 'AWAITING_APPROVAL') AND assignee IS NOT NULL GROUP BY assignee`,
+    params: ['PHX'],
+    index: 'case_queue_status',
+  },
+  {
+    version: 60,
+    sql: `SELECT count(*) FROM case_queue q WHERE q.station = ? AND q.needs_review = 1 AND q.status <> 'CLOSED'`,
+    params: ['PHX'],
+    index: 'case_queue_review',
+  },
+  {
+    version: 60,
+    sql: `SELECT case_id FROM case_queue q WHERE q.station = ? AND q.status = 'OPEN' AND q.assignee IS NULL ORDER BY q.since LIMIT 50`,
+    params: ['PHX'],
+    index: 'case_queue_status',
+  },
   {
     version: 50,
     sql: 'SELECT data FROM approval WHERE entitlement_id = ? ORDER BY requested_at DESC LIMIT 1',
