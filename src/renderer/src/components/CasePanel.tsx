@@ -197,6 +197,7 @@ function EntitlementItem({
       className={`entitlement ${selected ? 'selected' : ''}`}
       data-testid={`entitlement-${e.type}`}
       data-entitlement-id={e.id}
+      data-regime={e.regime}
       data-status={e.effectiveStatus}
       onClick={onSelect}
     >

@@ -13,10 +13,11 @@ export interface ApprovalsActions {
 export const approvalsActions: Slice<ApprovalsActions> = (set, get) => ({
   async loadApprovals() {
     const { station, session } = get();
-    if (!station || !isSupervisor(session)) return;
+    if (!isSupervisor(session)) return;
     set({ approvalsLoading: get().approvals === null });
     try {
-      const { items } = await call('approval:list', { station });
+      // Without a station (an admin holding `*` only) the list covers every station the user holds.
+      const { items } = await call('approval:list', station ? { station } : {});
       if (get().station !== station) return;
       set({
         approvals: items,
