@@ -238,7 +238,11 @@ function EntitlementItem({
           data-status={a.status}
         >
           {approvalLine(a)}
-          <span className="muted"> · asked by {a.requestedBy}</span>
+          <span className="muted">
+            {' '}
+            · asked by {a.requestedBy}
+            {a.status === 'APPROVED' && e.effectiveStatus === 'OFFERED' && ' · its issuance was voided since'}
+          </span>
         </p>
       )}
       {issuance && (
