@@ -11,6 +11,7 @@ import {
   canRequestApproval,
   canVoid,
   checkReason,
+  issueKeyAction,
   defaultPaymentMethod,
   minutes,
   needsConfirmDialog,
@@ -67,6 +68,32 @@ describe('money controls in the console', () => {
       expect(canRequestApproval(e)).toBe(offered);
     },
   );
+
+  it.each([
+    ['meal below the threshold', ent('meal', controls({ isCash: false, needsConfirmation: false })), false, 'issue'],
+    ['meal of an old row', ent('meal', null), false, 'issue'],
+    ['cash within the limit', ent('cash', controls()), false, 'confirm'],
+    ['cash of an old row', ent('cash', null), false, 'confirm'],
+    ['hotel above the threshold', ent('hotel', controls({ isCash: false })), false, 'confirm'],
+    [
+      'cash above the limit',
+      ent('cash', controls({ blockedBy: { code: 'LIMIT_EXCEEDED', message: 'm' }, canRequestApproval: true })),
+      false,
+      'request',
+    ],
+    ['cash offline', ent('cash', controls({ blockedBy: { code: 'OFFLINE_CASH', message: 'm' } })), false, 'blocked'],
+    [
+      'care above the offline cap',
+      ent('hotel', controls({ isCash: false, blockedBy: { code: 'OFFLINE_CAP_EXCEEDED', message: 'm' } })),
+      false,
+      'blocked',
+    ],
+    ['a meal already being issued', ent('meal', null), true, 'none'],
+    ['cash pending approval', ent('cash', controls(), 'PENDING_APPROVAL'), false, 'none'],
+    ['cash issued', ent('cash', controls(), 'ISSUED', 'synced'), false, 'none'],
+  ] as const)('the i key on %s: %s', (_, e, busy, action) => {
+    expect(issueKeyAction(e, busy)).toBe(action);
+  });
 
   it('offers money methods for cash and only an in-kind voucher for care', () => {
     expect(paymentMethodsFor(ent('cash', controls()))).toEqual(['bank_transfer', 'cheque', 'cash', 'travel_voucher']);

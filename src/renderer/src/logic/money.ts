@@ -29,6 +29,22 @@ export function canRequestApproval(e: Pick<EntitlementView, 'controls' | 'status
   return (e.controls?.canRequestApproval ?? false) && APPROVABLE_BLOCKS.has(block.code);
 }
 
+/**
+ * What the `i` key does with an entitlement: never issues money by itself. `request` opens the
+ * approval request (above the limit), `blocked` shows why nothing can happen (offline cash, cap),
+ * `confirm` opens the confirmation dialog (cash, or above the confirmation threshold), `issue`
+ * issues directly (care below the threshold), `none` when it is not issuable at all.
+ */
+export function issueKeyAction(
+  e: Pick<EntitlementView, 'type' | 'controls' | 'status' | 'syncState'>,
+  busy = false,
+): 'none' | 'request' | 'blocked' | 'confirm' | 'issue' {
+  if (busy || e.status !== 'OFFERED' || e.syncState === 'pending') return 'none';
+  if (canRequestApproval(e)) return 'request';
+  if (blockOf(e)) return 'blocked';
+  return needsConfirmDialog(e) ? 'confirm' : 'issue';
+}
+
 export const PAYMENT_METHOD_LABEL: Record<PaymentMethod, string> = {
   bank_transfer: 'Bank transfer',
   cheque: 'Cheque',

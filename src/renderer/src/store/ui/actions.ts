@@ -1,5 +1,4 @@
-import { blockOf, canRequestApproval, isSupervisor, needsConfirmDialog } from '../../logic/money.js';
-import { canIssue } from '../../logic/passengers.js';
+import { blockOf, isSupervisor, issueKeyAction } from '../../logic/money.js';
 import { call } from '../../rpc/client.js';
 import { flightSelectors } from '../flight/selectors.js';
 import { queuesSelectors } from '../queues/selectors.js';
@@ -86,12 +85,23 @@ export const uiActions: Slice<UiActions> = (set, get) => ({
   async issueSelected() {
     const s = get();
     const e = s.caseData?.entitlements[s.entitlementIndex];
-    if (!e || !canIssue(e) || s.issuing.includes(e.id)) return;
-    const block = blockOf(e);
-    if (canRequestApproval(e)) s.openDialog({ kind: 'request', entitlementId: e.id });
-    else if (block) set({ issueError: block.message });
-    else if (needsConfirmDialog(e)) s.openDialog({ kind: 'issue', entitlementId: e.id });
-    else await s.issue(e.id);
+    if (!e) return;
+    switch (issueKeyAction(e, s.issuing.includes(e.id))) {
+      case 'request':
+        s.openDialog({ kind: 'request', entitlementId: e.id });
+        break;
+      case 'blocked':
+        set({ issueError: blockOf(e)?.message ?? null });
+        break;
+      case 'confirm':
+        s.openDialog({ kind: 'issue', entitlementId: e.id });
+        break;
+      case 'issue':
+        await s.issue(e.id);
+        break;
+      case 'none':
+        break;
+    }
   },
   toggleHelp(force) {
     set({ showHelp: force ?? !get().showHelp });
