@@ -1,5 +1,8 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/shared/audit.js';
 import { caseId, type Entitlement } from '../../../src/shared/domain/index.js';
@@ -325,6 +328,18 @@ describe('void and re-issue; the audit trail', () => {
     const broken = await cli(['verify', meal.caseId, '--endpoint', s.dynamo.endpoint, '--table-prefix', prefix]);
     expect(broken.code).toBe(1);
     expect(broken.out).toContain(`BROKEN at entry ${voided.seq}`);
+    // The installed command line (bin/jetway.mjs) gives the same verdict and exit code.
+    const bin = await runBin([
+      'audit',
+      'verify',
+      meal.caseId,
+      '--endpoint',
+      s.dynamo.endpoint,
+      '--table-prefix',
+      prefix,
+    ]);
+    expect(bin.code).toBe(1);
+    expect(bin.out).toContain(`BROKEN at entry ${voided.seq}`);
     // An unknown case has no trail: exit 1.
     expect((await cli(['verify', 'CASE-NOPE', '--endpoint', s.dynamo.endpoint, '--table-prefix', prefix])).code).toBe(
       1,
@@ -428,6 +443,23 @@ describe('case lifecycle', () => {
     expect(await getCase(ctx, id)).toMatchObject({ status: 'RESOLVED' });
   });
 });
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** `node bin/jetway.mjs …` as a user runs it (its own process, exit code and stdout). */
+function runBin(argv: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [path.join(REPO, 'bin', 'jetway.mjs'), ...argv],
+      { cwd: REPO, env: { PATH: process.env.PATH ?? '' }, timeout: 60_000 },
+      (err, stdout) => {
+        if (err && typeof err.code !== 'number') return reject(err);
+        resolve({ code: err ? (err.code as number) : 0, out: stdout });
+      },
+    );
+  });
+}
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
