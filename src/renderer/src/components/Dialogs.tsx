@@ -232,7 +232,7 @@ function MoneyDialog({ spec }: { spec: Extract<DialogSpec, { kind: 'issue' | 're
                 data-testid="agreement-text"
                 value={agreementText}
                 maxLength={500}
-                placeholder="e.g. I accept a 600 EUR travel voucher instead of cash"
+                placeholder={`e.g. I accept a ${money(amount)} travel voucher instead of cash`}
                 onChange={(ev) => edit(setAgreementText)(ev.target.value)}
               />
             </label>
