@@ -20,10 +20,22 @@ export function tableAccessFor(h: HandlerManifestEntry): TableAccess {
 }
 
 /** Handlers that send passenger e-mail/SMS (SES/SNS permissions, EMAIL_FROM). */
-// Push notifies when a command issues an entitlement (api/commands/issue-entitlement.ts).
-const NOTIFIERS = new Set(['WfQueueNotifications', 'ApiSyncPush']);
+// Push notifies when a command issues an entitlement (api/commands/issue-entitlement.ts); the
+// approval workflow's escalation e-mails the station's supervisors and the duty admin.
+const NOTIFIERS = new Set(['WfQueueNotifications', 'ApiSyncPush', 'WfEscalateApproval']);
 export const sendsNotifications = (h: HandlerManifestEntry): boolean => NOTIFIERS.has(h.name);
 
-/** Handlers that complete workflow task tokens (a supervisor's approve/deny arrives as a sync command). */
-const TASK_RESPONDERS = new Set(['ApiSyncPush']);
+/**
+ * Handlers that complete the approval workflow's task tokens: push (a supervisor's approve/deny
+ * arrives as a sync command) and RegisterApprovalToken (a decision that beat the wait).
+ */
+const TASK_RESPONDERS = new Set(['ApiSyncPush', 'WfRegisterApprovalToken']);
 export const respondsToTasks = (h: HandlerManifestEntry): boolean => TASK_RESPONDERS.has(h.name);
+
+/** Handlers that start approval workflows (requestApproval arrives as a sync command). */
+const APPROVAL_STARTERS = new Set(['ApiSyncPush']);
+export const startsApprovals = (h: HandlerManifestEntry): boolean => APPROVAL_STARTERS.has(h.name);
+
+/** Handlers that read the staff directory (ListUsersInGroup: the escalation's station supervisors). */
+const DIRECTORY_READERS = new Set(['WfEscalateApproval']);
+export const readsStaffDirectory = (h: HandlerManifestEntry): boolean => DIRECTORY_READERS.has(h.name);

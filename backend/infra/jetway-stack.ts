@@ -1,4 +1,5 @@
-import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -12,7 +13,13 @@ import { JetwayFunction, retentionDays } from './constructs/jetway-function.js';
 import { grantNotify } from './constructs/notify-permissions.js';
 import { JetwayTable } from './constructs/table.js';
 import { JetwayWorkflows, stateMachineArnEnv } from './constructs/workflows.js';
-import { respondsToTasks, sendsNotifications, tableAccessFor } from './handler-policy.js';
+import {
+  readsStaffDirectory,
+  respondsToTasks,
+  sendsNotifications,
+  startsApprovals,
+  tableAccessFor,
+} from './handler-policy.js';
 import { STATE_MACHINES_DIR } from './paths.js';
 
 export interface JetwayStackProps extends StackProps {
@@ -53,6 +60,7 @@ export class JetwayStack extends Stack {
         environment.KAFKA_SSL = String(cfg.mskTls);
       }
       if (sendsNotifications(h)) environment.EMAIL_FROM = cfg.emailFrom;
+      if (readsStaffDirectory(h)) environment.COGNITO_USER_POOL_ID = auth.userPool.userPoolId;
       const { fn } = new JetwayFunction(this, h.name, {
         handler: h,
         table,
@@ -63,6 +71,7 @@ export class JetwayStack extends Stack {
       });
       if (sendsNotifications(h))
         grantNotify(fn, { ...(cfg.sesIdentityArn ? { sesIdentityArn: cfg.sesIdentityArn } : {}) });
+      if (readsStaffDirectory(h)) auth.userPool.grant(fn, 'cognito-idp:ListUsersInGroup');
       functions.set(h.name, fn);
     }
 
@@ -73,10 +82,12 @@ export class JetwayStack extends Stack {
       logRetention: retentionDays(cfg.logRetentionDays),
     });
 
-    // Ingest starts the workflows (deterministic execution names dedupe repeats).
+    // Ingest starts the disruption workflow (deterministic execution names dedupe repeats).
+    const approval = workflows.stateMachines.get('approval');
     for (const h of handlers.filter((x) => x.kind === 'ingest')) {
       const fn = functions.get(h.name)!;
       for (const [name, sm] of workflows.stateMachines) {
+        if (sm === approval) continue;
         fn.addEnvironment(stateMachineArnEnv(name), sm.stateMachineArn);
         sm.grantStartExecution(fn);
       }
@@ -88,9 +99,31 @@ export class JetwayStack extends Stack {
         );
       }
     }
-    // Approval waits (`.waitForTaskToken`) are completed by the supervisor's command via push.
-    for (const h of handlers.filter(respondsToTasks)) {
-      for (const sm of workflows.stateMachines.values()) sm.grantTaskResponse(functions.get(h.name)!);
+    // The approval workflow: push starts it (requestApproval, execution named after the approval)
+    // and completes its `.waitForTaskToken` waits (decideApproval); RegisterApprovalToken completes
+    // a wait whose approval was decided before it registered.
+    if (approval) {
+      for (const h of handlers.filter(startsApprovals)) {
+        const fn = functions.get(h.name)!;
+        fn.addEnvironment(stateMachineArnEnv('approval'), approval.stateMachineArn);
+        approval.grantStartExecution(fn);
+      }
+      // By name, not by reference: the state machine invokes RegisterApprovalToken, so a reference
+      // from that function's policy back to the state machine would be a dependency cycle.
+      const approvalArn = this.formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: `${namePrefix}approval`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      for (const h of handlers.filter(respondsToTasks)) {
+        functions.get(h.name)!.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+            resources: [approvalArn],
+          }),
+        );
+      }
     }
 
     new JetwayHttpApi(this, 'Http', {

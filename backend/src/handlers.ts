@@ -29,4 +29,9 @@ export const HANDLERS: readonly HandlerManifestEntry[] = [
   { name: 'WfEvaluatePassengers', entry: 'src/workflows/tasks/evaluate-passengers.ts', export: 'handler', kind: 'workflow-task', states: ['EvaluatePassengers'], timeoutSeconds: 60, memoryMb: 1024 },
   { name: 'WfQueueNotifications', entry: 'src/workflows/tasks/queue-notifications.ts', export: 'handler', kind: 'workflow-task', states: ['QueueNotifications'], timeoutSeconds: 30, memoryMb: 512 },
   { name: 'WfMarkDisruptionFailed', entry: 'src/workflows/tasks/mark-failed.ts', export: 'handler', kind: 'workflow-task', states: ['MarkDisruptionFailed'], timeoutSeconds: 10, memoryMb: 256 },
+  // Approval workflow (approval.asl.json). The two `.waitForTaskToken` states invoke RegisterApprovalToken; locally they are the LOCALCB callback stand-in.
+  { name: 'WfRegisterApprovalToken', entry: 'src/workflows/tasks/register-approval-token.ts', export: 'handler', kind: 'workflow-task', states: ['AwaitDecision', 'AwaitDecisionEscalated'], timeoutSeconds: 10, memoryMb: 256 },
+  { name: 'WfEscalateApproval', entry: 'src/workflows/tasks/escalate-approval.ts', export: 'handler', kind: 'workflow-task', states: ['EscalateApproval'], timeoutSeconds: 30, memoryMb: 512 },
+  { name: 'WfExpireApproval', entry: 'src/workflows/tasks/expire-approval.ts', export: 'handler', kind: 'workflow-task', states: ['ExpireApproval'], timeoutSeconds: 30, memoryMb: 512 },
+  { name: 'WfMarkApprovalFailed', entry: 'src/workflows/tasks/mark-approval-failed.ts', export: 'handler', kind: 'workflow-task', states: ['MarkApprovalFailed'], timeoutSeconds: 10, memoryMb: 256 },
 ];

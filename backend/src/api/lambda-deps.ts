@@ -7,7 +7,8 @@ import { createTokenVerifier, tokenVerifierConfigFromEnv } from './auth/verifier
 import { createChangeWaiter } from './change-waiter.js';
 import type { ApiDeps } from './deps.js';
 
-import { noApprovalWorkflow } from '../workflows/approval-port.js';
+import type { ApprovalWorkflow } from '../workflows/approval-port.js';
+import { sfnApprovalWorkflow } from '../workflows/sfn-approvals.js';
 
 let cached: ApiDeps | null = null;
 
@@ -24,13 +25,26 @@ export function apiDepsFromEnv(): ApiDeps {
       policy: () => (policy ??= defaultPolicySet()),
       changes: createChangeWaiter(),
       log,
-      // TODO(approval workflow): Step Functions implementation (sfn-approvals.ts).
-      approvals: noApprovalWorkflow,
+      approvals: approvalWorkflowFromEnv(ctx),
     };
     cached = deps;
     return deps;
   }
   return cached;
+}
+
+/**
+ * The approval workflow on Step Functions (APPROVAL_STATE_MACHINE_ARN, set by the CDK app on the
+ * push function). Functions without it (health, me, pull) never start or complete approvals; if
+ * one did, it fails loudly rather than silently skipping the workflow.
+ */
+export function approvalWorkflowFromEnv(ctx: ApiDeps['ctx'], env: NodeJS.ProcessEnv = process.env): ApprovalWorkflow {
+  const arn = env.APPROVAL_STATE_MACHINE_ARN;
+  if (arn) return sfnApprovalWorkflow({ ctx, stateMachineArn: arn });
+  const missing = async () => {
+    throw new Error('APPROVAL_STATE_MACHINE_ARN is not set for this function');
+  };
+  return { start: missing, decided: missing };
 }
 
 /** A Lambda handler from a route factory, deps resolved lazily on the first call. */

@@ -13,7 +13,8 @@
  *   ISSUEKEY#<key>        UNIQUE                    at most one valid issuance per issuanceKey(...)
  *   CASE#<caseId>         AUDIT#<seq, 6 digits>     audit entry (append-only, hash-chained)
  *   CASE#<caseId>         AUDITHEAD                 audit chain head {seq, hash} (conditional: one writer per seq)
- *   APPROVAL#<approvalId> META                      approval request (+ task token of its workflow in AWS)
+ *   APPROVAL#<approvalId> META                      approval request
+ *   APPROVAL#<approvalId> TASKTOKEN                 task token of its workflow's current wait (AWS; own item so a Put of META never loses it)
  *   SERIAL#<serial>       UNIQUE                    every voucher serial ever handed out (airline-wide uniqueness)
  *   SERIALDUP#<serial>    <commandId>               a refused duplicate serial, recorded
  *   USERDAY#<user>#<date> <currency>                a user's issued total for one UTC day (conditional counter)
@@ -63,6 +64,7 @@ export const keys = {
   auditEntry: (caseId: string, seq: number): Key => ({ PK: `CASE#${caseId}`, SK: `AUDIT#${String(seq).padStart(6, '0')}` }),
   auditHead: (caseId: string): Key => ({ PK: `CASE#${caseId}`, SK: 'AUDITHEAD' }),
   approval: (approvalId: string): Key => ({ PK: `APPROVAL#${approvalId}`, SK: 'META' }),
+  approvalTaskToken: (approvalId: string): Key => ({ PK: `APPROVAL#${approvalId}`, SK: 'TASKTOKEN' }),
   serial: (serial: string): Key => ({ PK: `SERIAL#${serial}`, SK: 'UNIQUE' }),
   serialDuplicate: (serial: string, commandId: string): Key => ({ PK: `SERIALDUP#${serial}`, SK: commandId }),
   userDay: (user: string, utcDate: string, currency: string): Key => ({ PK: `USERDAY#${user}#${utcDate}`, SK: currency }),

@@ -19,7 +19,8 @@ import { startLocalIngest, type LocalIngest } from '../ingest/kafka-consumer.js'
 import { createNotifier } from '../notify/notifier.js';
 import { smtpTransport } from '../notify/smtp.js';
 import type { SmsTransport } from '../notify/transports.js';
-import { noApprovalWorkflow } from '../workflows/approval-port.js';
+import { cognitoDirectory } from '../workflows/directory.js';
+import { createLocalApprovalWorkflow, type LocalApprovalWorkflow } from '../workflows/local-approvals.js';
 import { createLocalWorkflowRunner, type LocalWorkflowRunner } from '../workflows/local-runner.js';
 
 export interface BackendAppOptions {
@@ -37,12 +38,16 @@ export interface BackendAppOptions {
   policy?: () => PolicySet;
   /** Issue policy-automatic entitlements (e.g. meal vouchers) in the workflow; default off. */
   autoIssue?: boolean;
+  /** How often a waiting approval re-reads its item (a decision in this process wakes it at once); default 1000 ms. */
+  approvalPollMs?: number;
 }
 
 export interface BackendApp {
   apiUrl: string;
   ctx: DataContext;
   workflows: LocalWorkflowRunner;
+  /** The approval workflow (approval.asl.json on the local callback registry); re-driven from LOCALCB at start. */
+  approvals: LocalApprovalWorkflow;
   ingest: LocalIngest | null;
   /** Resolves when ingestion and workflows have nothing in flight. */
   idle(): Promise<void>;
@@ -63,6 +68,11 @@ export async function startBackendApp(opts: BackendAppOptions): Promise<BackendA
   const policy = opts.policy ?? (() => (policySet ??= defaultPolicySet()));
   const changes = createChangeWaiter(250);
   const removeListener = addCommitListener((seqs) => changes.notify(seqs));
+  // The station's supervisors for escalation e-mails: cognito-local's ListUsersInGroup, as Cognito in AWS.
+  const directory = opts.cognito.endpoint
+    ? cognitoDirectory({ userPoolId: opts.cognito.userPoolId, endpoint: opts.cognito.endpoint, region: opts.cognito.region ?? 'us-east-1' })
+    : null;
+  const approvals = createLocalApprovalWorkflow({ ctx, policy, notifier, log, directory }, opts.approvalPollMs ? { pollMs: opts.approvalPollMs } : {});
   const deps: ApiDeps = {
     ctx,
     verifier: createTokenVerifier({ userPoolId: opts.cognito.userPoolId, clientId: opts.cognito.clientId, jwksUri: opts.cognito.jwksUri }),
@@ -70,8 +80,7 @@ export async function startBackendApp(opts: BackendAppOptions): Promise<BackendA
     policy,
     changes,
     log,
-    // TODO(approval workflow): the local runner with its DynamoDB callback registry.
-    approvals: noApprovalWorkflow,
+    approvals,
   };
   const workflows = createLocalWorkflowRunner({ ctx, policy, notifier, log, autoIssue: opts.autoIssue ?? false });
   const ingest =
@@ -103,10 +112,17 @@ export async function startBackendApp(opts: BackendAppOptions): Promise<BackendA
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  // Approvals still waiting when the previous app stopped continue, with their original deadlines.
+  const redriven = await approvals.redrive().catch((err: unknown) => {
+    log.error('approval re-drive failed; waiting approvals will not escalate until the next start', { error: (err as Error).message });
+    return [];
+  });
+  if (redriven.length) log.info('approval workflows re-driven', { count: redriven.length });
   return {
     apiUrl: `http://127.0.0.1:${port}`,
     ctx,
     workflows,
+    approvals,
     ingest,
     async idle() {
       for (let i = 0; i < 3; i++) {
@@ -118,6 +134,7 @@ export async function startBackendApp(opts: BackendAppOptions): Promise<BackendA
       await closeServer(server);
       await ingest?.stop();
       await workflows.stop();
+      await approvals.stop();
       removeListener();
       email.close();
     },

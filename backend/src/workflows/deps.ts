@@ -1,6 +1,7 @@
 import type { DataContext } from '../data/client.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { PolicySet } from '../../../src/shared/policy/index.js';
+import type { StaffDirectory } from './directory.js';
 
 /** What workflow task handlers need; built from env in Lambda, passed in by the local runner. */
 export interface WorkflowDeps {
@@ -10,4 +11,6 @@ export interface WorkflowDeps {
   log?: { info(msg: string, extra?: Record<string, unknown>): void; warn(msg: string, extra?: Record<string, unknown>): void };
   /** Issue the entitlements the policy marks automatic right away (default off: desks issue them). */
   autoIssue?: boolean;
+  /** Who the station's supervisors are (approval escalation); without one only the duty admin is told. */
+  directory?: StaffDirectory | null;
 }

@@ -4,6 +4,7 @@ import { dataContextFromEnv } from '../data/client.js';
 import { notifierFromEnv } from '../notify/from-env.js';
 import { defaultPolicySet } from '../../../src/shared/policy/index.js';
 import type { WorkflowDeps } from './deps.js';
+import { directoryFromEnv } from './directory.js';
 
 let cached: WorkflowDeps | null = null;
 
@@ -19,6 +20,7 @@ export function workflowDepsFromEnv(): WorkflowDeps {
       notifier: notifierFromEnv(ctx, logger),
       log: logger,
       autoIssue: process.env.AUTO_ISSUE === 'true',
+      directory: directoryFromEnv(),
     };
     cached = deps;
     return deps;

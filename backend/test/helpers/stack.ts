@@ -1,5 +1,6 @@
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { DEFAULT_POLICY_DOCUMENTS, parsePolicySet, type PolicySet } from '../../../src/shared/policy/index.js';
 import { createDataContext, type DataContext } from '../../src/data/client.js';
 import { startBackendApp, type BackendApp } from '../../src/local/app.js';
 import { DEMO_PASSWORD, startCognitoLocal, type CognitoLocal } from '../../src/local/services/cognito.js';
@@ -51,7 +52,7 @@ export async function startServices(opts: { kafka?: boolean; cognito?: boolean }
   };
 }
 
-export async function startApp(s: Services, prefix: string, opts: { ingest?: boolean } = {}): Promise<BackendApp> {
+export async function startApp(s: Services, prefix: string, opts: { ingest?: boolean; policy?: () => PolicySet; approvalPollMs?: number } = {}): Promise<BackendApp> {
   if (!s.cognito) throw new Error('startApp needs cognito');
   return startBackendApp({
     dynamodbEndpoint: s.dynamo.endpoint,
@@ -62,7 +63,22 @@ export async function startApp(s: Services, prefix: string, opts: { ingest?: boo
     sms: s.sms,
     ingest: opts.ingest ?? Boolean(s.kafka),
     ingestGroupId: `jetway-ingest-${prefix}`,
+    ...(opts.policy ? { policy: opts.policy } : {}),
+    ...(opts.approvalPollMs ? { approvalPollMs: opts.approvalPollMs } : {}),
   });
+}
+
+/**
+ * The bundled policies with the reference document's approval timing replaced (fractions of a
+ * minute are allowed: `escalateAfterMinutes: 0.05` is 3 s), for tests of escalation and expiry.
+ */
+export function policyWithApprovalTiming(t: { escalateAfterMinutes: number; expireAfterMinutes: number }): PolicySet {
+  const docs = DEFAULT_POLICY_DOCUMENTS.map((d) => {
+    const doc = structuredClone(d) as { id?: string; moneyControls?: { approvals: Record<string, unknown> } };
+    if (doc.id === 'reference' && doc.moneyControls) doc.moneyControls.approvals = { ...doc.moneyControls.approvals, ...t };
+    return doc;
+  });
+  return parsePolicySet(docs);
 }
 
 export async function idToken(s: Services, username: string): Promise<string> {

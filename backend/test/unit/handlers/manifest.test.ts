@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HANDLERS } from '../../../src/handlers.js';
+import { APPROVAL_WAIT_STATES, approvalTaskHandlers } from '../../../src/workflows/local-approvals.js';
 import { localTaskHandlers } from '../../../src/workflows/local-runner.js';
 
 const backendRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -26,7 +27,8 @@ describe('handler manifest (read by the CDK app)', () => {
 
   it('every workflow-task state has a local binding, and every local binding is in the manifest', () => {
     const manifestStates = HANDLERS.filter((h) => h.kind === 'workflow-task').flatMap((h) => h.states ?? []).sort();
-    const local = Object.keys(localTaskHandlers({} as never)).sort();
+    // The approval workflow's waits are bound to the LOCALCB callback stand-in (local-approvals.ts).
+    const local = [...Object.keys(localTaskHandlers({} as never)), ...Object.keys(approvalTaskHandlers({} as never)), ...APPROVAL_WAIT_STATES].sort();
     expect(local).toEqual(manifestStates);
   });
 });

@@ -99,8 +99,16 @@ describe('least-privilege table access', () => {
     ],
     [
       'ApiSyncPush',
-      ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'ses:SendEmail', 'states:SendTaskSuccess'],
-      ['states:StartExecution'],
+      // StartExecution: the approval workflow only (approval.test.ts checks the resource).
+      [
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Query',
+        'ses:SendEmail',
+        'states:SendTaskSuccess',
+        'states:StartExecution',
+      ],
+      ['cognito-idp:ListUsersInGroup'],
     ],
     ['ApiSyncPull', [], ['states:SendTaskSuccess']],
     ['IngestFlightOperations', ['dynamodb:PutItem', 'states:StartExecution', 'kafka-cluster:WriteData'], []],
