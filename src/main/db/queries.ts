@@ -93,6 +93,16 @@ const passengerName = (raw: string | null): string => {
   return `${p.firstName} ${p.lastName}`;
 };
 
+/** The case as this desk shows it: the server snapshot with this desk's pending changes on top. */
+function effectiveCase(data: string, localStatus: string | null, localAssignee: string | null): Case {
+  const server = CaseSchema.parse(JSON.parse(data));
+  return {
+    ...server,
+    status: (localStatus ?? server.status) as CaseStatus,
+    assignee: localAssignee === null ? server.assignee : localAssignee || null,
+  };
+}
+
 /**
  * Whether a case's cached audit trail verifies. A desk may hold only the tail of a chain (a
  * station's log is compacted below its retention floor, or the desk joined late): a chain
@@ -126,6 +136,7 @@ export class CacheQueries {
   private readonly viewerFn: () => Viewer | null;
   private readonly now: () => Date;
   private readonly policyFn: () => PolicySet;
+  private todayMemo: Map<string, number> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -144,6 +155,23 @@ export class CacheQueries {
   /** True when the viewer may see a station (no viewer = no filter). */
   private seesStation(station: string, v: Viewer | null = this.viewerFn()): boolean {
     return v === null || v.stations.includes('*') || v.stations.includes(station);
+  }
+
+  /** The viewer's stations as a JSON array for SQL filters; null = no filter (no viewer, or `*`). */
+  private stationFilter(): string | null {
+    const v = this.viewerFn();
+    return v === null || v.stations.includes('*') ? null : JSON.stringify(v.stations);
+  }
+
+  /** Runs `fn` with the per-user daily totals computed once (a passenger list asks for each entitlement). */
+  private memoized<T>(fn: () => T): T {
+    if (this.todayMemo) return fn();
+    this.todayMemo = new Map();
+    try {
+      return fn();
+    } finally {
+      this.todayMemo = null;
+    }
   }
 
   private requireStation(station: string): Viewer {
@@ -186,28 +214,41 @@ export class CacheQueries {
   flight(flightId: string): BoardFlight {
     const raw = this.db.prepare('SELECT data FROM flight WHERE id = ?').pluck().get(flightId) as string | undefined;
     if (raw === undefined) throw new NotFoundError(`flight ${flightId} is not in this desk's cache`);
-    return this.boardFlight(FlightSchema.parse(JSON.parse(raw)));
+    const f = FlightSchema.parse(JSON.parse(raw));
+    // The cache may still hold a previous user's stations: show only the signed-in user's.
+    if (!this.seesStation(f.origin) && !this.seesStation(f.destination)) {
+      throw new ForbiddenError(`flight ${flightId} (${f.origin}→${f.destination}) is not at one of your stations`);
+    }
+    return this.boardFlight(f);
   }
 
   flightPassengers(flightId: string): FlightPassengersResponse {
     const flight = this.flight(flightId);
     const rows = this.db
       .prepare(
-        `SELECT b.data AS booking, p.data AS passenger, c.data AS case_data
+        `SELECT b.data AS booking, p.data AS passenger, c.data AS case_data, c.local_status, c.local_assignee
          FROM booking b JOIN passenger p ON p.id = b.passenger_id
          LEFT JOIN case_file c ON c.flight_id = b.flight_id AND c.passenger_id = b.passenger_id
          WHERE b.flight_id = ?`,
       )
-      .all(flightId) as { booking: string; passenger: string; case_data: string | null }[];
-    const out: PassengerRow[] = rows.map((r) => {
-      const c = r.case_data === null ? null : CaseSchema.parse(JSON.parse(r.case_data));
-      return {
-        passenger: PassengerSchema.parse(JSON.parse(r.passenger)),
-        booking: BookingSchema.parse(JSON.parse(r.booking)),
-        case: c,
-        entitlements: c ? this.entitlements(c.id) : [],
-      };
-    });
+      .all(flightId) as {
+      booking: string;
+      passenger: string;
+      case_data: string | null;
+      local_status: string | null;
+      local_assignee: string | null;
+    }[];
+    const out: PassengerRow[] = this.memoized(() =>
+      rows.map((r) => {
+        const c = r.case_data === null ? null : effectiveCase(r.case_data, r.local_status, r.local_assignee);
+        return {
+          passenger: PassengerSchema.parse(JSON.parse(r.passenger)),
+          booking: BookingSchema.parse(JSON.parse(r.booking)),
+          case: c,
+          entitlements: c ? this.entitlements(c.id) : [],
+        };
+      }),
+    );
     out.sort(
       (a, b) =>
         a.passenger.lastName.localeCompare(b.passenger.lastName) ||
@@ -236,9 +277,10 @@ export class CacheQueries {
          FROM booking b JOIN passenger p ON p.id = b.passenger_id
          LEFT JOIN flight f ON f.id = b.flight_id
          LEFT JOIN case_file c ON c.flight_id = b.flight_id AND c.passenger_id = b.passenger_id
-         WHERE b.pnr = @pnr
+         WHERE (b.pnr = @pnr
             OR p.last_name LIKE @whole ESCAPE '\\'
-            OR (p.first_name LIKE @first ESCAPE '\\' AND p.last_name LIKE @rest ESCAPE '\\')
+            OR (p.first_name LIKE @first ESCAPE '\\' AND p.last_name LIKE @rest ESCAPE '\\'))
+           AND (@stations IS NULL OR f.origin IN (SELECT value FROM json_each(@stations)) OR f.destination IN (SELECT value FROM json_each(@stations)))
          ORDER BY p.last_name, p.first_name, f.scheduled_departure
          LIMIT @limit`,
       )
@@ -248,6 +290,7 @@ export class CacheQueries {
         first: `${escaped(words[0] ?? '')}%`,
         rest: `${escaped(words.slice(1).join(' ') || '\u0000')}%`,
         limit,
+        stations: this.stationFilter(),
       }) as {
       passenger: string;
       booking: string;
@@ -266,17 +309,11 @@ export class CacheQueries {
     const row = this.db.prepare('SELECT data, local_status, local_assignee FROM case_file WHERE id = ?').get(caseId) as
       { data: string; local_status: string | null; local_assignee: string | null } | undefined;
     if (row === undefined) throw new NotFoundError(`case ${caseId} is not in this desk's cache`);
-    const server = CaseSchema.parse(JSON.parse(row.data));
+    const c = effectiveCase(row.data, row.local_status, row.local_assignee);
     const v = this.viewerFn();
-    if (v !== null && !server.stations.some((st) => this.seesStation(st, v))) {
-      throw new ForbiddenError(`case ${caseId} belongs to ${server.stations.join('/')}, not to your stations`);
+    if (v !== null && !c.stations.some((st) => this.seesStation(st, v))) {
+      throw new ForbiddenError(`case ${caseId} belongs to ${c.stations.join('/')}, not to your stations`);
     }
-    // The case as this desk shows it: the server snapshot with this desk's pending changes on top.
-    const c: Case = {
-      ...server,
-      status: (row.local_status ?? server.status) as CaseStatus,
-      assignee: row.local_assignee === null ? server.assignee : row.local_assignee || null,
-    };
     const one = <T>(sql: string, id: string, parse: (x: unknown) => T): T | null => {
       const d = this.db.prepare(sql).pluck().get(id) as string | undefined;
       return d === undefined ? null : parse(JSON.parse(d));
@@ -290,7 +327,7 @@ export class CacheQueries {
       booking: one('SELECT data FROM booking WHERE id = ?', c.bookingId, (x) => BookingSchema.parse(x)),
       flight: one('SELECT data FROM flight WHERE id = ?', c.flightId, (x) => FlightSchema.parse(x)),
       disruption: one('SELECT data FROM disruption WHERE id = ?', c.disruptionId, (x) => DisruptionSchema.parse(x)),
-      entitlements: this.entitlements(c.id),
+      entitlements: this.memoized(() => this.entitlements(c.id)),
       issuances: (
         this.db
           .prepare('SELECT data FROM issuance WHERE case_id = ? ORDER BY issued_at, id')
@@ -356,6 +393,15 @@ export class CacheQueries {
    * issue commands they queued on this desk that are not confirmed yet.
    */
   issuedTodayMinor(username: string, currency: string): number {
+    const key = `${username}\n${currency}`;
+    const memo = this.todayMemo?.get(key);
+    if (memo !== undefined) return memo;
+    const total = this.computeIssuedToday(username, currency);
+    this.todayMemo?.set(key, total);
+    return total;
+  }
+
+  private computeIssuedToday(username: string, currency: string): number {
     const today = `${this.now().toISOString().slice(0, 10)}T00:00:00`;
     let total = 0;
     const issued = this.db

@@ -901,3 +901,34 @@ describe('audit trail on the desk', () => {
     expect(desk.queries.caseView(caseId('P1')).auditVerified).toBe(false);
   });
 });
+
+describe('station filter', () => {
+  it('never shows cached data of stations the signed-in user does not hold (a previous user’s)', () => {
+    desk.write([...passengerWithCase('P1', 'Adams'), ent('P1', 'meal', null)]);
+    desk.as(SUPER);
+    expect(desk.queries.flight(FLIGHT).id).toBe(FLIGHT);
+    expect(desk.queries.search('Adams', 10)).toHaveLength(1);
+    desk.as(session('agent.dal', 'agent', ['DAL']));
+    expectRefused(() => desk.queries.flight(FLIGHT), ForbiddenError, null, /not at one of your stations/);
+    expectRefused(() => desk.queries.flightPassengers(FLIGHT), ForbiddenError, null);
+    expectRefused(() => desk.queries.caseView(caseId('P1')), ForbiddenError, null);
+    expect(desk.queries.search('Adams', 10)).toEqual([]);
+    expect(desk.queries.search(`PNRP1`, 10)).toEqual([]);
+    expectRefused(
+      () => desk.commands.claimCase(caseId('P1'), session('agent.dal', 'agent', ['DAL'])),
+      ForbiddenError,
+      null,
+    );
+  });
+
+  it('a passenger list shows each case with this desk’s pending changes', () => {
+    desk.write([...passengerWithCase('P1', 'Adams'), ent('P1', 'meal', null), ...passengerWithCase('P2', 'Baker')]);
+    desk.commands.claimCase(caseId('P1'), AGENT);
+    const rows = desk.queries.flightPassengers(FLIGHT).rows;
+    expect(rows.map((r) => [r.passenger.lastName, r.case?.assignee, r.case?.status])).toEqual([
+      ['Adams', 'agent.phx', 'IN_PROGRESS'],
+      ['Baker', null, 'OPEN'],
+    ]);
+    expect(rows[0]!.entitlements[0]!.controls).toMatchObject({ value: EUR(15), blockedBy: null });
+  });
+});
