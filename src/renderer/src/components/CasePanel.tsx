@@ -2,7 +2,14 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Issuance } from '../../../shared/domain/entities.js';
 import type { CaseView, EntitlementView } from '../../../shared/rpc/contract.js';
 import { entitlementLabel, money, time } from '../format.js';
-import { approvalLine, blockOf, canRequestApproval, canVoid, needsConfirmDialog } from '../logic/money.js';
+import {
+  approvalLine,
+  blockOf,
+  canRequestApproval,
+  canVoid,
+  isSupervisor,
+  needsConfirmDialog,
+} from '../logic/money.js';
 import { statusText } from '../logic/queues.js';
 import { canIssue, caseSelectors } from '../store/caseview/selectors.js';
 import { useDeskStore } from '../store/index.js';
@@ -86,8 +93,8 @@ export function CasePanel() {
 function CaseHeader({ view, onClose }: { view: CaseView; onClose: () => void }) {
   const session = useDeskStore(sessionSelectors.session);
   const { busy, error } = useDeskStore(useShallow(caseSelectors.command));
-  const { caseCommand, openDialog } = useDeskStore(
-    useShallow((s) => ({ caseCommand: s.caseCommand, openDialog: s.openDialog })),
+  const { caseCommand, openDialog, loadTeamLoad } = useDeskStore(
+    useShallow((s) => ({ caseCommand: s.caseCommand, openDialog: s.openDialog, loadTeamLoad: s.loadTeamLoad })),
   );
   const c = view.case;
   const mine = c.assignee !== null && c.assignee === session?.username;
@@ -141,6 +148,17 @@ function CaseHeader({ view, onClose }: { view: CaseView; onClose: () => void }) 
           {mine && (
             <button data-testid="case-release" disabled={busy} onClick={() => void caseCommand('release')}>
               Release
+            </button>
+          )}
+          {isSupervisor(session) && (
+            <button
+              data-testid="case-assign"
+              onClick={() => {
+                openDialog({ kind: 'assign', caseId: c.id });
+                void loadTeamLoad();
+              }}
+            >
+              Assign…
             </button>
           )}
           <button data-testid="case-note" onClick={() => openDialog({ kind: 'note', caseId: c.id })}>

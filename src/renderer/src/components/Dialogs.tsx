@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { PaymentMethod } from '../../../shared/domain/entities.js';
 import type { ApprovalView, EntitlementView } from '../../../shared/rpc/contract.js';
@@ -40,6 +40,8 @@ export function Dialogs() {
     case 'close':
     case 'note':
       return <CaseTextDialog key={dialog.kind} kind={dialog.kind} />;
+    case 'assign':
+      return <AssignDialog key={dialog.caseId} />;
   }
 }
 
@@ -452,6 +454,53 @@ function CaseTextDialog({ kind }: { kind: 'close' | 'note' }) {
           </label>
         )}
         <Footer busy={busy} error={error} localError={localError} confirmLabel={close ? 'Close case' : 'Add note'} />
+      </form>
+    </Modal>
+  );
+}
+
+/** Assign the case to an agent (supervisor/admin): the team's agents are offered, any username is accepted. */
+function AssignDialog() {
+  const { busy, error, cancel, submit } = useDialog();
+  const team = useDeskStore(approvalsSelectors.teamLoad);
+  const [who, setWho] = useState('');
+  const [localError, setLocalError] = useState<string | null>(null);
+  const listId = useId();
+  return (
+    <Modal title="Assign the case" testId="assign-dialog" onCancel={cancel}>
+      <form
+        onSubmit={(ev) => {
+          ev.preventDefault();
+          if (!who.trim()) return setLocalError('Type the username of the agent.');
+          setLocalError(null);
+          void submit({ assignee: who.trim() });
+        }}
+        noValidate
+      >
+        <label className="reason">
+          Agent
+          <input
+            type="text"
+            data-testid="dialog-assignee"
+            data-autofocus
+            list={listId}
+            value={who}
+            maxLength={128}
+            placeholder="e.g. agent.phx"
+            onChange={(ev) => {
+              setWho(ev.target.value);
+              setLocalError(null);
+            }}
+          />
+          <datalist id={listId}>
+            {team?.agents.map((a) => (
+              <option key={a.user} value={a.user}>
+                {a.openCases} open
+              </option>
+            ))}
+          </datalist>
+        </label>
+        <Footer busy={busy} error={error} localError={localError} confirmLabel="Assign" />
       </form>
     </Modal>
   );

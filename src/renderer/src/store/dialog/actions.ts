@@ -45,6 +45,9 @@ export const dialogActions: Slice<DialogActions> = (set, get) => ({
         case 'note':
           await call('case:note', { caseId: d.caseId, text: reason });
           break;
+        case 'assign':
+          await call('case:assign', { caseId: d.caseId, assignee: input.assignee ?? '' });
+          break;
       }
       set({ dialog: null, dialogBusy: false, dialogError: null });
     } catch (e) {

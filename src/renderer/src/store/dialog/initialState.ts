@@ -10,11 +10,14 @@ export type DialogSpec =
   | { kind: 'decide'; approvalId: string; decision: 'approve' | 'deny' }
   | { kind: 'void'; issuanceId: string }
   | { kind: 'close'; caseId: string }
-  | { kind: 'note'; caseId: string };
+  | { kind: 'note'; caseId: string }
+  | { kind: 'assign'; caseId: string };
 
 /** What a dialog hands back when confirmed. */
 export interface DialogInput {
   reason?: string;
+  /** For `assign`: the username the case goes to. */
+  assignee?: string;
   confirmation?: ConfirmationInput | null;
 }
 
