@@ -27,6 +27,13 @@ export function useShortcuts(): void {
         if (e.key === 'Escape') (e.target as HTMLElement).blur();
         return;
       }
+      // Enter / Space on a focused button press that button (Request approval…, Void…), not the list.
+      if (
+        (e.key === 'Enter' || e.key === ' ') &&
+        e.target instanceof HTMLElement &&
+        e.target.closest('button, a[href]')
+      )
+        return;
       if (gAt && Date.now() - gAt < CHORD_MS) {
         gAt = 0;
         const v = GO[e.key];
