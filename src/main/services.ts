@@ -201,7 +201,7 @@ export function createDesk(cfg: DeskConfig): Desk {
       items: outbox.attention().map((a) => ({
         commandId: a.commandId,
         type: a.type,
-        entitlementId: a.entityRef?.startsWith('entitlement:') ? a.entityRef.slice('entitlement:'.length) : null,
+        entitlementId: queries.entitlementOfRef(a.entityRef),
         code: a.code,
         message: a.message,
         createdAt: a.createdAt,

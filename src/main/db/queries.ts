@@ -650,6 +650,22 @@ export class CacheQueries {
     return out;
   }
 
+  /** The entitlement an entity reference (`kind:id`) is about: itself, or the one of an approval or issuance. */
+  entitlementOfRef(ref: string | null): string | null {
+    if (ref === null) return null;
+    const i = ref.indexOf(':');
+    const kind = ref.slice(0, i);
+    const id = ref.slice(i + 1);
+    if (kind === 'entitlement') return id;
+    const sql =
+      kind === 'approval'
+        ? 'SELECT entitlement_id FROM approval WHERE id = ?'
+        : kind === 'issuance'
+          ? 'SELECT entitlement_id FROM issuance WHERE id = ?'
+          : null;
+    return sql === null ? null : ((this.db.prepare(sql).pluck().get(id) as string | undefined) ?? null);
+  }
+
   /** The case an entity reference (`kind:id`) belongs to, from the cache. */
   private caseOfRef(ref: string | null): string | null {
     if (ref === null) return null;

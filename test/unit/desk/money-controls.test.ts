@@ -493,6 +493,24 @@ describe('approvals on the desk', () => {
     desk.commands.decideApproval('APR-BIG', 'deny', 'not owed', SUPER);
     expect(desk.queries.entitlement(CASH())).toMatchObject({ syncState: 'pending', effectiveStatus: 'DENIED' });
     expect(desk.queries.approvalList()[0]).toMatchObject({ pendingDecision: 'deny', canDecide: false });
+    // Another supervisor decided first: the rejection clears the marks and lands in needs-attention.
+    const [cmd] = desk.queued();
+    desk.outbox.recordResults([
+      {
+        commandId: cmd!.commandId,
+        status: 'rejected',
+        replayed: false,
+        code: 'ALREADY_DECIDED',
+        message: 'decided by super2.phx',
+        effects: [],
+      },
+    ]);
+    expect(desk.queries.entitlement(CASH())).toMatchObject({ syncState: 'none', effectiveStatus: 'PENDING_APPROVAL' });
+    expect(desk.queries.approvalList()[0]).toMatchObject({ pendingDecision: null });
+    expect(desk.queries.entitlementOfRef(desk.outbox.attention()[0]!.entityRef)).toBe(CASH());
+    expect(desk.queries.queue('rejected', 'PHX', 50, 0).items).toMatchObject([
+      { caseId: caseId('P1'), code: 'ALREADY_DECIDED' },
+    ]);
   });
 });
 
