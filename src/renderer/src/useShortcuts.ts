@@ -27,13 +27,10 @@ export function useShortcuts(): void {
         if (e.key === 'Escape') (e.target as HTMLElement).blur();
         return;
       }
-      // Enter / Space on a focused button press that button (Request approval…, Void…), not the list.
-      if (
-        (e.key === 'Enter' || e.key === ' ') &&
-        e.target instanceof HTMLElement &&
-        e.target.closest('button, a[href]')
-      )
-        return;
+      // Enter / Space on a focused button press that button (Request approval…, Void…), not the
+      // list selection; view and queue tabs stay out of the way (click a tab, j/k, Enter opens).
+      const button = e.target instanceof HTMLElement ? e.target.closest('button, a[href]') : null;
+      if ((e.key === 'Enter' || e.key === ' ') && button && button.getAttribute('role') !== 'tab') return;
       if (gAt && Date.now() - gAt < CHORD_MS) {
         gAt = 0;
         const v = GO[e.key];
