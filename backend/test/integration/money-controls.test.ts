@@ -158,6 +158,8 @@ describe('confirmation before money', () => {
         regime: 'EU261',
         clauses: 'EU261-TEST',
         paymentMethod: 'travel_voucher',
+        confirmedAt: expect.any(String),
+        passengerAgreement: 'voucher of 300 EUR instead of cash, agreed at the desk',
         serial: iss!.voucherSerial,
         offline: false,
       },

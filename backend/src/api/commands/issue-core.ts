@@ -59,6 +59,7 @@ export interface IssueWrite {
   at: { unique: number; entitlement: number; serial: number; daily: number | null; case: number | null };
   serial: string;
   dailyCount: DailyCount | null;
+  confirmation: IssueConfirmation | null;
 }
 
 export function buildIssue(s: IssueSpec): IssueWrite {
@@ -189,6 +190,7 @@ export function buildIssue(s: IssueSpec): IssueWrite {
     at: { unique: 0, entitlement: 2, serial: 3, daily, case: caseAt },
     serial,
     dailyCount,
+    confirmation: s.confirmation,
   };
 }
 
@@ -207,6 +209,8 @@ export function issueAuditDetails(
     regime: ent.regime,
     clauses: ent.clauses.map((c) => c.id).join(','),
     paymentMethod: w.issuance.paymentMethod,
+    // The confirmation dialog's record is part of the issuance's entry (one entry per command).
+    confirmedAt: w.confirmation?.confirmedAt ?? null,
     passengerAgreement: w.issuance.passengerAgreement?.text ?? null,
     serial: w.serial,
     offline: w.issuance.offline,

@@ -56,7 +56,8 @@ export interface CommandRun<T extends CommandType> {
   loadCase(caseId: string): Promise<{ head: AuditHead | null; case: Case; entitlements: Entitlement[] } | null>;
 }
 
-const MAX_ATTEMPTS = 8;
+/** A lost race reads again and decides again; contention is per case (its audit head), so a few rounds settle it. */
+const MAX_ATTEMPTS = 20;
 
 /**
  * The one shape of every command: replay → parse the payload → decide (reads + checks) → one
@@ -77,14 +78,12 @@ export async function runCommand<T extends CommandType>(
     const stored = await readCommandResult(ctx, env.commandId);
     if (stored) {
       if (hooks.onReplay)
-        await hooks
-          .onReplay(stored)
-          .catch((e: unknown) =>
-            deps.log.warn('side effect retry on replay failed', {
-              commandId: env.commandId,
-              error: (e as Error).message,
-            }),
-          );
+        await hooks.onReplay(stored).catch((e: unknown) =>
+          deps.log.warn('side effect retry on replay failed', {
+            commandId: env.commandId,
+            error: (e as Error).message,
+          }),
+        );
       return replayed(stored);
     }
     const parsed = COMMAND_PAYLOAD_SCHEMAS[type].safeParse(env.payload);
@@ -151,14 +150,12 @@ export async function runCommand<T extends CommandType>(
       throw err;
     }
     if (d.after)
-      await d
-        .after(result)
-        .catch((e: unknown) =>
-          deps.log.warn('after-commit side effect failed; a replay of the command retries it', {
-            commandId: env.commandId,
-            error: (e as Error).message,
-          }),
-        );
+      await d.after(result).catch((e: unknown) =>
+        deps.log.warn('after-commit side effect failed; a replay of the command retries it', {
+          commandId: env.commandId,
+          error: (e as Error).message,
+        }),
+      );
     return result;
   }
 }
