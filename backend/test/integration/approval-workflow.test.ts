@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ExecutionAlreadyExists, TaskTimedOut, type SFNClient } from '@aws-sdk/client-sfn';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/shared/audit.js';
 import { caseId, deriveCaseStatus, type Approval, type Entitlement } from '../../../src/shared/domain/index.js';
@@ -22,6 +23,13 @@ import {
   type DynamoDbLocal,
 } from '../../src/local/services/dynamodb.js';
 import { readApproval } from '../../src/workflows/approval-common.js';
+import { cognitoDirectory } from '../../src/workflows/directory.js';
+import { readTaskToken, sfnApprovalWorkflow, type TaskCompleter } from '../../src/workflows/sfn-approvals.js';
+import { escalateApproval } from '../../src/workflows/tasks/escalate-approval.js';
+import { expireApproval } from '../../src/workflows/tasks/expire-approval.js';
+import { registerApprovalToken } from '../../src/workflows/tasks/register-approval-token.js';
+import { createNotifier } from '../../src/notify/notifier.js';
+import { smtpTransport } from '../../src/notify/smtp.js';
 import { apiClient, decideCommand, requestCommand } from '../helpers/api.js';
 import { flightpulseData, fpInstance, scenarioMessages } from '../helpers/fixtures.js';
 import {
@@ -366,4 +374,240 @@ describe('a pending approval survives a restart of the local cloud (DynamoDB on 
       expect(escalationMails(decideMe.id)).toHaveLength(TOLD.length);
     },
   );
+});
+
+describe('the AWS side against DynamoDB Local and cognito-local (only Step Functions itself is stubbed)', () => {
+  let ctx: DataContext;
+  beforeAll(async () => {
+    ({ ctx } = await s.newTables());
+  });
+
+  const approvalItem = (id: string, status: Approval['status']): Approval => ({
+    id,
+    caseId: 'C-1',
+    entitlementId: 'C-1/EU261/cash/once',
+    stations: ['PHX'],
+    regime: 'EU261',
+    type: 'cash',
+    amount: { amountMinor: 60000, currency: 'EUR' },
+    requestedBy: 'agent.phx',
+    requestedAt: new Date().toISOString(),
+    reason: 'r',
+    confirmation: null,
+    status,
+    level: 'supervisor',
+    escalateAt: new Date(Date.now() + 60_000).toISOString(),
+    expireAt: new Date(Date.now() + 120_000).toISOString(),
+    escalatedAt: null,
+    decidedBy: null,
+    decidedAt: null,
+    decisionReason: null,
+    issuanceId: null,
+    version: 1,
+  });
+  const put = (a: Approval) =>
+    ctx.doc.send(
+      new PutCommand({ TableName: ctx.table, Item: { ...keys.approval(a.id), entityType: 'approval', ...a } }),
+    );
+  const recorder = () => {
+    const calls: { token: string; output: unknown }[] = [];
+    const completer: TaskCompleter = {
+      succeed: async (token, output) => {
+        calls.push({ token, output });
+        return true;
+      },
+    };
+    return { calls, completer };
+  };
+  /** A stand-in for SFNClient.send: records commands, answers with what `answer` returns or throws. */
+  const fakeSfn = (
+    answer: (cmd: { constructor: { name: string }; input: Record<string, unknown> }) => unknown = () => ({}),
+  ) => {
+    const sent: { name: string; input: Record<string, unknown> }[] = [];
+    const client = {
+      send: async (cmd: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        sent.push({ name: cmd.constructor.name, input: cmd.input });
+        return answer(cmd);
+      },
+    };
+    return { sent, client: client as unknown as SFNClient };
+  };
+  /** The supervisors of a station in cognito-local's pool. */
+  const of = (station: string) =>
+    DEMO_USERS.filter(
+      (u) => u.group === 'supervisor' && (u.stations === '*' || u.stations.split(',').includes(station)),
+    )
+      .map((u) => `${u.username}@jetway.local`)
+      .sort();
+  const deps = () => ({
+    ctx,
+    policy: () => policy,
+    notifier: { canSms: false, emailOnce: async () => 'sent' as const, smsOnce: async () => 'sent' as const },
+  });
+
+  it('RegisterApprovalToken stores the token of an open approval next to it (the approval item is untouched)', async () => {
+    const a = approvalItem(`APR-${Date.now()}A`, 'PENDING');
+    await put(a);
+    const { calls, completer } = recorder();
+    const r = await registerApprovalToken(
+      deps(),
+      { approvalId: a.id, taskToken: 'tok-1', phase: 'pending', pendingHeartbeatSeconds: 60 },
+      completer,
+    );
+    expect(r).toEqual({ registered: true });
+    expect(calls).toEqual([]);
+    expect(await readTaskToken(ctx, a.id)).toBe('tok-1');
+    expect(await readApproval(ctx, a.id)).toEqual(a);
+    // The escalated wait's token replaces it.
+    await registerApprovalToken(deps(), { approvalId: a.id, taskToken: 'tok-2', phase: 'escalated' }, completer);
+    expect(await readTaskToken(ctx, a.id)).toBe('tok-2');
+  });
+
+  it('RegisterApprovalToken completes the token itself when the decision came first; refuses an unknown approval', async () => {
+    const a = approvalItem(`APR-${Date.now()}B`, 'APPROVED');
+    await put(a);
+    const { calls, completer } = recorder();
+    const r = await registerApprovalToken(
+      deps(),
+      { approvalId: a.id, taskToken: 'tok-late', phase: 'pending' },
+      completer,
+    );
+    expect(r).toEqual({ registered: false, completed: true, status: 'APPROVED' });
+    expect(calls).toEqual([{ token: 'tok-late', output: { approvalId: a.id, status: 'APPROVED' } }]);
+    expect(await readTaskToken(ctx, a.id)).toBeNull();
+    await expect(
+      registerApprovalToken(deps(), { approvalId: 'APR-NOPE', taskToken: 't', phase: 'pending' }, completer),
+    ).rejects.toMatchObject({ name: 'ApprovalNotFound' });
+    await expect(
+      registerApprovalToken(deps(), { approvalId: a.id, taskToken: '', phase: 'pending' }, completer),
+    ).rejects.toThrow();
+  });
+
+  it('sfnApprovalWorkflow.start: StartExecution named after the approval with its remaining deadlines; ExecutionAlreadyExists is fine, other errors are not', async () => {
+    const a = approvalItem(`APR-${Date.now()}C`, 'PENDING');
+    const ok = fakeSfn();
+    await sfnApprovalWorkflow({
+      ctx,
+      stateMachineArn: 'arn:aws:states:eu-west-1:1:stateMachine:jetway-dev-approval',
+      client: ok.client,
+    }).start(a);
+    expect(ok.sent).toHaveLength(1);
+    expect(ok.sent[0]!.name).toBe('StartExecutionCommand');
+    expect(ok.sent[0]!.input).toMatchObject({
+      stateMachineArn: 'arn:aws:states:eu-west-1:1:stateMachine:jetway-dev-approval',
+      name: a.id,
+    });
+    const input = JSON.parse(ok.sent[0]!.input.input as string) as Record<string, number | string>;
+    expect(input).toMatchObject({ approvalId: a.id, caseId: 'C-1' });
+    expect(input.escalateAfterSeconds).toBeGreaterThanOrEqual(59);
+    expect(input.escalateAfterSeconds).toBeLessThanOrEqual(60);
+    expect(input.expireAfterSeconds).toBe(60);
+    const dup = fakeSfn(() => {
+      throw new ExecutionAlreadyExists({ message: 'exists', $metadata: {} });
+    });
+    await expect(
+      sfnApprovalWorkflow({ ctx, stateMachineArn: 'arn:x', client: dup.client }).start(a),
+    ).resolves.toBeUndefined();
+    const down = fakeSfn(() => {
+      throw new Error('throttled');
+    });
+    await expect(sfnApprovalWorkflow({ ctx, stateMachineArn: 'arn:x', client: down.client }).start(a)).rejects.toThrow(
+      'throttled',
+    );
+  });
+
+  it('sfnApprovalWorkflow.decided: SendTaskSuccess with the registered token; no token, or a wait already over, is not an error', async () => {
+    const a = approvalItem(`APR-${Date.now()}D`, 'PENDING');
+    await put(a);
+    const none = fakeSfn();
+    await sfnApprovalWorkflow({ ctx, stateMachineArn: 'arn:x', client: none.client }).decided({
+      ...a,
+      status: 'DENIED',
+    });
+    expect(none.sent).toEqual([]); // nothing registered yet: RegisterApprovalToken will see the decision
+    await registerApprovalToken(
+      deps(),
+      { approvalId: a.id, taskToken: 'tok-d', phase: 'pending' },
+      recorder().completer,
+    );
+    const ok = fakeSfn();
+    await sfnApprovalWorkflow({ ctx, stateMachineArn: 'arn:x', client: ok.client }).decided({ ...a, status: 'DENIED' });
+    expect(ok.sent).toEqual([
+      {
+        name: 'SendTaskSuccessCommand',
+        input: { taskToken: 'tok-d', output: JSON.stringify({ approvalId: a.id, status: 'DENIED' }) },
+      },
+    ]);
+    const over = fakeSfn(() => {
+      throw new TaskTimedOut({ message: 'timed out', $metadata: {} });
+    });
+    await expect(
+      sfnApprovalWorkflow({ ctx, stateMachineArn: 'arn:x', client: over.client }).decided(a),
+    ).resolves.toBeUndefined();
+    const broken = fakeSfn(() => {
+      throw new Error('AccessDenied');
+    });
+    await expect(
+      sfnApprovalWorkflow({ ctx, stateMachineArn: 'arn:x', client: broken.client }).decided(a),
+    ).rejects.toThrow('AccessDenied');
+  });
+
+  it('EscalateApproval is idempotent (a retry or re-drive writes and sends nothing twice) and leaves a decided approval alone', async () => {
+    const email = smtpTransport({ port: s.smtp.port });
+    try {
+      const d = {
+        ctx,
+        policy: () => policy,
+        notifier: createNotifier({ ctx, email }),
+        directory: cognitoDirectory({
+          userPoolId: s.cognito!.userPoolId,
+          endpoint: s.cognito!.endpoint,
+          region: s.cognito!.region,
+        }),
+      };
+      const a = { ...approvalItem(`APR-${Date.now()}E`, 'PENDING'), caseId: `C-${Date.now()}` };
+      await put(a);
+      const first = await escalateApproval(d, { approvalId: a.id });
+      const second = await escalateApproval(d, { approvalId: a.id });
+      expect(first).toEqual({ open: true, status: 'ESCALATED', notified: 1 + of('PHX').length });
+      expect(second).toEqual({ open: true, status: 'ESCALATED', notified: 0 });
+      expect(await readApproval(ctx, a.id)).toMatchObject({ status: 'ESCALATED', version: 2 });
+      expect((await readAuditTrail(ctx, a.caseId)).map((e) => e.action)).toEqual(['approval_escalated']);
+      await eventually(async () => escalationMails(a.id).length >= 1 + of('PHX').length, 5000);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(
+        escalationMails(a.id)
+          .map((m) => m.to)
+          .flat()
+          .sort(),
+      ).toEqual([DUTY_ADMIN, ...of('PHX')].sort());
+
+      const decided = { ...approvalItem(`APR-${Date.now()}F`, 'DENIED'), caseId: `C-${Date.now()}F` };
+      await put(decided);
+      expect(await escalateApproval(d, { approvalId: decided.id })).toEqual({
+        open: false,
+        status: 'DENIED',
+        notified: 0,
+      });
+      expect(await expireApproval(d, { approvalId: decided.id })).toEqual({ expired: false, status: 'DENIED' });
+      expect(await readApproval(ctx, decided.id)).toEqual(decided);
+      expect(await readAuditTrail(ctx, decided.caseId)).toEqual([]);
+      expect(escalationMails(decided.id)).toEqual([]);
+    } finally {
+      email.close();
+    }
+  });
+
+  it('the staff directory: ListUsersInGroup(supervisor) on cognito-local, filtered by custom:stations', async () => {
+    const dir = cognitoDirectory({
+      userPoolId: s.cognito!.userPoolId,
+      endpoint: s.cognito!.endpoint,
+      region: s.cognito!.region,
+    });
+    expect(await dir.supervisorEmails(['OAK'])).toEqual(of('OAK'));
+    expect(await dir.supervisorEmails(['PHX'])).toEqual(of('PHX'));
+    expect(of('PHX').length).toBeGreaterThan(0);
+    expect(await dir.supervisorEmails(['LHR'])).toEqual(of('LHR'));
+    expect(await dir.supervisorEmails(['PHX', 'OAK'])).toEqual([...new Set([...of('PHX'), ...of('OAK')])].sort());
+  });
 });
