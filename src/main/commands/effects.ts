@@ -185,11 +185,10 @@ function assigneeEffect(
       if (assignee === null) return;
       const caseId = caseIdOf(env);
       // Later commands win over earlier ones on the same case (they are applied in queue order).
-      db.prepare('UPDATE case_file SET local_assignee = ?, local_command_id = ? WHERE id = ?').run(
-        assignee,
-        env.commandId,
-        caseId,
-      );
+      // Only when it changes: every write of a case row also rewrites its queue rows (triggers).
+      db.prepare(
+        'UPDATE case_file SET local_assignee = ?, local_command_id = ? WHERE id = ? AND (local_assignee IS NOT ? OR local_command_id IS NOT ?)',
+      ).run(assignee, env.commandId, caseId, assignee, env.commandId);
       recomputeCaseStatus(db, caseId);
     },
     clear(db, env) {

@@ -106,19 +106,24 @@ export class Outbox {
     versionOf: (ref: string) => number | undefined = () => undefined,
   ): void {
     durably(this.db, () => {
+      let cleared = false;
       for (const r of results) {
         const row = this.row(r.commandId);
         if (!row) continue; // already confirmed or rejected (a replayed reply)
         const env = CommandEnvelopeSchema.parse(JSON.parse(row.envelope));
-        if (r.status === 'rejected') this.reject(env, r.code ?? 'REJECTED', r.message ?? 'rejected by the server');
-        else if (r.effects.every((e) => (versionOf(e.ref) ?? -1) >= e.version)) this.confirm(env);
-        else
+        if (r.status === 'rejected') {
+          this.reject(env, r.code ?? 'REJECTED', r.message ?? 'rejected by the server');
+          cleared = true;
+        } else if (r.effects.every((e) => (versionOf(e.ref) ?? -1) >= e.version)) {
+          this.confirm(env);
+          cleared = true;
+        } else
           this.db
             .prepare(`UPDATE outbox SET state = 'acked', effects = ?, last_error = NULL WHERE command_id = ?`)
             .run(JSON.stringify(r.effects), r.commandId);
       }
       // A cleared mark may have hidden another queued command's mark on the same entity.
-      this.reapplyAll();
+      if (cleared) this.reapplyAll();
     });
   }
 

@@ -684,6 +684,28 @@ describe('case lifecycle commands and their optimistic effects', () => {
     expect(desk.queries.queue('mine', 'PHX', 50, 0).total).toBe(1);
   });
 
+  it('stacked commands on one case: rejecting the later one brings the earlier one’s mark back', () => {
+    desk.write([...passengerWithCase('P1', 'Adams')]);
+    desk.as(SUPER);
+    desk.commands.claimCase(caseId('P1'), SUPER);
+    const assign = desk.commands.assignCase(caseId('P1'), 'agent.dal', SUPER);
+    expect(desk.queries.caseView(caseId('P1')).case.assignee).toBe('agent.dal');
+    desk.outbox.recordResults([
+      {
+        commandId: assign.commandId,
+        status: 'rejected',
+        replayed: false,
+        code: 'VERSION_CONFLICT',
+        message: 'stale',
+        effects: [],
+      },
+    ]);
+    expect(desk.queries.caseView(caseId('P1')).case).toMatchObject({ assignee: 'super.phx', status: 'IN_PROGRESS' });
+    expect(desk.queries.queue('mine', 'PHX', 50, 0).items).toMatchObject([
+      { caseId: caseId('P1'), assignee: 'super.phx' },
+    ]);
+  });
+
   it('release, assign (supervisor only), close and note', () => {
     desk.write([
       ...passengerWithCase('P1', 'Adams', { assignee: 'agent.phx', status: 'IN_PROGRESS' }),
