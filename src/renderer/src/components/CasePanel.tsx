@@ -277,7 +277,7 @@ function EntitlementItem({
           {issuance.passengerAgreement && <> · passenger agreed</>}
         </p>
       )}
-      {block && e.status === 'OFFERED' && (
+      {block && e.effectiveStatus === 'OFFERED' && (
         <p className={requestable ? 'warn' : 'error'} data-testid="entitlement-blocked" data-code={block.code}>
           {block.message}
         </p>
