@@ -48,6 +48,8 @@ export interface BackendApp {
   workflows: LocalWorkflowRunner;
   /** The approval workflow (approval.asl.json on the local callback registry); re-driven from LOCALCB at start. */
   approvals: LocalApprovalWorkflow;
+  /** Approvals whose waiting workflow was re-driven from the LOCALCB registry at start. */
+  redriven: string[];
   ingest: LocalIngest | null;
   /** Resolves when ingestion and workflows have nothing in flight. */
   idle(): Promise<void>;
@@ -123,6 +125,7 @@ export async function startBackendApp(opts: BackendAppOptions): Promise<BackendA
     ctx,
     workflows,
     approvals,
+    redriven,
     ingest,
     async idle() {
       for (let i = 0; i < 3; i++) {

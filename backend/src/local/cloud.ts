@@ -397,6 +397,8 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       const started = appStart.value;
       app = started;
       stops.push(() => started.stop());
+      if (started.redriven.length)
+        log(`approval workflows re-driven from the LOCALCB registry: ${started.redriven.length} still waiting`);
       services.push({ name: 'api', address: started.apiUrl, pid: null, log: null, readyMs: appStart.ms });
     }
 

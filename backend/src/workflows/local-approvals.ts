@@ -150,11 +150,24 @@ export function createLocalApprovalWorkflow(
     }
   }
 
-  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {
+  const bound: Record<string, (input: unknown) => Promise<unknown>> = {
     ...approvalTaskHandlers(deps),
     AwaitDecision: awaitDecision,
     AwaitDecisionEscalated: awaitDecision,
   };
+  // aws-local-stepfunctions calls a handler before it resolves the state's TimeoutSecondsPath; if
+  // that throws, nobody awaits the handler's promise. Mark every promise handled so a late
+  // rejection cannot become an unhandled rejection (which ends a Node process).
+  const handlers = Object.fromEntries(
+    Object.entries(bound).map(([state, fn]) => [
+      state,
+      (input: unknown) => {
+        const p = fn(input);
+        p.catch(() => undefined);
+        return p;
+      },
+    ]),
+  );
 
   const registryDelete = (approvalId: string) =>
     ctx.doc.send(new DeleteCommand({ TableName: ctx.table, Key: keys.localCallback(approvalId) }));
