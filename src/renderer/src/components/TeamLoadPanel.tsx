@@ -1,11 +1,13 @@
 import { formatMoney } from '../../../shared/money.js';
 import { approvalsSelectors } from '../store/approvals/selectors.js';
 import { useDeskStore } from '../store/index.js';
+import { sessionSelectors } from '../store/session/selectors.js';
 
 /** Team load at the station: open cases per agent, unassigned, and what left today per currency. */
 export function TeamLoadPanel() {
   const load = useDeskStore(approvalsSelectors.teamLoad);
   const error = useDeskStore(approvalsSelectors.teamLoadError);
+  const station = useDeskStore(sessionSelectors.station);
   return (
     <section className="team-load" aria-label="Team load" data-testid="team-load">
       <h3>Team load {load && <span className="muted">· {load.station}</span>}</h3>
@@ -14,7 +16,8 @@ export function TeamLoadPanel() {
           Could not load team load: {error}
         </p>
       )}
-      {!load && !error && <p className="muted">Loading…</p>}
+      {!station && <p className="muted">No station selected: team load is per station.</p>}
+      {station && !load && !error && <p className="muted">Loading…</p>}
       {load && (
         <>
           <table className="load-table">
