@@ -13,6 +13,8 @@ export function QueuesView() {
   const items = useDeskStore(queuesSelectors.items);
   const counts = useDeskStore(queuesSelectors.counts);
   const total = useDeskStore(queuesSelectors.total);
+  const limit = useDeskStore((s) => s.queueLimit);
+  const showMore = useDeskStore((s) => s.showMoreQueue);
   const { loading, error, loaded } = useDeskStore(useShallow(queuesSelectors.status));
   const index = useDeskStore(queuesSelectors.index);
   const zone = useDeskStore(uiSelectors.zone);
@@ -87,7 +89,12 @@ export function QueuesView() {
           </table>
           {total > items.length && (
             <p className="muted more">
-              Showing {items.length} of {total}.
+              Showing {items.length} of {total}.{' '}
+              {limit < 500 && (
+                <button className="link" data-testid="queue-more" onClick={showMore}>
+                  Show more
+                </button>
+              )}
             </p>
           )}
         </div>

@@ -10,6 +10,8 @@ export interface QueuesState {
   queueError: string | null;
   /** Selected row (j/k). */
   queueIndex: number;
+  /** How many rows are asked for (the contract allows up to 500; "Show more" raises it). */
+  queueLimit: number;
 }
 
 export const queuesInitialState: QueuesState = {
@@ -18,4 +20,5 @@ export const queuesInitialState: QueuesState = {
   queueLoading: false,
   queueError: null,
   queueIndex: 0,
+  queueLimit: 100,
 };
