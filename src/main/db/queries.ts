@@ -49,6 +49,13 @@ import type { Db } from './open.js';
 
 export { NotFoundError } from '../errors.js';
 
+/** A prepared statement as the queries use it (positional or named parameters). */
+interface Stmt {
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+  pluck(on?: boolean): Stmt;
+}
+
 /** Who is looking, for the views that depend on it (money controls, queues, approvals). */
 export interface Viewer {
   username: string;
@@ -147,6 +154,18 @@ export class CacheQueries {
     this.policyFn = opts.policy ?? defaultPolicySet;
   }
 
+  private readonly stmts = new Map<string, Stmt>();
+
+  /** A prepared statement, prepared once per SQL text (a passenger list runs the same few hundreds of times). */
+  private sql(text: string): Stmt {
+    let st = this.stmts.get(text);
+    if (!st) {
+      st = this.db.prepare(text) as unknown as Stmt;
+      this.stmts.set(text, st);
+    }
+    return st;
+  }
+
   /** The current viewer, if any. */
   viewer(): Viewer | null {
     return this.viewerFn();
@@ -182,11 +201,10 @@ export class CacheQueries {
   }
 
   board(station: string): BoardResponse {
-    const rows = this.db
-      .prepare(
-        `SELECT data FROM flight WHERE origin = @station
+    const rows = this.sql(
+      `SELECT data FROM flight WHERE origin = @station
          UNION ALL SELECT data FROM flight WHERE destination = @station AND origin <> @station`,
-      )
+    )
       .pluck()
       .all({ station }) as string[];
     const flights = rows.map((r) => this.boardFlight(FlightSchema.parse(JSON.parse(r))));
@@ -212,7 +230,7 @@ export class CacheQueries {
   }
 
   flight(flightId: string): BoardFlight {
-    const raw = this.db.prepare('SELECT data FROM flight WHERE id = ?').pluck().get(flightId) as string | undefined;
+    const raw = this.sql('SELECT data FROM flight WHERE id = ?').pluck().get(flightId) as string | undefined;
     if (raw === undefined) throw new NotFoundError(`flight ${flightId} is not in this desk's cache`);
     const f = FlightSchema.parse(JSON.parse(raw));
     // The cache may still hold a previous user's stations: show only the signed-in user's.
@@ -224,14 +242,12 @@ export class CacheQueries {
 
   flightPassengers(flightId: string): FlightPassengersResponse {
     const flight = this.flight(flightId);
-    const rows = this.db
-      .prepare(
-        `SELECT b.data AS booking, p.data AS passenger, c.data AS case_data, c.local_status, c.local_assignee
+    const rows = this.sql(
+      `SELECT b.data AS booking, p.data AS passenger, c.data AS case_data, c.local_status, c.local_assignee
          FROM booking b JOIN passenger p ON p.id = b.passenger_id
          LEFT JOIN case_file c ON c.flight_id = b.flight_id AND c.passenger_id = b.passenger_id
          WHERE b.flight_id = ?`,
-      )
-      .all(flightId) as {
+    ).all(flightId) as {
       booking: string;
       passenger: string;
       case_data: string | null;
@@ -271,9 +287,8 @@ export class CacheQueries {
     const q = query.trim();
     const words = q.split(/\s+/);
     const escaped = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
-    const rows = this.db
-      .prepare(
-        `SELECT p.data AS passenger, b.data AS booking, f.data AS flight, c.id AS case_id
+    const rows = this.sql(
+      `SELECT p.data AS passenger, b.data AS booking, f.data AS flight, c.id AS case_id
          FROM booking b JOIN passenger p ON p.id = b.passenger_id
          LEFT JOIN flight f ON f.id = b.flight_id
          LEFT JOIN case_file c ON c.flight_id = b.flight_id AND c.passenger_id = b.passenger_id
@@ -283,15 +298,14 @@ export class CacheQueries {
            AND (@stations IS NULL OR f.origin IN (SELECT value FROM json_each(@stations)) OR f.destination IN (SELECT value FROM json_each(@stations)))
          ORDER BY p.last_name, p.first_name, f.scheduled_departure
          LIMIT @limit`,
-      )
-      .all({
-        pnr: q,
-        whole: `${escaped(q)}%`,
-        first: `${escaped(words[0] ?? '')}%`,
-        rest: `${escaped(words.slice(1).join(' ') || '\u0000')}%`,
-        limit,
-        stations: this.stationFilter(),
-      }) as {
+    ).all({
+      pnr: q,
+      whole: `${escaped(q)}%`,
+      first: `${escaped(words[0] ?? '')}%`,
+      rest: `${escaped(words.slice(1).join(' ') || '\u0000')}%`,
+      limit,
+      stations: this.stationFilter(),
+    }) as {
       passenger: string;
       booking: string;
       flight: string | null;
@@ -306,7 +320,7 @@ export class CacheQueries {
   }
 
   caseView(caseId: string): CaseView {
-    const row = this.db.prepare('SELECT data, local_status, local_assignee FROM case_file WHERE id = ?').get(caseId) as
+    const row = this.sql('SELECT data, local_status, local_assignee FROM case_file WHERE id = ?').get(caseId) as
       { data: string; local_status: string | null; local_assignee: string | null } | undefined;
     if (row === undefined) throw new NotFoundError(`case ${caseId} is not in this desk's cache`);
     const c = effectiveCase(row.data, row.local_status, row.local_assignee);
@@ -315,12 +329,12 @@ export class CacheQueries {
       throw new ForbiddenError(`case ${caseId} belongs to ${c.stations.join('/')}, not to your stations`);
     }
     const one = <T>(sql: string, id: string, parse: (x: unknown) => T): T | null => {
-      const d = this.db.prepare(sql).pluck().get(id) as string | undefined;
+      const d = this.sql(sql).pluck().get(id) as string | undefined;
       return d === undefined ? null : parse(JSON.parse(d));
     };
-    const audit = (
-      this.db.prepare('SELECT data FROM audit WHERE case_id = ? ORDER BY seq').pluck().all(c.id) as string[]
-    ).map((d) => AuditEntrySchema.parse(JSON.parse(d)));
+    const audit = (this.sql('SELECT data FROM audit WHERE case_id = ? ORDER BY seq').pluck().all(c.id) as string[]).map(
+      (d) => AuditEntrySchema.parse(JSON.parse(d)),
+    );
     return {
       case: c,
       passenger: one('SELECT data FROM passenger WHERE id = ?', c.passengerId, (x) => PassengerSchema.parse(x)),
@@ -329,16 +343,10 @@ export class CacheQueries {
       disruption: one('SELECT data FROM disruption WHERE id = ?', c.disruptionId, (x) => DisruptionSchema.parse(x)),
       entitlements: this.memoized(() => this.entitlements(c.id)),
       issuances: (
-        this.db
-          .prepare('SELECT data FROM issuance WHERE case_id = ? ORDER BY issued_at, id')
-          .pluck()
-          .all(c.id) as string[]
+        this.sql('SELECT data FROM issuance WHERE case_id = ? ORDER BY issued_at, id').pluck().all(c.id) as string[]
       ).map((d) => IssuanceSchema.parse(JSON.parse(d))),
       approvals: (
-        this.db
-          .prepare('SELECT data FROM approval WHERE case_id = ? ORDER BY requested_at, id')
-          .pluck()
-          .all(c.id) as string[]
+        this.sql('SELECT data FROM approval WHERE case_id = ? ORDER BY requested_at, id').pluck().all(c.id) as string[]
       ).map((d) => ApprovalSchema.parse(JSON.parse(d))),
       audit,
       auditVerified: auditVerifies(audit),
@@ -347,7 +355,7 @@ export class CacheQueries {
 
   /** The cached approval, with this desk's pending decision (if any). */
   approval(id: string): { approval: Approval; pendingDecision: 'approve' | 'deny' | null } | undefined {
-    const row = this.db.prepare('SELECT data, local_decision FROM approval WHERE id = ?').get(id) as
+    const row = this.sql('SELECT data, local_decision FROM approval WHERE id = ?').get(id) as
       { data: string; local_decision: string | null } | undefined;
     if (!row) return undefined;
     return {
@@ -358,7 +366,7 @@ export class CacheQueries {
 
   /** The cached issuance and whether this desk has a void of it queued. */
   issuance(id: string): { issuance: z.infer<typeof IssuanceSchema>; voidPending: boolean } | undefined {
-    const row = this.db.prepare('SELECT data, local_void_command_id FROM issuance WHERE id = ?').get(id) as
+    const row = this.sql('SELECT data, local_void_command_id FROM issuance WHERE id = ?').get(id) as
       { data: string; local_void_command_id: string | null } | undefined;
     if (!row) return undefined;
     return { issuance: IssuanceSchema.parse(JSON.parse(row.data)), voidPending: row.local_void_command_id !== null };
@@ -366,11 +374,9 @@ export class CacheQueries {
 
   /** The policy instant of a case: its flight's scheduled departure (the version in force then). */
   policyAt(caseId: string): string {
-    const r = this.db
-      .prepare(
-        'SELECT f.scheduled_departure AS dep, c.opened_at AS opened FROM case_file c LEFT JOIN flight f ON f.id = c.flight_id WHERE c.id = ?',
-      )
-      .get(caseId) as { dep: string | null; opened: string | null } | undefined;
+    const r = this.sql(
+      'SELECT f.scheduled_departure AS dep, c.opened_at AS opened FROM case_file c LEFT JOIN flight f ON f.id = c.flight_id WHERE c.id = ?',
+    ).get(caseId) as { dep: string | null; opened: string | null } | undefined;
     return r?.dep ?? r?.opened ?? this.now().toISOString();
   }
 
@@ -404,12 +410,10 @@ export class CacheQueries {
   private computeIssuedToday(username: string, currency: string): number {
     const today = `${this.now().toISOString().slice(0, 10)}T00:00:00`;
     let total = 0;
-    const issued = this.db
-      .prepare(
-        `SELECT i.data AS iss, e.data AS ent FROM issuance i LEFT JOIN entitlement e ON e.id = i.entitlement_id
+    const issued = this.sql(
+      `SELECT i.data AS iss, e.data AS ent FROM issuance i LEFT JOIN entitlement e ON e.id = i.entitlement_id
          WHERE i.issued_by = ? AND i.issued_at >= ? AND i.status = 'VALID' AND i.local_void_command_id IS NULL`,
-      )
-      .all(username, today) as { iss: string; ent: string | null }[];
+    ).all(username, today) as { iss: string; ent: string | null }[];
     const counted = new Set<string>();
     for (const r of issued) {
       const iss = IssuanceSchema.parse(JSON.parse(r.iss));
@@ -418,12 +422,10 @@ export class CacheQueries {
       const value = iss.amount ?? (r.ent === null ? null : this.valueOf(EntitlementSchema.parse(JSON.parse(r.ent))));
       if (value?.currency === currency) total += value.amountMinor;
     }
-    const queued = this.db
-      .prepare(
-        `SELECT o.command_id AS id, e.data AS ent FROM outbox o LEFT JOIN entitlement e ON e.id = json_extract(o.envelope, '$.payload.entitlementId')
+    const queued = this.sql(
+      `SELECT o.command_id AS id, e.data AS ent FROM outbox o LEFT JOIN entitlement e ON e.id = json_extract(o.envelope, '$.payload.entitlementId')
                 WHERE o.type = 'issueEntitlement' AND (o.created_by = ? OR o.created_by IS NULL)`,
-      )
-      .all(username) as { id: string; ent: string | null }[];
+    ).all(username) as { id: string; ent: string | null }[];
     for (const r of queued) {
       if (counted.has(r.id) || r.ent === null) continue;
       const value = this.valueOf(EntitlementSchema.parse(JSON.parse(r.ent)));
@@ -440,9 +442,8 @@ export class CacheQueries {
     // Agents never decide: an empty list, not an error (the same screen can render for everyone).
     if (role === null || role === 'agent') return [];
     const stations = station ? [station] : v.stations.includes('*') ? null : [...v.stations];
-    const rows = this.db
-      .prepare(
-        `SELECT a.data AS approval, a.local_decision AS decision, e.data AS ent, p.data AS pax, f.data AS flight, c.flight_id AS flight_id
+    const rows = this.sql(
+      `SELECT a.data AS approval, a.local_decision AS decision, e.data AS ent, p.data AS pax, f.data AS flight, c.flight_id AS flight_id
          FROM approval a
          LEFT JOIN entitlement e ON e.id = a.entitlement_id
          LEFT JOIN case_file c ON c.id = a.case_id
@@ -451,8 +452,7 @@ export class CacheQueries {
          WHERE a.status IN ('PENDING', 'ESCALATED') AND a.requested_by <> @me
            AND (@stations IS NULL OR EXISTS (SELECT 1 FROM json_each(a.data, '$.stations') s WHERE s.value IN (SELECT value FROM json_each(@stations))))
          ORDER BY a.requested_at, a.id`,
-      )
-      .all({ me: v.username, stations: stations === null ? null : JSON.stringify(stations) }) as {
+    ).all({ me: v.username, stations: stations === null ? null : JSON.stringify(stations) }) as {
       approval: string;
       decision: string | null;
       ent: string | null;
@@ -515,19 +515,15 @@ export class CacheQueries {
         q,
         q === 'rejected'
           ? this.rejectedItems(station).length
-          : (this.db
-              .prepare(`SELECT count(*) FROM case_queue q WHERE ${QUEUE_WHERE[q]}`)
-              .pluck()
-              .get(params) as number),
+          : (this.sql(`SELECT count(*) FROM case_queue q WHERE ${QUEUE_WHERE[q]}`).pluck().get(params) as number),
       ]),
     ) as Record<QueueName, number>;
     if (queue === 'rejected') {
       const all = this.rejectedItems(station);
       return { queue, items: all.slice(offset, offset + limit), total: all.length, counts };
     }
-    const rows = this.db
-      .prepare(
-        `SELECT q.case_id, q.status, q.assignee, q.since, c.data AS case_data, c.flight_id, p.data AS pax, f.data AS flight
+    const rows = this.sql(
+      `SELECT q.case_id, q.status, q.assignee, q.since, c.data AS case_data, c.flight_id, p.data AS pax, f.data AS flight
          FROM case_queue q
          JOIN case_file c ON c.id = q.case_id
          LEFT JOIN passenger p ON p.id = c.passenger_id
@@ -535,8 +531,7 @@ export class CacheQueries {
          WHERE ${QUEUE_WHERE[queue]}
          ORDER BY q.since, q.case_id
          LIMIT @limit OFFSET @offset`,
-      )
-      .all({ ...params, limit, offset }) as {
+    ).all({ ...params, limit, offset }) as {
       case_id: string;
       status: string;
       assignee: string | null;
@@ -604,12 +599,10 @@ export class CacheQueries {
 
   /** This desk's unresolved rejections at a station, newest first, as queue items of their case. */
   private rejectedItems(station: string): QueueItem[] {
-    const rows = this.db
-      .prepare(
-        `SELECT a.command_id, a.entity_ref, a.code, a.message, a.created_at FROM attention a
+    const rows = this.sql(
+      `SELECT a.command_id, a.entity_ref, a.code, a.message, a.created_at FROM attention a
          WHERE a.resolved_at IS NULL AND json_extract(a.envelope, '$.station') = ? ORDER BY a.created_at DESC`,
-      )
-      .all(station) as {
+    ).all(station) as {
       command_id: string;
       entity_ref: string | null;
       code: string;
@@ -621,13 +614,11 @@ export class CacheQueries {
     for (const r of rows) {
       const caseId = this.caseOfRef(r.entity_ref);
       if (caseId === null) continue;
-      const c = this.db
-        .prepare(
-          `SELECT c.flight_id, COALESCE(c.local_status, c.status) AS status, CASE WHEN c.local_assignee IS NULL THEN c.assignee ELSE NULLIF(c.local_assignee, '') END AS assignee,
+      const c = this.sql(
+        `SELECT c.flight_id, COALESCE(c.local_status, c.status) AS status, CASE WHEN c.local_assignee IS NULL THEN c.assignee ELSE NULLIF(c.local_assignee, '') END AS assignee,
                   p.data AS pax, f.data AS flight
            FROM case_file c LEFT JOIN passenger p ON p.id = c.passenger_id LEFT JOIN flight f ON f.id = c.flight_id WHERE c.id = ?`,
-        )
-        .get(caseId) as
+      ).get(caseId) as
         | { flight_id: string; status: string; assignee: string | null; pax: string | null; flight: string | null }
         | undefined;
       if (!c) continue;
@@ -663,7 +654,7 @@ export class CacheQueries {
         : kind === 'issuance'
           ? 'SELECT entitlement_id FROM issuance WHERE id = ?'
           : null;
-    return sql === null ? null : ((this.db.prepare(sql).pluck().get(id) as string | undefined) ?? null);
+    return sql === null ? null : ((this.sql(sql).pluck().get(id) as string | undefined) ?? null);
   }
 
   /** The case an entity reference (`kind:id`) belongs to, from the cache. */
@@ -680,7 +671,7 @@ export class CacheQueries {
     };
     const q = sql[kind];
     if (!q) return null;
-    return (this.db.prepare(q).pluck().get(id) as string | undefined) ?? null;
+    return (this.sql(q).pluck().get(id) as string | undefined) ?? null;
   }
 
   /** Open cases per agent at a station, the unassigned count, and what was issued there today. */
@@ -692,24 +683,19 @@ export class CacheQueries {
   } {
     this.requireStation(station);
     const agents = (
-      this.db
-        .prepare(
-          `SELECT assignee AS user, count(*) AS open, sum(status = 'AWAITING_APPROVAL') AS awaiting FROM case_queue
+      this.sql(
+        `SELECT assignee AS user, count(*) AS open, sum(status = 'AWAITING_APPROVAL') AS awaiting FROM case_queue
            WHERE station = ? AND status IN ${OPEN_STATUSES} AND assignee IS NOT NULL GROUP BY assignee ORDER BY open DESC, assignee`,
-        )
-        .all(station) as { user: string; open: number; awaiting: number }[]
+      ).all(station) as { user: string; open: number; awaiting: number }[]
     ).map((r) => ({ user: r.user, openCases: r.open, awaitingApproval: r.awaiting }));
-    const unassigned = this.db
-      .prepare(`SELECT count(*) FROM case_queue q WHERE ${QUEUE_WHERE.unassigned}`)
+    const unassigned = this.sql(`SELECT count(*) FROM case_queue q WHERE ${QUEUE_WHERE.unassigned}`)
       .pluck()
       .get({ station }) as number;
     const today = `${this.now().toISOString().slice(0, 10)}T00:00:00`;
-    const rows = this.db
-      .prepare(
-        `SELECT i.data AS iss, e.data AS ent FROM issuance i LEFT JOIN entitlement e ON e.id = i.entitlement_id
+    const rows = this.sql(
+      `SELECT i.data AS iss, e.data AS ent FROM issuance i LEFT JOIN entitlement e ON e.id = i.entitlement_id
          WHERE i.status = 'VALID' AND i.issued_at >= ? AND i.case_id IN (SELECT case_id FROM case_queue WHERE station = ?)`,
-      )
-      .all(today, station) as { iss: string; ent: string | null }[];
+    ).all(today, station) as { iss: string; ent: string | null }[];
     const per = new Map<string, { amountMinor: number; count: number }>();
     for (const r of rows) {
       const iss = IssuanceSchema.parse(JSON.parse(r.iss));
@@ -732,36 +718,34 @@ export class CacheQueries {
 
   /** The cached entitlement with its desk-side sync state, or undefined. */
   entitlement(id: string): EntitlementView | undefined {
-    const row = this.db
-      .prepare('SELECT data, pending_command_id, local_status FROM entitlement WHERE id = ?')
-      .get(id) as EntRow | undefined;
+    const row = this.sql('SELECT data, pending_command_id, local_status FROM entitlement WHERE id = ?').get(id) as
+      EntRow | undefined;
     return row ? this.entitlementView(row) : undefined;
   }
 
   private entitlements(caseId: string): EntitlementView[] {
-    const rows = this.db
-      .prepare('SELECT data, pending_command_id, local_status FROM entitlement WHERE case_id = ? ORDER BY id')
-      .all(caseId) as EntRow[];
+    const rows = this.sql(
+      'SELECT data, pending_command_id, local_status FROM entitlement WHERE case_id = ? ORDER BY id',
+    ).all(caseId) as EntRow[];
     return rows.map((r) => this.entitlementView(r));
   }
 
   private entitlementView(row: EntRow): EntitlementView {
     const e = EntitlementSchema.parse(JSON.parse(row.data));
     const issuances = (
-      this.db.prepare('SELECT data, local_void_command_id FROM issuance WHERE entitlement_id = ?').all(e.id) as {
+      this.sql('SELECT data, local_void_command_id FROM issuance WHERE entitlement_id = ?').all(e.id) as {
         data: string;
         local_void_command_id: string | null;
       }[]
     ).map((r) => ({ iss: IssuanceSchema.parse(JSON.parse(r.data)), voidPending: r.local_void_command_id !== null }));
     // A valid issuance with a void queued on this desk no longer counts as valid here.
     const valid = issuances.find((i) => i.iss.status === 'VALID' && !i.voidPending)?.iss ?? null;
-    const rejection = this.db
-      .prepare(
-        `SELECT code, message FROM attention WHERE entity_ref = ? AND resolved_at IS NULL ORDER BY created_at DESC LIMIT 1`,
-      )
-      .get(`entitlement:${e.id}`) as { code: string; message: string } | undefined;
-    const approvalRaw = this.db
-      .prepare('SELECT data FROM approval WHERE entitlement_id = ? ORDER BY requested_at DESC, id DESC LIMIT 1')
+    const rejection = this.sql(
+      `SELECT code, message FROM attention WHERE entity_ref = ? AND resolved_at IS NULL ORDER BY created_at DESC LIMIT 1`,
+    ).get(`entitlement:${e.id}`) as { code: string; message: string } | undefined;
+    const approvalRaw = this.sql(
+      'SELECT data FROM approval WHERE entitlement_id = ? ORDER BY requested_at DESC, id DESC LIMIT 1',
+    )
       .pluck()
       .get(e.id) as string | undefined;
     const approval = approvalRaw === undefined ? null : ApprovalSchema.parse(JSON.parse(approvalRaw));
@@ -852,16 +836,11 @@ export class CacheQueries {
   }
 
   private boardFlight(f: Flight): BoardFlight {
-    const d = this.db
-      .prepare('SELECT data FROM disruption WHERE flight_id = ? ORDER BY id LIMIT 1')
-      .pluck()
-      .get(f.id) as string | undefined;
+    const d = this.sql('SELECT data FROM disruption WHERE flight_id = ? ORDER BY id LIMIT 1').pluck().get(f.id) as
+      string | undefined;
     const disruption = d === undefined ? null : DisruptionSchema.parse(JSON.parse(d));
-    const passengerCount = this.db
-      .prepare('SELECT count(*) FROM booking WHERE flight_id = ?')
-      .pluck()
-      .get(f.id) as number;
-    const caseCount = this.db.prepare('SELECT count(*) FROM case_file WHERE flight_id = ?').pluck().get(f.id) as number;
+    const passengerCount = this.sql('SELECT count(*) FROM booking WHERE flight_id = ?').pluck().get(f.id) as number;
+    const caseCount = this.sql('SELECT count(*) FROM case_file WHERE flight_id = ?').pluck().get(f.id) as number;
     const delay = Math.max(f.delayMinutes, disruption?.delayMinutes ?? 0);
     return {
       ...f,
