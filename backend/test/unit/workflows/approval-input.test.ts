@@ -32,7 +32,7 @@ describe('approval workflow input from the absolute deadlines', () => {
   it('past the escalation time: escalate at once (1 s), expire at the original time', () => {
     expect(approvalWorkflowInput(a, T0 + 3_600_000)).toMatchObject({
       escalateAfterSeconds: 1,
-      expireAfterSeconds: 9000,
+      expireAfterSeconds: 10_800,
     });
   });
   it('past both: 1 s each (Step Functions needs positive whole seconds)', () => {
