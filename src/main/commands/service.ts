@@ -130,13 +130,14 @@ export class CommandService {
     if (!found) throw new NotFoundError(`approval ${approvalId} is not in this desk's cache`);
     const { approval: a, pendingDecision } = found;
     const station = this.stationOf(session, a.caseId, a.stations);
-    if (role === 'agent') throw new ForbiddenError('only supervisors and admins decide approvals', 'FORBIDDEN_ROLE');
+    // Four eyes first: it is the reason that applies to everyone, agents included.
     if (a.requestedBy === session.username) {
       throw new ForbiddenError(
         'you requested this approval yourself: another supervisor must decide it (four eyes)',
         'SELF_APPROVAL',
       );
     }
+    if (role === 'agent') throw new ForbiddenError('only supervisors and admins decide approvals', 'FORBIDDEN_ROLE');
     if (pendingDecision !== null)
       throw new CommandConflictError(
         `your decision (${pendingDecision}) on this request is already waiting to sync`,
