@@ -471,6 +471,13 @@ describe('approvals on the desk', () => {
       ForbiddenError,
       'FORBIDDEN_ROLE',
     );
+    // An agent deciding their own request is told about four eyes.
+    expectRefused(
+      () => desk.commands.decideApproval('APR-AGENT', 'approve', 'ok', AGENT),
+      ForbiddenError,
+      'SELF_APPROVAL',
+      /four eyes/,
+    );
   });
 
   it('an amount above the supervisor’s own limit cannot be approved by them (escalated)', () => {
