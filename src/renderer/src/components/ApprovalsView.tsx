@@ -140,7 +140,7 @@ function ApprovalItem({
           Your decision ({a.pendingDecision}) is queued and waits for the server.
         </p>
       )}
-      {!a.canDecide && (
+      {!a.canDecide && !a.pendingDecision && (
         <p className="muted" data-testid="approval-cannot-decide">
           {a.cannotDecideReason ?? 'You cannot decide this request.'}
         </p>
