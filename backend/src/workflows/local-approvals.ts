@@ -96,15 +96,19 @@ export function createLocalApprovalWorkflow(
   const history = new Map<string, ApprovalExecution>();
   const running = new Map<string, { done: Promise<ExecutionStatus>; abort: () => void }>();
   const wakers = new Map<string, Set<() => void>>();
+  /** decided() calls per approval: a wait compares it across its read, so a wake-up between its read and its nap is not lost. */
+  const pokes = new Map<string, number>();
   const stopping = new AbortController();
 
   const wake = (approvalId: string) => {
+    pokes.set(approvalId, (pokes.get(approvalId) ?? 0) + 1);
     for (const w of wakers.get(approvalId) ?? []) w();
   };
 
-  /** Sleep up to `ms`, or less when the approval is decided here or the workflow stops. */
-  const nap = (approvalId: string, ms: number) =>
+  /** Sleep up to `ms`, or less when the approval is decided here (since `seen`) or the workflow stops. */
+  const nap = (approvalId: string, ms: number, seen: number) =>
     new Promise<void>((resolve) => {
+      if ((pokes.get(approvalId) ?? 0) !== seen || stopping.signal.aborted) return resolve();
       const set = wakers.get(approvalId) ?? new Set<() => void>();
       wakers.set(approvalId, set);
       const done = () => {
@@ -136,6 +140,7 @@ export function createLocalApprovalWorkflow(
       }),
     );
     for (;;) {
+      const seen = pokes.get(p.approvalId) ?? 0;
       if (stopping.signal.aborted) throw new NamedError('LocalWorkflowStopped', 'the local cloud is stopping');
       const a = await readApproval(ctx, p.approvalId);
       if (!a) throw new NamedError('ApprovalNotFound', `approval ${p.approvalId} does not exist`);
@@ -146,7 +151,7 @@ export function createLocalApprovalWorkflow(
           'States.Timeout',
           `no decision on ${a.id} by its ${p.phase === 'pending' ? 'escalation' : 'expiry'} time`,
         );
-      await nap(p.approvalId, Math.min(pollMs, left));
+      await nap(p.approvalId, Math.min(pollMs, left), seen);
     }
   }
 
@@ -203,7 +208,10 @@ export function createLocalApprovalWorkflow(
         deps.log?.warn('LOCALCB delete failed', { approvalId: approval.id, error: (e as Error).message }),
       );
       return rec.status;
-    })().finally(() => running.delete(approval.id));
+    })().finally(() => {
+      running.delete(approval.id);
+      pokes.delete(approval.id);
+    });
     running.set(approval.id, { done, abort: () => exec.abort() });
   }
 

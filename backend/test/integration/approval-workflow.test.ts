@@ -153,7 +153,9 @@ describe('approval workflow on the local cloud', () => {
   beforeAll(async () => {
     let prefix: string;
     ({ ctx, prefix } = await s.newTables());
-    app = await startApp(s, prefix, { ingest: false, policy: () => policy, approvalPollMs: 200 });
+    // A long poll: deadlines still fire on time (a wait sleeps at most until its deadline), and a
+    // decision must wake its wait through decided(), not through a re-read.
+    app = await startApp(s, prefix, { ingest: false, policy: () => policy, approvalPollMs: 5000 });
     await seedCases(ctx, app);
   });
   afterAll(async () => {
@@ -246,10 +248,10 @@ describe('approval workflow on the local cloud', () => {
       const ent = await offered(ctx, 'GX0002');
       const a = await requestApproval(app, ctx, ent);
       await eventually(async () => (await registry(ctx, a.id))?.phase === 'pending', 5000, 50);
+      await deny(app, ctx, a.id); // returns once the command committed and called decided()
       const t0 = Date.now();
-      await deny(app, ctx, a.id);
       expect(await app.approvals.finished(a.id)).toBe('SUCCEEDED');
-      expect(Date.now() - t0).toBeLessThan(1000); // woken by decided(), not by the poll or the deadline
+      expect(Date.now() - t0).toBeLessThan(1000); // woken by decided(), not by the 5 s poll or the deadline
       const exec = app.approvals.executions().find((e) => e.approvalId === a.id)!;
       expect(exec.states).toEqual(['Timing', 'AwaitDecision', 'Decided']);
       expect(await registry(ctx, a.id)).toBeNull();
@@ -315,7 +317,7 @@ describe('a pending approval survives a restart of the local cloud (DynamoDB on 
 
   it(
     're-driven from LOCALCB: escalates at its original deadline, and can still be decided',
-    { timeout: 90_000 },
+    { timeout: 120_000 },
     async () => {
       // Before: two pending requests, then the whole cloud stops before their escalation time.
       const first = await startAll();
@@ -358,10 +360,14 @@ describe('a pending approval survives a restart of the local cloud (DynamoDB on 
       expect(await registry(second.ctx, decideMe.id)).toBeNull();
 
       // The escalated one expires at its original expiry time; e-mails were sent once in all.
-      const expired = await eventually(async () => {
-        const x = await readApproval(second.ctx, late.id);
-        return x?.status === 'EXPIRED' ? x : null;
-      }, 20_000);
+      const expired = await eventually(
+        async () => {
+          const x = await readApproval(second.ctx, late.id);
+          return x?.status === 'EXPIRED' ? x : null;
+        },
+        Date.parse(late.expireAt) - Date.now() + 10_000,
+      );
+      expect(Date.parse(expired.decidedAt!)).toBeGreaterThanOrEqual(Date.parse(late.expireAt));
       expect(Date.parse(expired.decidedAt!) - Date.parse(late.expireAt)).toBeLessThan(2500);
       expect(await second.app.approvals.finished(late.id)).toBe('SUCCEEDED');
       expect(await registryIds(second.ctx)).toEqual([]);
