@@ -114,6 +114,19 @@ const PLANS: { version: number; sql: string; params: unknown[]; index: string }[
     params: ['E'],
     index: 'approval_entitlement',
   },
+  // 70: the signed-in user's next batch; the signed-in user's needs-attention list.
+  {
+    version: 70,
+    sql: `SELECT envelope FROM outbox WHERE push_as = ? AND state = 'pending' ORDER BY seq LIMIT 50`,
+    params: ['agent.phx'],
+    index: 'outbox_push_as',
+  },
+  {
+    version: 70,
+    sql: 'SELECT command_id FROM attention WHERE created_by = ? AND resolved_at IS NULL ORDER BY created_at DESC',
+    params: ['agent.phx'],
+    index: 'attention_user',
+  },
 ];
 
 describe.each(MIGRATIONS.map((m) => [m.version, m.name, m] as const))(
