@@ -186,7 +186,7 @@ export function createLocalApprovalWorkflow(
       // aws-local-stepfunctions has no task tokens: the run's context supplies $$.Task.Token.
       context: { Task: { Token: `local:${approval.id}` } },
       noThrowOnAbort: true,
-    } as never);
+    });
     const done = (async (): Promise<ExecutionStatus> => {
       void (async () => {
         for await (const ev of exec.eventLogs as AsyncIterable<{ type: string; state?: { name: string } }>) {
