@@ -271,8 +271,23 @@ export async function decideApproval(
       const loaded = await run.loadCase(approval.caseId);
       const ent = loaded?.entitlements.find((e) => e.id === approval.entitlementId);
       if (!loaded || !ent) return run.refuse(stations, 'NOT_FOUND', 'the entitlement of this request was not found');
-      if (ent.status !== 'PENDING_APPROVAL')
+      if (ent.status !== 'PENDING_APPROVAL') {
+        // Another supervisor may have decided between our two reads: say so, not "not issuable".
+        const latest = await getApproval(ctx, p.approvalId);
+        if (latest && (latest.status === 'APPROVED' || latest.status === 'DENIED'))
+          return run.refuse(
+            stations,
+            'ALREADY_DECIDED',
+            `already ${latest.status.toLowerCase()} by ${latest.decidedBy ?? 'someone else'}`,
+          );
+        if (latest?.status === 'EXPIRED')
+          return run.refuse(
+            stations,
+            'APPROVAL_EXPIRED',
+            `the request expired at ${latest.expireAt}; the agent can request again`,
+          );
         return run.refuse(stations, 'NOT_ISSUABLE', `the entitlement is ${ent.status}, not waiting for approval`);
+      }
       const kase = loaded.case;
       const flight = await getFlight(ctx, kase.flightId);
       if (!flight) return run.refuse(stations, 'NOT_FOUND', 'flight not found');
