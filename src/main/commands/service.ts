@@ -3,8 +3,14 @@ import { OPEN_APPROVAL_STATUSES, type IssueConfirmation } from '../../shared/dom
 import { approvalId as approvalIdOf } from '../../shared/domain/ids.js';
 import { checkIssue, type ControlRole, type MoneyCheck } from '../../shared/policy/index.js';
 import type { ConfirmationInput, EntitlementView, Session } from '../../shared/rpc/contract.js';
-import { entityRef, type CommandEnvelope, type CommandPayload, type CommandType } from '../../shared/sync/protocol.js';
-import type { Outbox } from '../db/outbox.js';
+import {
+  COMMAND_PAYLOAD_SCHEMAS,
+  entityRef,
+  type CommandEnvelope,
+  type CommandPayload,
+  type CommandType,
+} from '../../shared/sync/protocol.js';
+import type { AttentionRow, Outbox, WaitingRow } from '../db/outbox.js';
 import { controlRole, type CacheQueries } from '../db/queries.js';
 import { BadRequestError, CommandConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 
@@ -37,7 +43,147 @@ const MISSING_INPUT = new Set(['CONFIRMATION_REQUIRED', 'AGREEMENT_REQUIRED']);
  * with their optimistic effect in one durable transaction.
  */
 export class CommandService {
+  /** Set while a retry queues its new command: runs inside the enqueue transaction. */
+  private alsoInQueue: ((newCommandId: string) => void) | null = null;
+
   constructor(private readonly d: CommandServiceDeps) {}
+
+  // --- needs-attention and other users' commands ------------------------------------------
+
+  /** The signed-in user's unresolved needs-attention items (supervisors also see author-less ones). */
+  attention(session: Session): AttentionRow[] {
+    return this.d.outbox.attention(session.username, this.isSupervisor(session));
+  }
+
+  /**
+   * Resolves a rejected command by re-creating it: the same action, checked again against the
+   * cache now (throws if it no longer applies: the item stays open, dismiss it instead), with
+   * fresh expected versions and a new ULID. The resolution is recorded in the same transaction
+   * as the new command; then a note on the case puts the resolution in the server's audit trail.
+   */
+  retryAttention(commandId: string, session: Session): CommandAck & { noteCommandId: string | null } {
+    const item = this.ownItem(commandId, session);
+    this.alsoInQueue = (newId) => this.d.outbox.resolveAttention(commandId, session.username, 'retried', null, newId);
+    let ack: CommandAck;
+    try {
+      ack = this.recreate(item.envelope, session);
+    } finally {
+      this.alsoInQueue = null;
+    }
+    const note = this.auditNote(
+      item,
+      `Needs-attention: ${session.username} retried ${item.type} ${item.commandId} (rejected ${item.code}: ${item.message}) as ${ack.commandId}.`,
+      session,
+    );
+    return { ...ack, noteCommandId: note };
+  }
+
+  /** Resolves a rejected command by dismissing it with a note (recorded, and noted on the case). */
+  dismissAttention(commandId: string, note: string, session: Session): { noteCommandId: string | null } {
+    const item = this.ownItem(commandId, session);
+    this.d.outbox.resolveAttention(commandId, session.username, 'dismissed', note);
+    return {
+      noteCommandId: this.auditNote(
+        item,
+        `Needs-attention: ${session.username} dismissed ${item.type} ${item.commandId} (rejected ${item.code}: ${item.message}). Note: ${note}`,
+        session,
+      ),
+    };
+  }
+
+  /**
+   * A supervisor (or admin) releases other users' queued commands: they are then pushed under
+   * the supervisor's token (protocol unchanged: the server records the supervisor as the actor;
+   * the author stays on the outbox row with who released it and when). Only commands of
+   * stations the supervisor holds.
+   */
+  releaseCommands(commandIds: readonly string[], session: Session): { released: string[] } {
+    if (!this.isSupervisor(session))
+      throw new ForbiddenError('only supervisors and admins release other users’ commands', 'FORBIDDEN_ROLE');
+    const released = this.d.outbox.release(commandIds, session.username, (row) => {
+      this.stationOf(session, `command ${row.commandId}`, [row.station]);
+    });
+    if (released.length > 0) this.d.onQueued();
+    return { released: released.map((r) => r.commandId) };
+  }
+
+  /** Other users' queued commands on this desk, for a supervisor deciding a release (agents: refused). */
+  waiting(session: Session): WaitingRow[] {
+    if (!this.isSupervisor(session))
+      throw new ForbiddenError('only supervisors and admins see other users’ queued commands', 'FORBIDDEN_ROLE');
+    return this.d.outbox.waiting(session.username);
+  }
+
+  private isSupervisor(session: Session): boolean {
+    const role = controlRole(session.role);
+    return role === 'supervisor' || role === 'admin';
+  }
+
+  private ownItem(commandId: string, session: Session): AttentionRow {
+    const item = this.d.outbox.attentionItem(commandId);
+    const mine =
+      item !== undefined &&
+      (item.createdBy === session.username || (item.createdBy === null && this.isSupervisor(session)));
+    if (!item || !mine) throw new NotFoundError(`no needs-attention item ${commandId} for ${session.username}`);
+    if (item.resolvedAt !== null) throw new CommandConflictError('this item is already resolved', 'ALREADY_RESOLVED');
+    return item;
+  }
+
+  /** The same user action as `env`, through the same checks as when it was first made. */
+  private recreate(env: CommandEnvelope, session: Session): CommandAck {
+    const S = COMMAND_PAYLOAD_SCHEMAS;
+    const input = (c: IssueConfirmation | null): ConfirmationInput | null =>
+      c === null ? null : { paymentMethod: c.paymentMethod, passengerAgreement: c.passengerAgreement?.text ?? null };
+    switch (env.type) {
+      case 'issueEntitlement': {
+        const p = S.issueEntitlement.parse(env.payload);
+        return this.issueEntitlement(p.entitlementId, session, input(p.confirmation ?? null));
+      }
+      case 'requestApproval': {
+        const p = S.requestApproval.parse(env.payload);
+        return this.requestApproval(p.entitlementId, p.reason, session, input(p.confirmation ?? null));
+      }
+      case 'decideApproval': {
+        const p = S.decideApproval.parse(env.payload);
+        return this.decideApproval(p.approvalId, p.decision, p.reason, session);
+      }
+      case 'voidIssuance': {
+        const p = S.voidIssuance.parse(env.payload);
+        return this.voidIssuance(p.issuanceId, p.reason, session);
+      }
+      case 'claimCase':
+        return this.claimCase(S.claimCase.parse(env.payload).caseId, session);
+      case 'releaseCase':
+        return this.releaseCase(S.releaseCase.parse(env.payload).caseId, session);
+      case 'assignCase': {
+        const p = S.assignCase.parse(env.payload);
+        return this.assignCase(p.caseId, p.assignee, session);
+      }
+      case 'closeCase': {
+        const p = S.closeCase.parse(env.payload);
+        return this.closeCase(p.caseId, p.reason, session);
+      }
+      case 'addCaseNote': {
+        const p = S.addCaseNote.parse(env.payload);
+        return this.addCaseNote(p.caseId, p.text, session);
+      }
+    }
+  }
+
+  /**
+   * Queues a note on the item's case describing its resolution (the server's audit trail then
+   * holds it). Skipped, with the local record kept, when the case is not this user's to write
+   * (e.g. the rejection was FORBIDDEN_STATION) or not in the cache.
+   */
+  private auditNote(item: AttentionRow, text: string, session: Session): string | null {
+    if (item.caseId === null) return null;
+    try {
+      return this.addCaseNote(item.caseId, text.slice(0, 2000), session).commandId;
+    } catch (err) {
+      if (err instanceof ForbiddenError || err instanceof NotFoundError) return null;
+      throw err;
+    }
+  }
 
   private now(): Date {
     return (this.d.now ?? (() => new Date()))();
@@ -389,7 +535,9 @@ export class CommandService {
       createdAt: this.now().toISOString(),
       offline,
     };
-    this.d.outbox.enqueue(envelope, session.username);
+    const also = this.alsoInQueue;
+    this.alsoInQueue = null; // only the command being retried, not the note that follows
+    this.d.outbox.enqueue(envelope, session.username, also ? () => also(envelope.commandId) : undefined);
     this.d.onQueued();
     return { commandId: envelope.commandId, syncState: 'pending' };
   }

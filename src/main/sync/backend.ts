@@ -26,6 +26,43 @@ export class HttpError extends Error {
   }
 }
 
+/** The backend answered 2xx with a body that fails the protocol's schema: permanent for what was sent. */
+export class BadResponseError extends Error {
+  override name = 'BadResponseError';
+}
+
+/**
+ * The token at hand belongs to another user than the one whose commands are being pushed (a
+ * sign-out/sign-in raced the push): nothing was sent. Temporary: the push waits for its author.
+ */
+export class WrongUserError extends Error {
+  override name = 'WrongUserError';
+}
+
+/**
+ * Whether a failed request must not be retried as is: a 4xx other than 401 (after the one
+ * refresh), 408 (timeout) and 429 (throttling), or an answer that fails its schema. Everything
+ * else (network, 5xx, 401/408/429, a raced sign-in) is temporary and retried with backoff.
+ */
+export function isPermanent(err: unknown): boolean {
+  if (err instanceof BadResponseError) return true;
+  if (err instanceof HttpError) return err.status >= 400 && err.status < 500 && ![401, 408, 429].includes(err.status);
+  return false;
+}
+
+/** The username in an ID token (`cognito:username`, else `username`), or null if unreadable. */
+export function tokenUser(idToken: string): string | null {
+  try {
+    const part = idToken.split('.')[1];
+    if (!part) return null;
+    const claims = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const u = claims['cognito:username'] ?? claims.username;
+    return typeof u === 'string' ? u : null;
+  } catch {
+    return null;
+  }
+}
+
 const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 /** Supplies the current Cognito ID token; `refresh` is called once after a 401. */
@@ -68,10 +105,17 @@ export class BackendClient {
     return PullResponseSchema.parse(body);
   }
 
-  /** Pushes up to 50 commands in order; the server answers one result per command. */
-  async push(commands: readonly CommandEnvelope[], signal?: AbortSignal): Promise<PushResponseT> {
-    const body = await this.request('POST', '/v1/sync/push', { commands }, 0, signal);
-    return PushResponseSchema.parse(body);
+  /**
+   * Pushes up to 50 commands in order; the server answers one result per command. With
+   * `asUser`, the request is sent only under that user's ID token (else {@link WrongUserError},
+   * nothing sent): a command is never pushed under another user's token.
+   */
+  async push(commands: readonly CommandEnvelope[], signal?: AbortSignal, asUser?: string): Promise<PushResponseT> {
+    const body = await this.request('POST', '/v1/sync/push', { commands }, 0, signal, asUser);
+    const parsed = PushResponseSchema.safeParse(body);
+    if (!parsed.success)
+      throw new BadResponseError(`push answer fails its schema: ${parsed.error.message.slice(0, 300)}`);
+    return parsed.data;
   }
 
   private async request(
@@ -80,10 +124,13 @@ export class BackendClient {
     json: unknown,
     extraMs: number,
     signal?: AbortSignal,
+    asUser?: string,
   ): Promise<unknown> {
     let refreshed = false;
     for (;;) {
       const token = await this.opts.tokens.idToken();
+      if (asUser !== undefined && tokenUser(token) !== asUser)
+        throw new WrongUserError(`the signed-in user is not ${asUser}: their commands wait`);
       const timeout = AbortSignal.timeout(this.timeoutMs + extraMs);
       const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
       let res: Response;

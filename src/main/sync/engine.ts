@@ -9,7 +9,7 @@ import type { CacheWriter } from '../db/cache.js';
 import { ENTITY_TABLES } from '../db/entities.js';
 import type { Db } from '../db/open.js';
 import type { Outbox } from '../db/outbox.js';
-import { NetworkError, type BackendClient } from './backend.js';
+import { HttpError, isPermanent, NetworkError, type BackendClient } from './backend.js';
 
 export interface StationCursor {
   station: string;
@@ -37,6 +37,12 @@ export interface SyncEngineOptions {
   minPollIntervalMs?: number;
   pageSize?: number;
   backoff?: { initialMs: number; maxMs: number };
+  /**
+   * The signed-in user (null: nobody). When given, the engine pushes only that user's commands
+   * (their own, or released to them), only under their token, and stops pushing as soon as the
+   * user changes. Omitted: every command (single-user test harness).
+   */
+  currentUser?: () => string | null;
   now?: () => Date;
   onChange?: (kinds: string[], stations: string[]) => void;
   onStatus?: () => void;
@@ -98,7 +104,12 @@ export class SyncEngine {
   private pushing: Promise<void> | null = null;
   private pushAgain = false;
   private pushFailures = 0;
-  private readonly o: Required<Omit<SyncEngineOptions, 'onChange' | 'onStatus' | 'log'>> & SyncEngineOptions;
+  /** Commands to push one at a time, to find the one a whole batch failed permanently for. */
+  private isolate = 0;
+  /** Whose commands are pushed: the signed-in user at start (null: nobody's; undefined: all). */
+  private user: string | null | undefined = undefined;
+  private readonly o: Required<Omit<SyncEngineOptions, 'onChange' | 'onStatus' | 'log' | 'currentUser'>> &
+    SyncEngineOptions;
 
   constructor(opts: SyncEngineOptions) {
     this.o = {
@@ -111,9 +122,14 @@ export class SyncEngine {
     };
   }
 
-  /** Starts syncing the given stations (restarts if already running). */
+  /**
+   * Starts syncing the given stations (restarts if already running), pushing the commands of
+   * the user signed in now (see `currentUser`).
+   */
   async start(stations: readonly string[]): Promise<void> {
     if (this.running) await this.stop();
+    this.user = this.o.currentUser ? this.o.currentUser() : undefined;
+    this.isolate = 0;
     this.running = true;
     this.generation += 1;
     this.aborter = new AbortController();
@@ -126,6 +142,7 @@ export class SyncEngine {
   /** Stops all loops and aborts requests in flight; resolves when they have ended. */
   async stop(): Promise<void> {
     this.running = false;
+    this.user = undefined;
     this.generation += 1;
     this.aborter.abort();
     if (this.pushTimer) clearTimeout(this.pushTimer);
@@ -177,10 +194,13 @@ export class SyncEngine {
     }));
   }
 
-  /** Backoff after `n` consecutive failures: initial·2^(n-1), capped, with ±20 % jitter. */
-  backoffMs(n: number): number {
-    const base = Math.min(this.o.backoff.maxMs, this.o.backoff.initialMs * 2 ** Math.max(0, n - 1));
-    return Math.round(base * (0.8 + Math.random() * 0.4));
+  /**
+   * Backoff after `n` consecutive failures, with full jitter: a uniform draw in
+   * [0, min(max, initial·2^(n-1))] (many desks of a station coming back at once spread out).
+   */
+  backoffMs(n: number, random: () => number = Math.random): number {
+    const cap = Math.min(this.o.backoff.maxMs, this.o.backoff.initialMs * 2 ** Math.max(0, n - 1));
+    return Math.round(cap * random());
   }
 
   /** Applies one pull response: a page in one transaction, or a full resync. Exposed for tests. */
@@ -315,23 +335,44 @@ export class SyncEngine {
         this.pushAgain = false;
         for (;;) {
           if (!this.running) return;
-          const batch = this.o.outbox.nextBatch(50);
+          const user = this.user;
+          // Nobody signed in, or another user now: nothing of this run's user goes out any more.
+          if (user === null || (this.o.currentUser && this.o.currentUser() !== user)) return;
+          const batch = this.o.outbox.nextBatch(this.isolate > 0 ? 1 : 50, user);
           if (batch.length === 0) break;
           const ids = batch.map((c) => c.commandId);
           try {
-            const res = await this.o.backend.push(batch, this.aborter.signal);
+            const res = await this.o.backend.push(batch, this.aborter.signal, user);
+            if (!this.running || user !== this.user) return;
             const answered = res.results.filter((r) => ids.includes(r.commandId));
             if (answered.length === 0) throw new Error('push answered none of the commands sent');
             this.o.outbox.recordResults(answered, (ref) => this.refVersion(ref));
+            if (this.isolate > 0) this.isolate -= 1;
             this.pushFailures = 0;
             this.markSuccess();
             this.o.onChange?.(changedKinds(batch), [...new Set(batch.map((c) => c.station))]);
             for (const s of this.sleepers.values()) s.wake();
           } catch (err) {
-            if (!this.running) return;
+            if (!this.running || user !== this.user) return;
+            if (isPermanent(err)) {
+              // The server will never accept this request as is: retrying blocks the queue for ever.
+              this.log(`push: permanent error for ${ids.length} command(s): ${(err as Error).message}`);
+              if (batch.length > 1) {
+                // Which command is it? Push this batch's commands one at a time.
+                this.isolate = batch.length;
+                continue;
+              }
+              const code = err instanceof HttpError ? err.code : 'BAD_RESPONSE';
+              this.o.outbox.recordPermanentFailure(ids, code, (err as Error).message);
+              if (this.isolate > 0) this.isolate -= 1;
+              this.log(`push: ${ids[0]} moved to needs-attention (${code})`);
+              this.o.onChange?.(changedKinds(batch), [...new Set(batch.map((c) => c.station))]);
+              continue;
+            }
             this.o.outbox.recordFailure(ids, (err as Error).message);
             this.pushFailures += 1;
             this.markFailure(err, 'push');
+            // Re-armed after every failure, whatever happens next.
             this.schedulePush(this.backoffMs(this.pushFailures));
             return;
           }

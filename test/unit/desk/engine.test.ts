@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandEnvelope } from '../../../src/shared/sync/protocol.js';
+import { BackendClient } from '../../../src/main/sync/backend.js';
 import { deskHarness, until, type Harness } from './helpers/desk-harness.js';
 import { cancelledFlight, flight } from './helpers/factories.js';
-import { startFakeBackend, type FakeBackend } from './helpers/fake-backend.js';
+import { startFakeBackend, TOKEN, type FakeBackend } from './helpers/fake-backend.js';
 
 // The backend here is the FAKE in helpers/fake-backend.ts (protocol only), not helper C's.
 
@@ -146,7 +147,16 @@ describe('sync engine against a fake backend', () => {
     await d.engine.stop();
     // Acked by the old server but its effect never pulled:
     d.outbox.enqueue(cmd());
-    d.outbox.recordResults([{ commandId: `01JCMD${String(n).padStart(20, '0')}`, status: 'applied', replayed: false, code: null, message: null, effects: [{ ref: `entitlement:${ENT}`, version: 99 }] }]);
+    d.outbox.recordResults([
+      {
+        commandId: `01JCMD${String(n).padStart(20, '0')}`,
+        status: 'applied',
+        replayed: false,
+        code: null,
+        message: null,
+        effects: [{ ref: `entitlement:${ENT}`, version: 99 }],
+      },
+    ]);
     fake.restore('E2');
     fake.commit(['PHX'], cancelledFlight(1));
     await d.engine.start(['PHX']);
@@ -176,10 +186,181 @@ describe('sync engine against a fake backend', () => {
   it('a malformed snapshot aborts the whole page: nothing half-applied, cursor unchanged', () => {
     const d = desk();
     const good = cancelledFlight(1);
-    const bad = { kind: 'passenger' as const, id: 'PX', version: 1, op: 'put' as const, data: { id: 'PX', version: 1 } };
-    const page = { station: 'PHX', epoch: 'E1', entries: [{ seq: 1, changes: [...good, bad] }], cursor: 1, hasMore: false, head: 1, resync: false, retention: { minSeq: 1 } };
+    const bad = {
+      kind: 'passenger' as const,
+      id: 'PX',
+      version: 1,
+      op: 'put' as const,
+      data: { id: 'PX', version: 1 },
+    };
+    const page = {
+      station: 'PHX',
+      epoch: 'E1',
+      entries: [{ seq: 1, changes: [...good, bad] }],
+      cursor: 1,
+      hasMore: false,
+      head: 1,
+      resync: false,
+      retention: { minSeq: 1 },
+    };
     expect(() => d.engine.applyPull('PHX', page)).toThrow(/invalid passenger PX/);
     expect(d.queries.board('PHX').counts.total).toBe(0);
     expect(d.engine.cursors()).toEqual([]);
+  });
+});
+
+/**
+ * A desk whose pushes go through `answer` first: it may answer a push itself (status + body)
+ * or let it through to the fake backend (undefined). Pulls always go through.
+ */
+function deskWithPushAnswers(
+  answer: (commandIds: string[], call: number) => { status: number; body: unknown } | undefined,
+  refresh: () => Promise<void> = async () => undefined,
+): Harness {
+  let calls = 0;
+  const wrapped: typeof fetch = async (input, init) => {
+    if (String(input).endsWith('/v1/sync/push')) {
+      const ids = (JSON.parse(String(init?.body)) as { commands: { commandId: string }[] }).commands.map(
+        (c) => c.commandId,
+      );
+      const a = answer(ids, ++calls);
+      if (a)
+        return new Response(JSON.stringify(a.body), {
+          status: a.status,
+          headers: { 'content-type': 'application/json' },
+        });
+    }
+    return fetch(input, init);
+  };
+  const backend = new BackendClient({
+    apiUrl: fake.apiUrl,
+    tokens: { idToken: async () => TOKEN, refresh },
+    fetch: wrapped,
+    timeoutMs: 3000,
+  });
+  return desk({ backend });
+}
+
+const err = (code: string, message: string) => ({ error: { code, message } });
+const ENT2 = `CASE-${FLIGHT}-P002/goodwill/meal/day1`;
+const ENT3 = `CASE-${FLIGHT}-P003/goodwill/meal/day1`;
+
+describe('push errors: permanent vs temporary', () => {
+  it('a permanent 4xx for a batch finds the one bad command, moves it to needs-attention with the reason, and the queue moves on', async () => {
+    // Prepare: three commands; the server refuses any request that contains the second one.
+    fake.commit(['PHX'], cancelledFlight(3));
+    const bad = cmd(ENT2);
+    const d = deskWithPushAnswers((ids) =>
+      ids.includes(bad.commandId)
+        ? { status: 400, body: err('INVALID_PAYLOAD', 'payload.entitlementId: too long') }
+        : undefined,
+    );
+    await d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(ENT3), 'entitlements cached');
+    // Act
+    d.outbox.enqueue(cmd(ENT));
+    d.outbox.enqueue(bad);
+    d.outbox.enqueue(cmd(ENT3));
+    d.engine.kickPush();
+    // Assess
+    await until(() => d.queries.entitlement(ENT3)?.syncState === 'synced', 'third command synced');
+    await until(() => d.queries.entitlement(ENT)?.syncState === 'synced', 'first command synced');
+    expect(d.outbox.attention()).toMatchObject([
+      {
+        commandId: bad.commandId,
+        code: 'INVALID_PAYLOAD',
+        message: expect.stringContaining('payload.entitlementId: too long'),
+      },
+    ]);
+    expect(d.outbox.count()).toBe(0);
+    expect(d.queries.entitlement(ENT2)?.syncState).toBe('rejected');
+  });
+
+  it.each([
+    [403, 'FORBIDDEN'],
+    [409, 'CONFLICT'],
+    [413, 'PAYLOAD_TOO_LARGE'],
+    [422, 'UNPROCESSABLE'],
+  ])('HTTP %i is permanent: the command lands in needs-attention, never retried', async (status, code) => {
+    fake.commit(['PHX'], cancelledFlight(1));
+    let pushes = 0;
+    const d = deskWithPushAnswers(() => {
+      pushes += 1;
+      return { status, body: err(code, 'refused') };
+    });
+    await d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(ENT), 'entitlement cached');
+    d.outbox.enqueue(cmd());
+    d.engine.kickPush();
+    await until(() => d.outbox.attention().length === 1, 'in needs-attention');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pushes).toBe(1);
+    expect(d.outbox.attention()[0]).toMatchObject({ code, message: expect.stringContaining('refused') });
+    expect(d.outbox.count()).toBe(0);
+  });
+
+  it('an answer failing its schema is permanent for what was sent', async () => {
+    fake.commit(['PHX'], cancelledFlight(1));
+    const d = deskWithPushAnswers(() => ({
+      status: 200,
+      body: { results: [{ commandId: 'not-a-ulid', status: 'maybe' }] },
+    }));
+    await d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(ENT), 'entitlement cached');
+    d.outbox.enqueue(cmd());
+    d.engine.kickPush();
+    await until(() => d.outbox.attention().length === 1, 'in needs-attention');
+    expect(d.outbox.attention()[0]).toMatchObject({ code: 'BAD_RESPONSE' });
+  });
+
+  it.each([
+    [500, 'INTERNAL'],
+    [502, 'BAD_GATEWAY'],
+    [503, 'UNAVAILABLE'],
+    [429, 'THROTTLED'],
+    [408, 'TIMEOUT'],
+  ])(
+    'HTTP %i is temporary: retried with backoff (re-armed by itself), never in needs-attention',
+    async (status, code) => {
+      fake.commit(['PHX'], cancelledFlight(1));
+      const d = deskWithPushAnswers((_ids, call) => (call <= 3 ? { status, body: err(code, 'try later') } : undefined));
+      await d.engine.start(['PHX']);
+      await until(() => d.queries.entitlement(ENT), 'entitlement cached');
+      d.outbox.enqueue(cmd());
+      d.engine.kickPush();
+      await until(() => d.queries.entitlement(ENT)?.syncState === 'synced', 'synced after retries', 8000);
+      expect(d.outbox.attention()).toEqual([]);
+      expect(fake.pushed.filter((r) => r.status === 'applied')).toHaveLength(1);
+    },
+  );
+
+  it('a 401 refreshes the token, then counts as temporary', async () => {
+    fake.commit(['PHX'], cancelledFlight(1));
+    let refreshes = 0;
+    const d = deskWithPushAnswers(
+      (_ids, call) => (call <= 4 ? { status: 401, body: err('UNAUTHORIZED', 'token expired') } : undefined),
+      async () => {
+        refreshes += 1;
+      },
+    );
+    await d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(ENT), 'entitlement cached');
+    d.outbox.enqueue(cmd());
+    d.engine.kickPush();
+    await until(() => d.queries.entitlement(ENT)?.syncState === 'synced', 'synced after refresh and retry', 8000);
+    expect(refreshes).toBeGreaterThanOrEqual(1);
+    expect(d.outbox.attention()).toEqual([]);
+  });
+
+  it('backoff uses full jitter: uniform in [0, min(max, initial·2^(n-1))]', () => {
+    const d = desk({ backoff: { initialMs: 100, maxMs: 1000 } });
+    expect(d.engine.backoffMs(1, () => 0)).toBe(0);
+    expect(d.engine.backoffMs(1, () => 1)).toBe(100);
+    expect(d.engine.backoffMs(3, () => 0.5)).toBe(200);
+    expect(d.engine.backoffMs(10, () => 1)).toBe(1000);
+    const draws = Array.from({ length: 200 }, () => d.engine.backoffMs(4));
+    expect(Math.min(...draws)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...draws)).toBeLessThanOrEqual(800);
+    expect(new Set(draws).size).toBeGreaterThan(50);
   });
 });
