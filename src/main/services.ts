@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { EventName, EventPayload, Session, SyncStatus } from '../shared/rpc/contract.js';
 import { cognitoAuthApi, type CognitoAuthApi, type CognitoConfig } from './auth/cognito.js';
+import { OfflineCredentials } from './auth/offline.js';
 import { AuthService, NotSignedInError } from './auth/session.js';
 import { CommandService } from './commands/service.js';
 import { ForbiddenError } from './errors.js';
@@ -28,6 +29,20 @@ export interface DeskConfig {
   /** Test seam: a stand-in for Cognito. The app always uses the real SDK client. */
   cognitoApi?: CognitoAuthApi;
   sync?: Partial<Pick<SyncEngineOptions, 'waitSeconds' | 'minPollIntervalMs' | 'pageSize' | 'backoff'>>;
+  /** Offline sign-in and idle lock (env: JETWAY_OFFLINE_WINDOW_HOURS, JETWAY_IDLE_LOCK_MINUTES). */
+  auth?: {
+    /** Hours after the last online sign-in at this desk during which a user may unlock offline (72). */
+    offlineWindowHours?: number;
+    /** Idle minutes before the session locks (10); 0 = never. */
+    idleLockMinutes?: number;
+    /** Wrong offline passwords before offline unlock is locked for that user (5), and for how long (30 min). */
+    offlineMaxAttempts?: number;
+    offlineLockoutMinutes?: number;
+    /** Test seam: scrypt parameters (tests may lower N). */
+    kdf?: { N: number; r: number; p: number; keyLen: number };
+    /** Test seam: the clock of sign-in, the offline window and the idle lock. */
+    now?: () => Date;
+  };
   log?: (msg: string) => void;
 }
 
@@ -65,10 +80,25 @@ export function createDesk(cfg: DeskConfig): Desk {
       const s = auth.session();
       return s === null
         ? null
-        : { username: s.username, role: s.role, stations: s.stations, online: engine.status().online };
+        : { username: s.username, role: s.role, stations: s.stations, online: !s.offline && engine.status().online };
     },
   });
-  const auth = new AuthService(cfg.cognitoApi ?? cognitoAuthApi(cfg.cognito));
+  const offlineCredentials = new OfflineCredentials(db, {
+    windowHours: cfg.auth?.offlineWindowHours,
+    maxAttempts: cfg.auth?.offlineMaxAttempts,
+    lockoutMinutes: cfg.auth?.offlineLockoutMinutes,
+    kdf: cfg.auth?.kdf,
+  });
+  const idleLockMs = (cfg.auth?.idleLockMinutes ?? 10) * 60_000;
+  const auth = new AuthService(cfg.cognitoApi ?? cognitoAuthApi(cfg.cognito), cfg.auth?.now, {
+    offline: offlineCredentials,
+    idleLockMs,
+    onChange: (s) => emit('session:changed', s),
+  });
+  // Idle lock: checked on every read and by this timer (so the screen clears while nobody touches it).
+  const idleTimer =
+    idleLockMs > 0 ? setInterval(() => auth.checkIdle(), Math.min(15_000, Math.max(1000, idleLockMs / 4))) : null;
+  idleTimer?.unref();
   const backend = new BackendClient({ apiUrl: cfg.apiUrl, tokens: auth, ...(cfg.fetch ? { fetch: cfg.fetch } : {}) });
 
   let statusTimer: NodeJS.Timeout | null = null;
@@ -78,11 +108,12 @@ export function createDesk(cfg: DeskConfig): Desk {
     return {
       signedIn: session !== null,
       online: s.online,
-      pendingCommands: outbox.count(),
+      // The signed-in user's commands only (other users' wait for them; see outbox:waiting).
+      pendingCommands: session === null ? 0 : outbox.count(session.username),
       stations: engine.cursors().filter((c) => syncedStations(session).includes(c.station)),
       lastSyncAt: s.lastSyncAt,
       lastError: s.lastError ?? outbox.lastError(),
-      needsAttention: outbox.attentionCount(),
+      needsAttention: session === null ? 0 : commands.attention(session).length,
     };
   };
   // Coalesce bursts (every pull reports) into at most ~10 status events a second.
@@ -101,6 +132,8 @@ export function createDesk(cfg: DeskConfig): Desk {
     outbox,
     backend,
     ...cfg.sync,
+    // Commands belong to their author: the engine pushes only the signed-in user's, under their token.
+    currentUser: () => auth.session()?.username ?? null,
     onChange: (kinds, stations) => emit('data:changed', { kinds, stations }),
     onStatus: statusChanged,
     log,
@@ -110,11 +143,18 @@ export function createDesk(cfg: DeskConfig): Desk {
     queries,
     deskId: deskId(db),
     onQueued: () => engine.kickPush(),
-    isOnline: () => engine.status().online,
+    // An offline session (unlocked against the stored hash) is offline whatever the network.
+    isOnline: () => auth.session()?.offline !== true && engine.status().online,
   });
 
   const syncedStations = (s: Session | null): string[] =>
     s === null ? [] : s.stations.includes('*') ? (cfg.adminStations ?? []) : s.stations;
+  /** Online session: sync its stations; offline session: nothing is pushed or pulled until an online sign-in. */
+  const startSessionSync = async (s: Session): Promise<void> => {
+    if (s.offline) await engine.stop();
+    else await engine.start(syncedStations(s));
+    statusChanged();
+  };
   const requireSession = (): Session => {
     const s = auth.session();
     if (!s) throw new NotSignedInError('sign in first');
@@ -130,11 +170,29 @@ export function createDesk(cfg: DeskConfig): Desk {
 
   const handlers: RpcHandlers = {
     'session:signIn': async ({ username, password }) => {
-      const session = await auth.signIn(username, password);
-      await engine.start(syncedStations(session));
-      return session;
+      const r = await auth.signIn(username, password);
+      if (!('challenge' in r)) await startSessionSync(r);
+      return r;
     },
-    'session:get': () => auth.session(),
+    'session:respond': async (answer) => {
+      const r = await auth.respond(answer);
+      if (!('challenge' in r)) await startSessionSync(r);
+      return r;
+    },
+    'session:unlock': ({ password }) => auth.unlock(password),
+    'session:activity': () => ({ locked: auth.touch() }),
+    'session:probe': async () => {
+      // Is the backend reachable again? (An offline session then offers an online sign-in to sync.)
+      try {
+        const r = await (cfg.fetch ?? fetch)(`${cfg.apiUrl.replace(/\/$/, '')}/v1/health`, {
+          signal: AbortSignal.timeout(3000),
+        });
+        return { reachable: r.ok };
+      } catch {
+        return { reachable: false };
+      }
+    },
+    'session:get': () => auth.state(),
     'session:signOut': async () => {
       await engine.stop();
       auth.signOut();
@@ -198,15 +256,36 @@ export function createDesk(cfg: DeskConfig): Desk {
       return syncStatus();
     },
     'attention:list': () => ({
-      items: outbox.attention().map((a) => ({
+      // The signed-in user's items only (supervisors also see items queued before authors were recorded).
+      items: commands.attention(requireSession()).map((a) => ({
         commandId: a.commandId,
         type: a.type,
         entitlementId: queries.entitlementOfRef(a.entityRef),
         code: a.code,
         message: a.message,
         createdAt: a.createdAt,
+        caseId: a.caseId,
       })),
     }),
+    'attention:retry': ({ commandId }) =>
+      queued(['entitlement', 'case', 'approval', 'issuance'], commands.retryAttention(commandId, requireSession())),
+    'attention:dismiss': ({ commandId, note }) =>
+      queued(['case'], commands.dismissAttention(commandId, note, requireSession())),
+    'outbox:waiting': () => ({
+      items: commands.waiting(requireSession()).map((w) => ({
+        commandId: w.commandId,
+        type: w.type,
+        station: w.station,
+        createdBy: w.createdBy,
+        createdAt: w.createdAt,
+      })),
+    }),
+    'outbox:release': ({ commandIds }) => {
+      const session = requireSession();
+      const r = commands.releaseCommands(commandIds, session);
+      log(`[outbox] ${session.username} released ${r.released.length} command(s) of other users: ${r.released.join(', ')}`);
+      return queued([], r);
+    },
   };
 
   return {
@@ -221,6 +300,7 @@ export function createDesk(cfg: DeskConfig): Desk {
       await engine.stop();
       closed = true;
       if (statusTimer) clearTimeout(statusTimer);
+      if (idleTimer) clearInterval(idleTimer);
       listeners.clear();
       db.close();
     },

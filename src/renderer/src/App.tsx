@@ -6,7 +6,7 @@ import { Dialogs } from './components/Dialogs.js';
 import { FlightView } from './components/FlightView.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
 import { QueuesView } from './components/QueuesView.js';
-import { SignIn } from './components/SignIn.js';
+import { OfflineSessionNotice, SignIn } from './components/SignIn.js';
 import { SyncBar } from './components/SyncBar.js';
 import { TopBar } from './components/TopBar.js';
 import { desk } from './rpc/client.js';
@@ -54,6 +54,7 @@ export function App() {
   return (
     <div className="app">
       <TopBar />
+      <OfflineSessionNotice />
       <main className={`panes view-${view}`} data-testid={`view-${view}`}>
         {view === 'board' && (
           <>

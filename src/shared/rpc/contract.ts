@@ -63,10 +63,28 @@ export const SessionSchema = z.object({
   groups: z.array(z.string()),
   /** IATA codes from `custom:stations`; `*` (admin) is kept as is. */
   stations: z.array(z.string()),
-  /** ID token expiry (server time as stated by the token), ISO instant. */
+  /** ID token expiry (server time as stated by the token), ISO instant; offline: the end of the offline window. */
   expiresAt: z.string(),
+  /** Unlocked offline against the desk's stored password hash: nothing syncs until an online sign-in. */
+  offline: z.boolean().default(false),
+  /** Idle-locked: the password is needed again (`session:unlock`), or another user signs it out. */
+  locked: z.boolean().default(false),
 });
 export type Session = z.infer<typeof SessionSchema>;
+
+/** Cognito asked for more before it gives tokens: a new password, or the 6-digit TOTP code. */
+export const SignInChallengeSchema = z.object({
+  challenge: z.enum(['NEW_PASSWORD_REQUIRED', 'SOFTWARE_TOKEN_MFA']),
+  username: z.string(),
+});
+export type SignInChallenge = z.infer<typeof SignInChallengeSchema>;
+export const SignInResponseSchema = z.union([SessionSchema, SignInChallengeSchema]);
+
+export const ChallengeAnswerSchema = z.discriminatedUnion('challenge', [
+  z.object({ challenge: z.literal('NEW_PASSWORD_REQUIRED'), newPassword: z.string().min(8).max(256) }),
+  z.object({ challenge: z.literal('SOFTWARE_TOKEN_MFA'), code: z.string().regex(/^\d{6}$/, 'a 6-digit code') }),
+]);
+export const UnlockRequestSchema = z.object({ password: z.string().min(1, 'password is required').max(256) });
 
 export const SignInRequestSchema = z.object({
   username: z.string().trim().min(1, 'username is required').max(128),
@@ -307,7 +325,11 @@ export type AttentionItem = z.infer<typeof AttentionItemSchema>;
 
 /** The channel table. Adding a call = one entry here + one handler in src/main/rpc/handlers.ts. */
 export const contract = {
-  'session:signIn': { request: SignInRequestSchema, response: SessionSchema },
+  'session:signIn': { request: SignInRequestSchema, response: SignInResponseSchema },
+  'session:respond': { request: ChallengeAnswerSchema, response: SignInResponseSchema },
+  'session:unlock': { request: UnlockRequestSchema, response: SessionSchema },
+  'session:activity': { request: Empty, response: z.object({ locked: z.boolean() }) },
+  'session:probe': { request: Empty, response: z.object({ reachable: z.boolean() }) },
   'session:get': { request: Empty, response: SessionSchema.nullable() },
   'session:signOut': { request: Empty, response: z.object({ signedOut: z.boolean() }) },
   'board:flights': { request: BoardRequestSchema, response: BoardResponseSchema },
@@ -348,6 +370,8 @@ export type RpcResponse<C extends Channel> = z.output<(typeof contract)[C]['resp
 export const events = {
   'data:changed': z.object({ kinds: z.array(z.string()), stations: z.array(z.string()) }),
   'sync:status': SyncStatusSchema,
+  /** The session changed in main (idle lock, sign-out): null = signed out. */
+  'session:changed': SessionSchema.nullable(),
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCognitoLocal, type CognitoLocal } from '../../../backend/src/local/services/cognito.js';
 import { AuthFailedError, cognitoAuthApi } from '../../../src/main/auth/cognito.js';
 import { AuthService, NotSignedInError } from '../../../src/main/auth/session.js';
+import type { Session } from '../../../src/shared/rpc/contract.js';
 
 // Real cognito-local (helper B's service, the local cloud's identity provider).
 let cognito: CognitoLocal;
@@ -19,8 +20,8 @@ describe('desk auth against cognito-local', () => {
     ['admin', 'admin', ['*']],
   ])('%s signs in with USER_PASSWORD_AUTH → role %s, stations %j', async (username, role, stations) => {
     const auth = new AuthService(cognitoAuthApi(cognito));
-    const s = await auth.signIn(username, 'Jetway-demo-1');
-    expect(s).toMatchObject({ username, role, stations });
+    const s = (await auth.signIn(username, 'Jetway-demo-1')) as Session;
+    expect(s).toMatchObject({ username, role, stations, offline: false });
     expect(Date.parse(s.expiresAt)).toBeGreaterThan(Date.now());
     expect((await auth.idToken()).split('.')).toHaveLength(3);
   });

@@ -127,6 +127,13 @@ const PLANS: { version: number; sql: string; params: unknown[]; index: string }[
     params: ['agent.phx'],
     index: 'attention_user',
   },
+  // 80: offline sign-in looks a user's credential up by name.
+  {
+    version: 80,
+    sql: 'SELECT salt, hash FROM offline_credential WHERE username = ?',
+    params: ['agent.phx'],
+    index: 'PRIMARY KEY',
+  },
 ];
 
 describe.each(MIGRATIONS.map((m) => [m.version, m.name, m] as const))(

@@ -38,6 +38,8 @@ const session = (username: string, role: Session['role'], stations = ['PHX']): S
   groups: [role],
   stations,
   expiresAt: '2099-01-01T00:00:00.000Z',
+  offline: false,
+  locked: false,
 });
 const AGENT = session('agent.phx', 'agent');
 const SUPER = session('super.phx', 'supervisor', ['PHX', 'OAK']);

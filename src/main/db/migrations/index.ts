@@ -6,8 +6,9 @@ import { migration as m0040 } from './0040-approvals-audit.js';
 import { migration as m0050 } from './0050-queues-local-effects.js';
 import { migration as m0060 } from './0060-case-queue-columns.js';
 import { migration as m0070 } from './0070-outbox-authors-attention.js';
+import { migration as m0080 } from './0080-offline-credentials.js';
 
 export type { Migration } from './types.js';
 
 /** All migrations in order. Append only; never edit or reorder a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070];
+export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070, m0080];
