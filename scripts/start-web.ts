@@ -4,7 +4,7 @@
  * serving the built renderer and the RPC contract over WebSocket. An ops feed produces
  * FlightPulse events to Kafka every 15 s unless `--no-simulate`. Ctrl-C stops everything.
  *
- *   tsx scripts/start-web.ts [--port N] [--ephemeral] [--no-simulate] [--cloud-only] [--json]
+ *   tsx scripts/start-web.ts [--port N] [--ephemeral] [--no-simulate] [--no-demo-secret] [--cloud-only] [--json]
  *
  * `--cloud-only` (used by `npm start` for Electron) starts the cloud and prints
  * `JETWAY_CLOUD <json>` with apiUrl and Cognito settings for the Electron shell.
@@ -18,6 +18,8 @@ import { startLocalCloud } from '../backend/src/local/cloud.js';
 import { DEMO_PASSWORD, DEMO_USERS } from '../backend/src/local/services/cognito.js';
 import { DEFAULT_RENDERER_DIR, startDeskServer } from '../src/main/web/server.js';
 import { hasDeskEnv, readDeskEnv } from '../src/main/config.js';
+import { secretFilePath, webKeyProvider } from '../src/main/db/keys.js';
+import { DatabaseKeyError } from '../src/main/db/open.js';
 import type { DeskConfig } from '../src/main/services.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
@@ -29,6 +31,8 @@ const { values } = parseArgs({
     // feeding ops events); --no-simulate starts a quiet cloud.
     simulate: { type: 'boolean', default: true },
     'no-simulate': { type: 'boolean', default: false },
+    // Refuse to start without JETWAY_DESK_SECRET or an existing secret file (no demo secret).
+    'no-demo-secret': { type: 'boolean', default: false },
     'cloud-only': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     'desk-data-dir': { type: 'string' },
@@ -100,30 +104,36 @@ try {
       (values.ephemeral
         ? fs.mkdtempSync(path.join(cloud.dataDir, 'desk-'))
         : path.join(repoRoot, '.jetway', 'desk-web'));
-    // JETWAY_DESK_KEY (optional) encrypts the web-mode desk cache with SQLCipher; the Electron
-    // shell uses a safeStorage-wrapped key instead.
-    const key = process.env.JETWAY_DESK_KEY ?? null;
+    // Web mode requires a key (src/main/db/keys.ts): JETWAY_DESK_SECRET, or a secret file.
+    // For the demo, with neither, a random secret is generated once and kept in
+    // <data dir>/desk.secret (0600): the database files alone are useless, but whoever can
+    // read the whole folder can read the data (docs/decisions.md). A real desk sets the secret.
+    const secretFile = secretFilePath(dataDir);
+    const generated = !values['no-demo-secret'] && !process.env.JETWAY_DESK_SECRET && !fs.existsSync(secretFile);
     const server = await startDeskServer({
       dataDir,
       apiUrl: cloud.apiUrl,
       cognito: cloud.cognito,
       port,
-      keyProvider: { getKey: () => key },
+      keyProvider: webKeyProvider({ dataDir, generateSecretFile: !values['no-demo-secret'] }),
       log: (l) => log(`desk: ${l}`),
     });
     stops.push(() => server.stop());
+    if (generated)
+      log(`desk: generated a demo desk secret in ${secretFile} (set JETWAY_DESK_SECRET to keep it elsewhere)`);
     if (values.simulate && !values['no-simulate'] && !remote) stops.push(await startSimulator(cloud.kafkaBrokers));
     if (values.json)
       console.log(
         `JETWAY_READY ${JSON.stringify({ url: server.url, apiUrl: cloud.apiUrl, kafkaBrokers: cloud.kafkaBrokers })}`,
       );
     log(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    log(`desk:  ${server.url}   (open it in Chromium)`);
+    log(`desk:  ${server.url}   (open it in Chromium; the token in it is new at every start)`);
     if (!remote) log(`users: ${DEMO_USERS.map((u) => u.username).join(', ')} — password ${DEMO_PASSWORD}`);
     log('Ctrl-C stops everything.');
   }
 } catch (err) {
-  console.error('[jetway] failed to start:', err);
+  // A key problem is the user's to fix: the message says how; no stack trace.
+  console.error('[jetway] failed to start:', err instanceof DatabaseKeyError ? err.message : err);
   await shutdown(1);
 }
 

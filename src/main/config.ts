@@ -30,6 +30,27 @@ export const DeskEnvSchema = z.object({
     .string()
     .optional()
     .transform((s) => (s ? s.split(',').map((x) => x.trim().toUpperCase()) : [])),
+  /**
+   * Hosts that links may open in the system browser or mail client (https and mailto only;
+   * `example.com` exact, `.example.com` its subdomains). None by default: every link is refused.
+   */
+  JETWAY_EXTERNAL_HOSTS: z
+    .string()
+    .optional()
+    .transform((s) =>
+      s
+        ? s
+            .split(',')
+            .map((x) => x.trim().toLowerCase())
+            .filter((x) => x !== '')
+        : [],
+    )
+    .pipe(z.array(z.string().regex(/^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/, 'host names, comma-separated'))),
+  /**
+   * The desk secret (enrolment) that derives the database key where no OS key store exists
+   * (and always in web mode). Kept out of files by default; see src/main/db/keys.ts.
+   */
+  JETWAY_DESK_SECRET: z.string().min(8, 'at least 8 characters').optional(),
 });
 export type DeskEnv = z.output<typeof DeskEnvSchema>;
 

@@ -2,40 +2,18 @@
  * Electron shell: the only desk module that imports `electron`. Everything it wires is a plain
  * Node service built by the composition root (services.ts) and testable without Electron.
  */
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, safeStorage, shell } from 'electron';
+import { app, BrowserWindow, dialog, safeStorage, shell } from 'electron';
 import electronUpdater from 'electron-updater';
 import { readDeskEnv } from './config.js';
+import { electronKeyProvider } from './db/keys.js';
+import { DatabaseKeyError } from './db/open.js';
 import { serveIpc } from './ipc.js';
+import { decideExternalUrl } from './open-external.js';
 import { createDesk, type Desk } from './services.js';
-import type { KeyProvider } from './db/open.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-/**
- * The SQLCipher key: random, generated once, stored only wrapped by the OS keychain via
- * safeStorage. Where safeStorage is unavailable (e.g. Linux without a keyring) the cache stays
- * unencrypted and we say so in the log, rather than keeping a plaintext key next to the data.
- */
-function safeStorageKey(dir: string): KeyProvider {
-  return {
-    getKey() {
-      if (!safeStorage.isEncryptionAvailable()) {
-        console.warn('[desk] safeStorage unavailable: the desk cache is NOT encrypted on this machine');
-        return null;
-      }
-      const file = path.join(dir, 'desk.key');
-      if (fs.existsSync(file)) return safeStorage.decryptString(fs.readFileSync(file));
-      const key = crypto.randomBytes(32).toString('hex');
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(file, safeStorage.encryptString(key), { mode: 0o600 });
-      return key;
-    },
-  };
-}
 
 let desk: Desk | null = null;
 
@@ -47,7 +25,13 @@ async function createWindow(): Promise<void> {
     apiUrl: env.JETWAY_API_URL,
     cognito: env.JETWAY_COGNITO,
     adminStations: env.JETWAY_ADMIN_STATIONS,
-    keyProvider: safeStorageKey(dataDir),
+    // A safeStorage-wrapped key with a real OS key store (not Linux's basic_text), else a key
+    // derived from the desk secret; never a plaintext database (src/main/db/keys.ts).
+    keyProvider: electronKeyProvider({
+      dir: dataDir,
+      safeStorage,
+      secret: () => env.JETWAY_DESK_SECRET ?? null,
+    }),
     // An Electron-ABI build of the SQLite addon (e.g. from @electron/rebuild at packaging);
     // without it the Node build in node_modules is used, which only works if ABIs match.
     ...(env.JETWAY_SQLITE_BINDING ? { nativeBinding: env.JETWAY_SQLITE_BINDING } : {}),
@@ -67,12 +51,21 @@ async function createWindow(): Promise<void> {
   const stopIpc = serveIpc(desk, win);
   win.on('closed', stopIpc);
   win.once('ready-to-show', () => win.show());
-  // Links open in the system browser; the window itself never navigates away.
+  // The window itself never opens another or navigates away; a link goes to the OS only if it
+  // is https/mailto to an allow-listed host (src/main/open-external.ts), else it is dropped.
+  const openOutside = (url: string): void => {
+    const d = decideExternalUrl(url, env.JETWAY_EXTERNAL_HOSTS);
+    if (d.allow) void shell.openExternal(d.url);
+    else console.warn(`[desk] link not opened (${d.reason})`);
+  };
   win.webContents.setWindowOpenHandler(({ url }) => {
-    void shell.openExternal(url);
+    openOutside(url);
     return { action: 'deny' };
   });
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
+  win.webContents.on('will-navigate', (e, url) => {
+    e.preventDefault();
+    openOutside(url);
+  });
   if (process.env.ELECTRON_RENDERER_URL) await win.loadURL(process.env.ELECTRON_RENDERER_URL);
   else await win.loadFile(path.join(here, '../renderer/index.html'));
 }
@@ -96,6 +89,8 @@ app
   })
   .catch((err: unknown) => {
     console.error('[desk] failed to start:', err);
+    // A key problem (wrong desk secret, no key store) is the user's to fix: say how.
+    if (err instanceof DatabaseKeyError) dialog.showErrorBox('Jetway cannot open the desk database', err.message);
     app.exit(1);
   });
 

@@ -289,7 +289,13 @@ export function createDesk(cfg: DeskConfig): Desk {
   };
 
   return {
-    dispatch: createDispatch(handlers, (msg, err) => log(`${msg}: ${(err as Error)?.stack ?? String(err)}`)),
+    dispatch: createDispatch(handlers, (msg, err) => log(`${msg}: ${(err as Error)?.stack ?? String(err)}`), {
+      // Signed in and not idle-locked: only PUBLIC_CHANNELS answer otherwise.
+      signedIn: () => {
+        const s = auth.session();
+        return s !== null && !('locked' in s && s.locked === true);
+      },
+    }),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -3,6 +3,7 @@ import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/cli
 import type { Page } from '@playwright/test';
 import { ulid } from 'ulid';
 import { buildCancelEvent } from '../../backend/src/simulator/events.js';
+import { webKeyProvider } from '../../src/main/db/keys.js';
 import { startDeskServer } from '../../src/main/web/server.js';
 import { expect, test } from './fixtures.js';
 import { startNetCut } from './net-cut.js';
@@ -41,6 +42,7 @@ test('approvals: request → supervisor approves (online and offline) → issued
   const superLog = testInfo.outputPath('super-desk.log');
   const superDesk = await startDeskServer({
     dataDir: testInfo.outputPath('super-desk-data'),
+    keyProvider: webKeyProvider({ dataDir: testInfo.outputPath('super-desk-data'), env: {}, generateSecretFile: true }),
     apiUrl: link.url,
     cognito: cloud.cognito,
     log: (l) => fs.appendFileSync(superLog, `${l}\n`),

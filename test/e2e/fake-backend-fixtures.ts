@@ -1,5 +1,6 @@
 import { test as base } from '@playwright/test';
 import { startCognitoLocal, type CognitoLocal } from '../../backend/src/local/services/cognito.js';
+import { webKeyProvider } from '../../src/main/db/keys.js';
 import { startDeskServer, type DeskServer } from '../../src/main/web/server.js';
 import { TOKEN, startFakeBackend, type FakeBackend } from '../unit/desk/helpers/fake-backend.js';
 
@@ -27,8 +28,11 @@ export const test = base.extend<{ fake: FakeBackend; desk: DeskServer }, { cogni
     await f.stop();
   },
   desk: async ({ cognito, fake }, use, testInfo) => {
+    const dataDir = testInfo.outputPath('desk-data');
     const desk = await startDeskServer({
-      dataDir: testInfo.outputPath('desk-data'),
+      dataDir,
+      // Web mode requires a key: a generated per-data-dir secret, as `npm run start:web` does.
+      keyProvider: webKeyProvider({ dataDir, env: {}, generateSecretFile: true }),
       apiUrl: fake.apiUrl,
       cognito,
       // The fake accepts one fixed token instead of verifying Cognito's.

@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { test as base } from '@playwright/test';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { webKeyProvider } from '../../src/main/db/keys.js';
 import { startDeskServer, type DeskServer } from '../../src/main/web/server.js';
 
 /** Read-only probes of the backend's DynamoDB table (what the backend really stored). */
@@ -126,7 +127,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
   desk: async ({ cloud }, use, testInfo) => {
     const logFile = testInfo.outputPath('desk.log');
-    const desk = await startDeskServer({ dataDir: testInfo.outputPath('desk-data'), apiUrl: cloud.apiUrl, cognito: cloud.cognito, log: (l) => fs.appendFileSync(logFile, `${l}\n`) });
+    const dataDir = testInfo.outputPath('desk-data');
+    // Web mode requires a key: a generated per-data-dir secret, as `npm run start:web` does.
+    const keyProvider = webKeyProvider({ dataDir, env: {}, generateSecretFile: true });
+    const desk = await startDeskServer({ dataDir, keyProvider, apiUrl: cloud.apiUrl, cognito: cloud.cognito, log: (l) => fs.appendFileSync(logFile, `${l}\n`) });
     await use(desk);
     await desk.stop();
   },

@@ -40,13 +40,43 @@ function toRpcError(err: unknown, log: (msg: string, err: unknown) => void): Rpc
 }
 
 /**
+ * The only channels answered without a signed-in, unlocked session: signing in and answering
+ * its challenge (new password, TOTP), unlocking an idle-locked session, asking whether one is
+ * signed in, signing out (idempotent, reveals nothing), reporting activity and probing the
+ * backend (booleans only), and the sync status (online/offline and counts, for the sign-in
+ * screen and status bar; it lists no station while signed out). Every other channel is refused
+ * with `UNAUTHENTICATED` before its handler runs. Strings, not `Channel`: a name not in the
+ * contract is simply never matched.
+ */
+export const PUBLIC_CHANNELS: ReadonlySet<string> = new Set([
+  'session:signIn',
+  'session:respond',
+  'session:unlock',
+  'session:get',
+  'session:signOut',
+  'session:activity',
+  'session:probe',
+  'sync:status',
+]);
+
+export interface DispatchOptions {
+  /**
+   * Whether a user is signed in now. When given, every channel outside
+   * {@link PUBLIC_CHANNELS} needs it (the handlers' own checks stay as a second line).
+   */
+  signedIn?: () => boolean;
+}
+
+/**
  * Builds the single entry point shared by the IPC and WebSocket transports: unknown channel →
- * `UNKNOWN_CHANNEL`; request failing its schema → `BAD_REQUEST` (the handler never runs);
- * the handler's answer is checked against the response schema too.
+ * `UNKNOWN_CHANNEL`; no session for a non-public channel → `UNAUTHENTICATED`; request failing
+ * its schema → `BAD_REQUEST` (the handler never runs); the handler's answer is checked against
+ * the response schema too.
  */
 export function createDispatch(
   handlers: RpcHandlers,
   log: (msg: string, err: unknown) => void = console.error,
+  opts: DispatchOptions = {},
 ): Dispatch {
   return async (channel, request) => {
     if (!isChannel(channel))
@@ -54,6 +84,8 @@ export function createDispatch(
         ok: false,
         error: { code: 'UNKNOWN_CHANNEL', message: `unknown channel ${String(channel).slice(0, 64)}` },
       };
+    if (opts.signedIn && !PUBLIC_CHANNELS.has(channel) && !opts.signedIn())
+      return { ok: false, error: { code: 'UNAUTHENTICATED', message: 'sign in first' } };
     const spec = contract[channel];
     const parsed = spec.request.safeParse(request ?? {});
     if (!parsed.success) return { ok: false, error: { code: 'BAD_REQUEST', message: zodMessage(parsed.error) } };

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WsCallFrameSchema } from '../../shared/rpc/contract.js';
+import { webKeyProvider } from '../db/keys.js';
 import { createDesk, type Desk, type DeskConfig } from '../services.js';
 
 export interface DeskServerOptions extends Omit<DeskConfig, 'dataDir' | 'apiUrl' | 'cognito'> {
@@ -19,7 +21,14 @@ export interface DeskServerOptions extends Omit<DeskConfig, 'dataDir' | 'apiUrl'
 }
 
 export interface DeskServer {
+  /** The URL to open: the page's origin with this launch's token (`http://127.0.0.1:PORT/?t=TOKEN`). */
   url: string;
+  /** The exact Origin a WebSocket must present (`http://127.0.0.1:PORT`). */
+  origin: string;
+  /** The per-launch token (random, 32 bytes, base64url); required on the WebSocket URL. */
+  token: string;
+  /** The WebSocket RPC endpoint with the token (`ws://127.0.0.1:PORT/rpc?t=TOKEN`). */
+  rpcUrl: string;
   desk: Desk;
   stop(): Promise<void>;
 }
@@ -38,16 +47,28 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/** Constant-time comparison of a presented token with the launch token. */
+function tokenMatches(presented: string | null, token: string): boolean {
+  if (presented === null) return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(token);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
+
 /**
  * Web mode: the desk's services in this Node process, the built renderer as static files and
  * the RPC contract over a WebSocket at `/rpc` (same dispatch as Electron IPC). Binds to
- * loopback and refuses WebSocket upgrades from other origins, so a web page elsewhere
- * cannot drive the desk.
+ * loopback. A WebSocket is accepted only with this launch's random token (`?t=`, from the
+ * printed URL) AND the exact Origin of that URL; no Origin is refused too (a local process or
+ * another page on the PC cannot drive the desk without the token, a page elsewhere not at all).
+ * Static files stay open: they are the public renderer bundle and hold no data.
  */
 export async function startDeskServer(opts: DeskServerOptions): Promise<DeskServer> {
   const host = opts.host ?? '127.0.0.1';
   const rendererDir = path.resolve(opts.rendererDir ?? DEFAULT_RENDERER_DIR);
-  const desk = createDesk(opts);
+  // Web mode requires a key: without one given, JETWAY_DESK_SECRET or a secret file, else a
+  // clear refusal (src/main/db/keys.ts). Never a plaintext database.
+  const desk = createDesk({ ...opts, keyProvider: opts.keyProvider ?? webKeyProvider({ dataDir: opts.dataDir }) });
   const sockets = new Set<WebSocket>();
 
   const server = http.createServer((req, res) => {
@@ -87,14 +108,22 @@ export async function startDeskServer(opts: DeskServerOptions): Promise<DeskServ
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${host}:${port}`;
-  const allowedOrigins = new Set([url, `http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const token = crypto.randomBytes(32).toString('base64url');
 
   const wss = new WebSocketServer({
     server,
     path: '/rpc',
     maxPayload: 1024 * 1024,
-    verifyClient: ({ origin }: { origin?: string }) => origin === undefined || allowedOrigins.has(origin),
+    verifyClient: (
+      info: { origin?: string; req: http.IncomingMessage },
+      done: (ok: boolean, code?: number, message?: string) => void,
+    ) => {
+      const presented = new URL(info.req.url ?? '/', 'http://x').searchParams.get('t');
+      if (!tokenMatches(presented, token)) return done(false, 401, 'Unauthorized');
+      if (info.origin !== origin) return done(false, 403, 'Forbidden');
+      done(true);
+    },
   });
   wss.on('connection', (ws) => {
     sockets.add(ws);
@@ -122,7 +151,10 @@ export async function startDeskServer(opts: DeskServerOptions): Promise<DeskServ
   });
 
   return {
-    url,
+    url: `${origin}/?t=${token}`,
+    origin,
+    token,
+    rpcUrl: `${origin.replace(/^http/, 'ws')}/rpc?t=${token}`,
     desk,
     async stop() {
       offEvents();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startCognitoLocal, type CognitoLocal } from '../../../backend/src/local/services/cognito.js';
+import { webKeyProvider } from '../../../src/main/db/keys.js';
 import { startDeskServer, type DeskServer } from '../../../src/main/web/server.js';
 import { approvalId } from '../../../src/shared/domain/ids.js';
 import type { Channel, RpcResult } from '../../../src/shared/rpc/contract.js';
@@ -26,8 +27,8 @@ let cognito: CognitoLocal;
 let fake: FakeBackend;
 let server: DeskServer;
 
-async function connect(url: string) {
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/rpc`);
+async function connect(s: DeskServer) {
+  const ws = new WebSocket(s.rpcUrl, { origin: s.origin });
   const pending = new Map<number, (r: RpcResult<unknown>) => void>();
   ws.on('message', (raw) => {
     const f = JSON.parse(String(raw)) as { type: string; id?: number; result?: RpcResult<unknown> };
@@ -174,8 +175,10 @@ beforeAll(async () => {
       ],
     };
   };
+  const dataDir = path.join(tempDir(), 'desk');
   server = await startDeskServer({
-    dataDir: path.join(tempDir(), 'desk'),
+    dataDir,
+    keyProvider: webKeyProvider({ dataDir, env: {}, generateSecretFile: true }),
     apiUrl: fake.apiUrl,
     cognito,
     fetch: (input, init) =>
@@ -204,7 +207,7 @@ type Ent = {
 
 describe('money controls over the desk RPC (web mode)', () => {
   it('agent: above-limit cash blocked, approval requested; supervisor: sees it with its explanation, decides offline, the decision syncs once', async () => {
-    const c = await connect(server.url);
+    const c = await connect(server);
     expect(await c.call('session:signIn', { username: 'agent.phx', password: 'Jetway-demo-1' })).toMatchObject({
       ok: true,
     });

@@ -11,12 +11,34 @@ import {
 
 type Pending = { resolve: (r: RpcResult<unknown>) => void; timer: number };
 
+const TOKEN_KEY = 'jetway.desk.token';
+
 /**
- * The contract over a WebSocket (web mode): one socket to `/rpc` on the page's host,
+ * The desk server's per-launch token: `?t=` of the URL it printed, kept in sessionStorage (this
+ * tab only) so a reload without it still connects. The server refuses a WebSocket without it.
+ */
+export function launchToken(
+  loc: Pick<Location, 'search'> = location,
+  store: Pick<Storage, 'getItem' | 'setItem'> = sessionStorage,
+): string {
+  const fromUrl = new URLSearchParams(loc.search).get('t');
+  if (fromUrl) {
+    store.setItem(TOKEN_KEY, fromUrl);
+    return fromUrl;
+  }
+  return store.getItem(TOKEN_KEY) ?? '';
+}
+
+/** `ws(s)://<page host>/rpc?t=<token>`. */
+export const defaultRpcUrl = (): string =>
+  `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/rpc?t=${encodeURIComponent(launchToken())}`;
+
+/**
+ * The contract over a WebSocket (web mode): one socket to `/rpc?t=<token>` on the page's host,
  * reconnecting with backoff. A call made while disconnected waits for the socket (up to its
  * timeout) and answers `OFFLINE` rather than hanging.
  */
-export function createWsClient(url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/rpc`, timeoutMs = 30_000): DeskClient & { connected(): boolean } {
+export function createWsClient(url = defaultRpcUrl(), timeoutMs = 30_000): DeskClient & { connected(): boolean } {
   let ws: WebSocket | null = null;
   let nextId = 1;
   let retry = 250;
