@@ -82,7 +82,8 @@ class FakeCognito implements CognitoAuthApi {
       if (this.mfa.has(username)) throw new ChallengeRequiredError('SOFTWARE_TOKEN_MFA', `S-${username}-2`);
       return this.tokens(username);
     }
-    if (session !== `S-${username}-2` || !('SOFTWARE_TOKEN_MFA_CODE' in responses)) throw new AuthFailedError('bad session');
+    if (session !== `S-${username}-2` || !('SOFTWARE_TOKEN_MFA_CODE' in responses))
+      throw new AuthFailedError('bad session');
     if (responses.SOFTWARE_TOKEN_MFA_CODE !== this.totp) throw new AuthFailedError('wrong or expired code');
     return this.tokens(username);
   }
@@ -94,7 +95,7 @@ interface Rig {
   cognito: FakeCognito;
   fetched: string[];
   open(over?: Partial<DeskConfig['auth']>): Desk;
-  call(desk: Desk, channel: string, request?: unknown): Promise<{ ok: boolean; value?: any; error?: any }>;
+  call(desk: Desk, channel: string, request?: unknown): Promise<{ ok: boolean; value?: unknown; error?: unknown }>;
 }
 
 const opened: Desk[] = [];
@@ -171,7 +172,10 @@ describe('offline sign-in', () => {
     // A new online sign-in re-salts.
     const before = rows[0]!.salt;
     await r.call(desk, 'session:signIn', { username: 'agent.phx', password: PASSWORD });
-    const after = desk.db.prepare(`SELECT salt FROM offline_credential WHERE username = 'agent.phx'`).pluck().get() as Buffer;
+    const after = desk.db
+      .prepare(`SELECT salt FROM offline_credential WHERE username = 'agent.phx'`)
+      .pluck()
+      .get() as Buffer;
     expect(after.equals(before)).toBe(false);
     await desk.close();
     opened.length = 0;
@@ -198,7 +202,10 @@ describe('offline sign-in', () => {
       },
     });
     expect(r.cognito.calls).toBe(calls + 1); // Cognito was asked first
-    expect(await r.call(desk, 'session:get')).toMatchObject({ ok: true, value: { username: 'super.phx', offline: true } });
+    expect(await r.call(desk, 'session:get')).toMatchObject({
+      ok: true,
+      value: { username: 'super.phx', offline: true },
+    });
     expect(await r.call(desk, 'board:flights', { station: 'OAK' })).toMatchObject({ ok: true });
   });
 
@@ -230,7 +237,10 @@ describe('offline sign-in', () => {
     r.clock.now = new Date(r.clock.now.getTime() + 71 * HOUR);
     await r.call(desk, 'session:signIn', { username: 'agent.phx', password: PASSWORD });
     r.clock.now = new Date(r.clock.now.getTime() + 1 * HOUR + 1);
-    expect(await r.call(desk, 'board:flights', { station: 'PHX' })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(await r.call(desk, 'board:flights', { station: 'PHX' })).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED' },
+    });
   });
 
   it('refuses a user who never signed in online here', async () => {
@@ -295,7 +305,9 @@ describe('offline sign-in', () => {
     const desk = await afterOnlineSignIn(r);
     for (let round = 0; round < 2; round += 1) {
       for (let i = 0; i < 4; i += 1) await r.call(desk, 'session:signIn', { username: 'agent.phx', password: 'nope' });
-      expect(await r.call(desk, 'session:signIn', { username: 'agent.phx', password: PASSWORD })).toMatchObject({ ok: true });
+      expect(await r.call(desk, 'session:signIn', { username: 'agent.phx', password: PASSWORD })).toMatchObject({
+        ok: true,
+      });
     }
   });
 
@@ -346,7 +358,9 @@ describe('Cognito challenges (through the CognitoAuthApi seam)', () => {
       value: { challenge: 'NEW_PASSWORD_REQUIRED', username: 'new.agent' },
     });
     expect(await r.call(desk, 'session:get')).toEqual({ ok: true, value: null });
-    expect(await r.call(desk, 'session:respond', { challenge: 'NEW_PASSWORD_REQUIRED', newPassword: 'short' })).toMatchObject({
+    expect(
+      await r.call(desk, 'session:respond', { challenge: 'NEW_PASSWORD_REQUIRED', newPassword: 'short' }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'BAD_REQUEST' },
     });
@@ -357,8 +371,12 @@ describe('Cognito challenges (through the CognitoAuthApi seam)', () => {
     opened.length = 0;
     r.cognito.reachable = false;
     const again = r.open();
-    expect(await r.call(again, 'session:signIn', { username: 'new.agent', password: 'Temp-pass-1' })).toMatchObject({ ok: false });
-    expect(await r.call(again, 'session:signIn', { username: 'new.agent', password: 'Brand-new-pass-1' })).toMatchObject({
+    expect(await r.call(again, 'session:signIn', { username: 'new.agent', password: 'Temp-pass-1' })).toMatchObject({
+      ok: false,
+    });
+    expect(
+      await r.call(again, 'session:signIn', { username: 'new.agent', password: 'Brand-new-pass-1' }),
+    ).toMatchObject({
       ok: true,
       value: { offline: true },
     });
@@ -419,8 +437,14 @@ describe('idle lock', () => {
     minutes(r, 9);
     expect(await r.call(desk, 'board:flights', { station: 'PHX' })).toMatchObject({ ok: true });
     minutes(r, 1);
-    expect(await r.call(desk, 'board:flights', { station: 'PHX' })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
-    expect(await r.call(desk, 'session:get')).toMatchObject({ ok: true, value: { username: 'agent.phx', locked: true } });
+    expect(await r.call(desk, 'board:flights', { station: 'PHX' })).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED' },
+    });
+    expect(await r.call(desk, 'session:get')).toMatchObject({
+      ok: true,
+      value: { username: 'agent.phx', locked: true },
+    });
     expect(events).toEqual([expect.objectContaining({ username: 'agent.phx', locked: true })]);
     // Activity does not unlock.
     expect(await r.call(desk, 'session:activity')).toEqual({ ok: true, value: { locked: true } });
