@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { startLocalCloud } from '../backend/src/local/cloud.js';
 import { DEMO_PASSWORD, DEMO_USERS } from '../backend/src/local/services/cognito.js';
 import { DEFAULT_RENDERER_DIR, startDeskServer } from '../src/main/web/server.js';
+import { readAuthEnv } from '../src/main/auth/config.js';
 import { hasDeskEnv, readDeskEnv } from '../src/main/config.js';
 import { secretFilePath, webKeyProvider } from '../src/main/db/keys.js';
 import { DatabaseKeyError } from '../src/main/db/open.js';
@@ -116,6 +117,7 @@ try {
       cognito: cloud.cognito,
       port,
       keyProvider: webKeyProvider({ dataDir, generateSecretFile: !values['no-demo-secret'] }),
+      auth: readAuthEnv(),
       log: (l) => log(`desk: ${l}`),
     });
     stops.push(() => server.stop());

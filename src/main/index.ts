@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, safeStorage, shell } from 'electron';
 import electronUpdater from 'electron-updater';
+import { readAuthEnv } from './auth/config.js';
 import { readDeskEnv } from './config.js';
 import { electronKeyProvider } from './db/keys.js';
 import { DatabaseKeyError } from './db/open.js';
@@ -25,6 +26,7 @@ async function createWindow(): Promise<void> {
     apiUrl: env.JETWAY_API_URL,
     cognito: env.JETWAY_COGNITO,
     adminStations: env.JETWAY_ADMIN_STATIONS,
+    auth: readAuthEnv(),
     // A safeStorage-wrapped key with a real OS key store (not Linux's basic_text), else a key
     // derived from the desk secret; never a plaintext database (src/main/db/keys.ts).
     keyProvider: electronKeyProvider({

@@ -10,6 +10,7 @@ import {
   type CognitoAuthApi,
   type SupportedChallenge,
 } from '../../../src/main/auth/cognito.js';
+import { readAuthEnv } from '../../../src/main/auth/config.js';
 import { CacheWriter } from '../../../src/main/db/cache.js';
 import { createDesk, type Desk, type DeskConfig } from '../../../src/main/services.js';
 import { cancelledFlight, tempDir } from './helpers/factories.js';
@@ -521,5 +522,17 @@ describe('idle lock', () => {
       ok: true,
       value: { username: 'super.phx', locked: false },
     });
+  });
+});
+
+describe('auth settings from the environment', () => {
+  it('reads JETWAY_OFFLINE_WINDOW_HOURS and JETWAY_IDLE_LOCK_MINUTES, and refuses bad values', () => {
+    expect(readAuthEnv({})).toEqual({});
+    expect(readAuthEnv({ JETWAY_OFFLINE_WINDOW_HOURS: '24', JETWAY_IDLE_LOCK_MINUTES: '0' })).toEqual({
+      offlineWindowHours: 24,
+      idleLockMinutes: 0,
+    });
+    expect(() => readAuthEnv({ JETWAY_OFFLINE_WINDOW_HOURS: 'soon' })).toThrow(/JETWAY_OFFLINE_WINDOW_HOURS/);
+    expect(() => readAuthEnv({ JETWAY_IDLE_LOCK_MINUTES: '-5' })).toThrow(/JETWAY_IDLE_LOCK_MINUTES/);
   });
 });
