@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useDeskStore } from '../store/index.js';
 import { syncSelectors } from '../store/sync/selectors.js';
 import { ago, time } from '../format.js';
+import type { AttentionItem } from '../../../shared/rpc/contract.js';
 
 /** Bottom bar: online/offline, queued commands, last sync per station, needs-attention list. */
 export function SyncBar() {
@@ -57,17 +58,83 @@ export function SyncBar() {
           ) : (
             <ul>
               {attention.map((a) => (
-                <li key={a.commandId}>
-                  <strong>{a.code}</strong> {a.message}
-                  <div className="muted">
-                    {a.type} {a.entitlementId ?? ''} · {time(a.createdAt)}
-                  </div>
-                </li>
+                <AttentionRow key={a.commandId} item={a} />
               ))}
             </ul>
           )}
         </div>
       )}
     </footer>
+  );
+}
+
+/** One rejected command: the server's reason, a link to its case, Retry, and Dismiss with a note. */
+function AttentionRow({ item: a }: { item: AttentionItem }) {
+  const busy = useDeskStore(syncSelectors.attentionBusy) === a.commandId;
+  const error = useDeskStore(syncSelectors.attentionError);
+  const { openCase, retryAttention, dismissAttention, toggleAttention } = useDeskStore(
+    useShallow((s) => ({
+      openCase: s.openCase,
+      retryAttention: s.retryAttention,
+      dismissAttention: s.dismissAttention,
+      toggleAttention: s.toggleAttention,
+    })),
+  );
+  const [dismissing, setDismissing] = useState(false);
+  const [note, setNote] = useState('');
+  return (
+    <li data-testid="attention-item" data-command-id={a.commandId}>
+      <strong>{a.code}</strong> <span data-testid="attention-reason">{a.message}</span>
+      <div className="muted">
+        {a.type} {a.entitlementId ?? ''} · {time(a.createdAt)}
+      </div>
+      <div className="attention-actions">
+        {a.caseId && (
+          <button
+            data-testid="attention-open-case"
+            onClick={() => {
+              toggleAttention();
+              void openCase(a.caseId!);
+            }}
+          >
+            Open case
+          </button>
+        )}
+        <button data-testid="attention-retry" disabled={busy} onClick={() => void retryAttention(a.commandId)}>
+          Retry
+        </button>
+        <button data-testid="attention-dismiss" disabled={busy} onClick={() => setDismissing(!dismissing)}>
+          Dismiss…
+        </button>
+      </div>
+      {dismissing && (
+        <form
+          className="attention-dismiss"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (note.trim().length === 0) return;
+            void dismissAttention(a.commandId, note.trim()).then(() => setDismissing(false));
+          }}
+        >
+          <input
+            data-testid="attention-note"
+            aria-label="Why dismiss it (recorded on the case)"
+            placeholder="Why dismiss it (recorded on the case)"
+            maxLength={500}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            autoFocus
+          />
+          <button type="submit" disabled={busy || note.trim().length === 0}>
+            Dismiss
+          </button>
+        </form>
+      )}
+      {error?.commandId === a.commandId && (
+        <div className="error" role="alert">
+          {error.message}
+        </div>
+      )}
+    </li>
   );
 }

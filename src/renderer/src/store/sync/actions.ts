@@ -7,13 +7,19 @@ export interface SyncActions {
   setSyncStatus(s: SyncStatus): void;
   syncNow(): Promise<void>;
   toggleAttention(): void;
+  /** Re-creates a rejected command with fresh versions (main checks it still applies). */
+  retryAttention(commandId: string): Promise<void>;
+  /** Dismisses a rejected command with a note (recorded, and noted on its case). */
+  dismissAttention(commandId: string, note: string): Promise<void>;
 }
 
 export const syncActions: Slice<SyncActions> = (set, get) => ({
   async loadSync() {
     try {
-      const [syncStatus, attention] = await Promise.all([call('sync:status', {}), call('attention:list', {})]);
-      set({ syncStatus, attention: attention.items });
+      const syncStatus = await call('sync:status', {});
+      // The list is the signed-in user's: nothing to ask for before sign-in (main refuses it).
+      const attention = syncStatus.signedIn ? (await call('attention:list', {})).items : [];
+      set({ syncStatus, attention });
     } catch {
       // The status bar shows the last known state; the WebSocket reconnects by itself.
     }
@@ -31,6 +37,28 @@ export const syncActions: Slice<SyncActions> = (set, get) => ({
       /* shown via status */
     } finally {
       set({ syncingNow: false });
+    }
+  },
+  async retryAttention(commandId) {
+    set({ attentionBusy: commandId, attentionError: null });
+    try {
+      await call('attention:retry', { commandId });
+      await get().loadSync();
+    } catch (err) {
+      set({ attentionError: { commandId, message: (err as Error).message } });
+    } finally {
+      set({ attentionBusy: null });
+    }
+  },
+  async dismissAttention(commandId, note) {
+    set({ attentionBusy: commandId, attentionError: null });
+    try {
+      await call('attention:dismiss', { commandId, note });
+      await get().loadSync();
+    } catch (err) {
+      set({ attentionError: { commandId, message: (err as Error).message } });
+    } finally {
+      set({ attentionBusy: null });
     }
   },
   toggleAttention() {

@@ -5,4 +5,6 @@ export const syncSelectors = {
   attention: (s: DeskState) => s.attention,
   showAttention: (s: DeskState) => s.showAttention,
   syncingNow: (s: DeskState) => s.syncingNow,
+  attentionBusy: (s: DeskState) => s.attentionBusy,
+  attentionError: (s: DeskState) => s.attentionError,
 };
