@@ -388,7 +388,9 @@ describe('the AWS side against DynamoDB Local and cognito-local (only Step Funct
     ({ ctx } = await s.newTables());
   });
 
-  const approvalItem = (id: string, status: Approval['status']): Approval => ({
+  // One clock reading: escalateAt and expireAt exactly 60 s apart (two Date.now() calls could be
+  // a millisecond apart and make the expiry wait 61 s).
+  const approvalItem = (id: string, status: Approval['status'], now = Date.now()): Approval => ({
     id,
     caseId: 'C-1',
     entitlementId: 'C-1/EU261/cash/once',
@@ -397,13 +399,13 @@ describe('the AWS side against DynamoDB Local and cognito-local (only Step Funct
     type: 'cash',
     amount: { amountMinor: 60000, currency: 'EUR' },
     requestedBy: 'agent.phx',
-    requestedAt: new Date().toISOString(),
+    requestedAt: new Date(now).toISOString(),
     reason: 'r',
     confirmation: null,
     status,
     level: 'supervisor',
-    escalateAt: new Date(Date.now() + 60_000).toISOString(),
-    expireAt: new Date(Date.now() + 120_000).toISOString(),
+    escalateAt: new Date(now + 60_000).toISOString(),
+    expireAt: new Date(now + 120_000).toISOString(),
     escalatedAt: null,
     decidedBy: null,
     decidedAt: null,
