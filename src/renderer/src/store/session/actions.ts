@@ -49,14 +49,20 @@ export const sessionActions: Slice<SessionActions> = (set, get) => {
       set({ signingIn: false, challenge: r });
       return;
     }
-    set({
-      ...screenCleared,
-      session: r,
-      signingIn: false,
-      challenge: null,
-      networkBack: false,
-      station: firstStation(r.stations),
-    });
+    const before = get().session;
+    if (before !== null && !before.locked && before.username === r.username) {
+      // The same user again (an offline session signing in online to sync): keep the screen.
+      set({ session: r, signingIn: false, challenge: null, networkBack: false });
+    } else {
+      set({
+        ...screenCleared,
+        session: r,
+        signingIn: false,
+        challenge: null,
+        networkBack: false,
+        station: firstStation(r.stations),
+      });
+    }
     await get().refreshAll();
   };
 
