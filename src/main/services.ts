@@ -163,6 +163,7 @@ export function createDesk(cfg: DeskConfig): Desk {
 
   /** A command was queued: tell the renderer what to re-query and refresh the status bar. */
   const queued = <T>(kinds: string[], ack: T): T => {
+    auth.touch(); // a command is a user action: it postpones the idle lock (reads may be automatic)
     emit('data:changed', { kinds, stations: [] });
     statusChanged();
     return ack;

@@ -470,6 +470,26 @@ describe('idle lock', () => {
     expect(await r.call(desk, 'board:flights', { station: 'PHX' })).toMatchObject({ ok: true });
   });
 
+  it('a command postpones the lock too (a desk driven through the RPC API only stays unlocked while it works)', async () => {
+    const r = rig();
+    const desk = await signedIn(r);
+    const cache = new CacheWriter(desk.db);
+    desk.db.transaction(() => {
+      for (const c of cancelledFlight(1)) cache.write(c);
+    })();
+    const caseId = desk.db.prepare('SELECT id FROM case_file LIMIT 1').pluck().get() as string;
+    minutes(r, 9);
+    expect(await r.call(desk, 'case:note', { caseId, text: 'still here' })).toMatchObject({ ok: true });
+    minutes(r, 9);
+    expect(await r.call(desk, 'board:flights', { station: 'PHX' })).toMatchObject({ ok: true });
+    minutes(r, 1);
+    // Reads do not count (the console refreshes by itself): 10 minutes after the command it locks.
+    expect(await r.call(desk, 'board:flights', { station: 'PHX' })).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED' },
+    });
+  });
+
   it('takes its idle time from the config; 0 never locks', async () => {
     const r = rig();
     const desk = await signedIn(r, { idleLockMinutes: 2 });
