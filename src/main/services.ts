@@ -112,7 +112,7 @@ export function createDesk(cfg: DeskConfig): Desk {
       pendingCommands: session === null ? 0 : outbox.count(session.username),
       stations: engine.cursors().filter((c) => syncedStations(session).includes(c.station)),
       lastSyncAt: s.lastSyncAt,
-      lastError: s.lastError ?? outbox.lastError(),
+      lastError: s.lastError ?? (session === null ? null : outbox.lastError(session.username)),
       needsAttention: session === null ? 0 : commands.attention(session).length,
     };
   };

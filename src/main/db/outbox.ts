@@ -298,13 +298,20 @@ export class Outbox {
     return this.db.prepare(`SELECT count(*) FROM outbox WHERE state = 'pending'`).pluck().get() as number;
   }
 
-  lastError(): string | null {
-    return (
-      (this.db
-        .prepare(`SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY seq LIMIT 1`)
-        .pluck()
-        .get() as string | undefined) ?? null
-    );
+  /** The oldest push error still on a queued command (with `user`: on one that user pushes). */
+  lastError(user?: string): string | null {
+    const row = (
+      user === undefined
+        ? this.db
+            .prepare(`SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY seq LIMIT 1`)
+            .pluck()
+            .get()
+        : this.db
+            .prepare(`SELECT last_error FROM outbox WHERE push_as = ? AND last_error IS NOT NULL ORDER BY seq LIMIT 1`)
+            .pluck()
+            .get(user)
+    ) as string | undefined;
+    return row ?? null;
   }
 
   /**
