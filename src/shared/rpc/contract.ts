@@ -320,8 +320,24 @@ export const AttentionItemSchema = z.object({
   code: z.string(),
   message: z.string(),
   createdAt: z.string(),
+  /** The case the command was about (open it from the list), when known. */
+  caseId: z.string().nullable().default(null),
 });
 export type AttentionItem = z.infer<typeof AttentionItemSchema>;
+
+/** Resolving a needs-attention item: retry (a new command, fresh versions) or dismiss with a note. */
+export const AttentionRetrySchema = z.object({ commandId: z.string().min(1) });
+export const AttentionRetryResponseSchema = CommandAckSchema.extend({ noteCommandId: z.string().nullable() });
+export const AttentionDismissSchema = z.object({ commandId: z.string().min(1), note: z.string().trim().min(1, 'a note is required').max(500) });
+/** Queued commands of other users on this desk (they wait for their author or a supervisor's release). */
+export const WaitingCommandSchema = z.object({
+  commandId: z.string(),
+  type: z.string(),
+  station: z.string(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const OutboxReleaseSchema = z.object({ commandIds: z.array(z.string().min(1)).min(1).max(500) });
 
 /** The channel table. Adding a call = one entry here + one handler in src/main/rpc/handlers.ts. */
 export const contract = {
@@ -352,6 +368,10 @@ export const contract = {
   'sync:status': { request: Empty, response: SyncStatusSchema },
   'sync:now': { request: Empty, response: SyncStatusSchema },
   'attention:list': { request: Empty, response: z.object({ items: z.array(AttentionItemSchema) }) },
+  'attention:retry': { request: AttentionRetrySchema, response: AttentionRetryResponseSchema },
+  'attention:dismiss': { request: AttentionDismissSchema, response: z.object({ noteCommandId: z.string().nullable() }) },
+  'outbox:waiting': { request: Empty, response: z.object({ items: z.array(WaitingCommandSchema) }) },
+  'outbox:release': { request: OutboxReleaseSchema, response: z.object({ released: z.array(z.string()) }) },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 /** A `domain:verb` channel name. */
