@@ -50,6 +50,50 @@ function applyKey(db: Db, key: string, pragma: 'key' | 'rekey'): void {
 }
 
 /**
+ * Applies the key and checks it. A wrong key (or a key for a plaintext file, or none for an
+ * encrypted one) fails with "file is not a database" at the first read: say what it means.
+ */
+function unlock(db: Db, key: string | null): void {
+  if (key !== null) applyKey(db, key, 'key');
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_NOTADB')
+      throw new DatabaseKeyError(
+        key === null
+          ? 'the desk database is encrypted and no key was given (SQLite: file is not a database)'
+          : WRONG_KEY_MESSAGE,
+        { cause: err },
+      );
+    throw err;
+  }
+}
+
+/**
+ * Opens an existing desk database with its key, without migrating and read-only unless asked
+ * (e.g. to export the outbox of a desk about to be re-enrolled, whatever its schema version).
+ */
+export function openExisting(
+  file: string,
+  opts: Pick<OpenOptions, 'keyProvider' | 'nativeBinding'> & { readonly?: boolean } = {},
+): Db {
+  if (!fs.existsSync(file)) throw new Error(`no desk database at ${file}`);
+  const key = opts.keyProvider?.getKey() ?? null;
+  const db = new Database(file, {
+    readonly: opts.readonly ?? true,
+    fileMustExist: true,
+    ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+  });
+  try {
+    unlock(db, key);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/**
  * Encrypts, in place, a desk database written unencrypted by an earlier version (before
  * "encryption everywhere"): SQLite3MultipleCiphers' `rekey` on the plaintext file, which needs
  * a rollback journal (not WAL). Its plaintext `.bak` copies are deleted: they cannot be
@@ -92,21 +136,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   if (key !== null && isPlaintextDatabase(file)) encryptPlaintext(file, key, opts);
   const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   try {
-    if (key !== null) applyKey(db, key, 'key');
-    // Fails with "file is not a database" on a wrong key (or a key for a plaintext file, or
-    // none for an encrypted one): check before anything else and say what it means.
-    try {
-      db.prepare('SELECT count(*) FROM sqlite_master').get();
-    } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_NOTADB')
-        throw new DatabaseKeyError(
-          key === null
-            ? 'the desk database is encrypted and no key was given (SQLite: file is not a database)'
-            : WRONG_KEY_MESSAGE,
-          { cause: err },
-        );
-      throw err;
-    }
+    unlock(db, key);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

@@ -13,6 +13,7 @@ import {
 } from '../../../src/main/db/keys.js';
 import { MIGRATIONS } from '../../../src/main/db/migrations/index.js';
 import { DatabaseKeyError, migrate, noKey, openDatabase, type KeyProvider } from '../../../src/main/db/open.js';
+import { exportOutbox, verifyOutboxExport } from '../../../src/main/db/outbox-export.js';
 import { createDesk, type Desk } from '../../../src/main/services.js';
 import { startDeskServer } from '../../../src/main/web/server.js';
 import type { RpcResult } from '../../../src/shared/rpc/contract.js';
@@ -359,5 +360,52 @@ describe('keys and refusals', () => {
     expect(fs.readdirSync(dataDir).filter((f) => f.endsWith('.bak'))).toEqual([]);
     expect(filesContaining(dataDir, names)).toEqual([]);
     expect(() => openDatabase(file, { keyProvider: noKey })).toThrow(DatabaseKeyError);
+  });
+
+  it('the outbox exports signed (desk Ed25519 key) with the right key only; tampering is detected', async () => {
+    const dataDir = path.join(tempDir(), 'desk');
+    const file = path.join(dataDir, 'desk.db');
+    const keyProvider = webKeyProvider({ dataDir, env: { JETWAY_DESK_SECRET: 'export secret one' } });
+    const desk = createDesk({
+      dataDir,
+      apiUrl: fake.apiUrl,
+      cognito,
+      fetch: fetchWithFakeToken,
+      keyProvider,
+      log: () => undefined,
+    });
+    const ent = `CASE-${FLIGHT}-P003/goodwill/meal/day1`;
+    try {
+      expect(await desk.dispatch('session:signIn', { username: 'agent.phx', password: 'Jetway-demo-1' })).toMatchObject(
+        { ok: true },
+      );
+      await waitFor(async () => {
+        const r = (await desk.dispatch('case:get', { caseId: `CASE-${FLIGHT}-P003` })) as RpcResult<unknown>;
+        return r.ok ? true : null;
+      });
+      fake.fail(100_000); // the backend is down: the command stays unsent
+      expect(await desk.dispatch('entitlement:issue', { entitlementId: ent })).toMatchObject({ ok: true });
+    } finally {
+      await desk.close();
+      fake.fail(0);
+    }
+    const bundle = exportOutbox(file, { keyProvider, now: () => new Date('2026-12-02T12:00:00Z') });
+    const body = verifyOutboxExport(bundle);
+    expect(body.deskId).toMatch(/^DESK-/);
+    expect(body.commands.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(body.commands.map((c) => c.envelope))).toContain(ent);
+    expect(verifyOutboxExport(JSON.parse(JSON.stringify(bundle)), bundle.publicKey)).toEqual(body);
+    // The same desk key signs the next export (it lives in the encrypted database).
+    expect(exportOutbox(file, { keyProvider }).publicKey).toBe(bundle.publicKey);
+    expect(() => verifyOutboxExport({ ...bundle, body: bundle.body.replace(ent, `${ent}x`) })).toThrow(/bad signature/);
+    const other = crypto
+      .generateKeyPairSync('ed25519')
+      .publicKey.export({ type: 'spki', format: 'der' })
+      .toString('base64');
+    expect(() => verifyOutboxExport(bundle, other)).toThrow(/another desk key/);
+    expect(() =>
+      exportOutbox(file, { keyProvider: webKeyProvider({ dataDir, env: { JETWAY_DESK_SECRET: 'not the secret' } }) }),
+    ).toThrow(DatabaseKeyError);
+    expect(filesContaining(dataDir, names)).toEqual([]);
   });
 });
