@@ -1,10 +1,13 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AuthFailedError,
   ChallengeRequiredError,
   CognitoUnreachableError,
+  cognitoAuthApi,
   type AuthTokens,
   type ChallengeResponses,
   type CognitoAuthApi,
@@ -554,5 +557,77 @@ describe('auth settings from the environment', () => {
     });
     expect(() => readAuthEnv({ JETWAY_OFFLINE_WINDOW_HOURS: 'soon' })).toThrow(/JETWAY_OFFLINE_WINDOW_HOURS/);
     expect(() => readAuthEnv({ JETWAY_IDLE_LOCK_MINUTES: '-5' })).toThrow(/JETWAY_IDLE_LOCK_MINUTES/);
+  });
+});
+
+describe('cognitoAuthApi: what Cognito answers, through the real SDK client', () => {
+  /** A stand-in HTTP endpoint answering InitiateAuth / RespondToAuthChallenge as Cognito's JSON protocol does. */
+  async function endpoint(answer: (target: string, body: Record<string, unknown>) => [number, unknown]) {
+    const seen: { target: string; body: Record<string, unknown> }[] = [];
+    const server = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        const target = String(req.headers['x-amz-target'] ?? '');
+        const body = JSON.parse(raw || '{}') as Record<string, unknown>;
+        seen.push({ target, body });
+        const [status, payload] = answer(target, body);
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(payload));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const api = cognitoAuthApi({
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      clientId: 'client',
+    });
+    return { api, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+
+  it('a challenge becomes ChallengeRequiredError with its session; the answer goes to RespondToAuthChallenge', async () => {
+    const e = await endpoint((target) =>
+      target.endsWith('InitiateAuth')
+        ? [200, { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'cog-session-1', ChallengeParameters: {} }]
+        : [200, { AuthenticationResult: { IdToken: 'id', AccessToken: 'acc', RefreshToken: 'ref' } }],
+    );
+    try {
+      const err = await e.api.passwordAuth('new.agent', 'Temp-pass-1').catch((x: unknown) => x);
+      expect(err).toBeInstanceOf(ChallengeRequiredError);
+      expect(err).toMatchObject({ challenge: 'NEW_PASSWORD_REQUIRED', cognitoSession: 'cog-session-1' });
+      const tokens = await e.api.respondToChallenge!('NEW_PASSWORD_REQUIRED', 'new.agent', 'cog-session-1', {
+        NEW_PASSWORD: 'Brand-new-1',
+      });
+      expect(tokens).toEqual({ idToken: 'id', accessToken: 'acc', refreshToken: 'ref' });
+      expect(e.seen[1]).toEqual({
+        target: 'AWSCognitoIdentityProviderService.RespondToAuthChallenge',
+        body: {
+          ChallengeName: 'NEW_PASSWORD_REQUIRED',
+          ClientId: 'client',
+          Session: 'cog-session-1',
+          ChallengeResponses: { USERNAME: 'new.agent', NEW_PASSWORD: 'Brand-new-1' },
+        },
+      });
+    } finally {
+      await e.close();
+    }
+  });
+
+  it.each([
+    [400, { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' }, AuthFailedError],
+    [400, { __type: 'CodeMismatchException', message: 'Invalid code' }, AuthFailedError],
+    [200, { ChallengeName: 'SMS_MFA', Session: 's', ChallengeParameters: {} }, AuthFailedError],
+    [500, { __type: 'InternalErrorException', message: 'boom' }, CognitoUnreachableError],
+  ])('HTTP %i %j → %s', async (status, payload, type) => {
+    const e = await endpoint(() => [status, payload]);
+    try {
+      await expect(e.api.passwordAuth('agent.phx', PASSWORD)).rejects.toBeInstanceOf(type);
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('a closed port is CognitoUnreachableError (never a refusal)', async () => {
+    const api = cognitoAuthApi({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', clientId: 'client' });
+    await expect(api.passwordAuth('agent.phx', PASSWORD)).rejects.toBeInstanceOf(CognitoUnreachableError);
   });
 });
