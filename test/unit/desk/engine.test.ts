@@ -364,3 +364,71 @@ describe('push errors: permanent vs temporary', () => {
     expect(new Set(draws).size).toBeGreaterThan(50);
   });
 });
+
+describe('push: commands belong to their author', () => {
+  const jwtOf = (u: string): string =>
+    [
+      'e30',
+      Buffer.from(JSON.stringify({ 'cognito:username': u, exp: 2_000_000_000 })).toString('base64url'),
+      'sig',
+    ].join('.');
+
+  it("never sends a user's commands under another user's token (a sign-in racing the push): nothing sent, nothing rejected", async () => {
+    // Prepare: the engine runs for agent.a, but the token at hand is agent.b's.
+    fake.commit(['PHX'], cancelledFlight(1));
+    const sent: string[] = [];
+    const backend = new BackendClient({
+      apiUrl: fake.apiUrl,
+      tokens: { idToken: async () => jwtOf('agent.b'), refresh: async () => undefined },
+      fetch: async (input, init) => {
+        if (String(input).endsWith('/v1/sync/push')) sent.push(String(init?.body));
+        return fetch(input, {
+          ...init,
+          headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${TOKEN}` },
+        });
+      },
+      timeoutMs: 3000,
+    });
+    const d = desk({ backend, currentUser: () => 'agent.a' });
+    await d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(ENT), 'entitlement cached');
+    // Act
+    d.outbox.enqueue(cmd(), 'agent.a');
+    d.engine.kickPush();
+    await until(() => d.engine.status().lastError?.includes('agent.a'), 'the push refused on the desk');
+    // Assess
+    expect(sent).toEqual([]);
+    expect(d.outbox.pendingCount()).toBe(1);
+    expect(d.outbox.attention()).toEqual([]);
+  });
+
+  it("pushes only the current user's commands; another user's wait in the outbox", async () => {
+    fake.commit(['PHX'], cancelledFlight(2));
+    let user = 'agent.a';
+    const backend = new BackendClient({
+      apiUrl: fake.apiUrl,
+      tokens: { idToken: async () => jwtOf(user), refresh: async () => undefined },
+      fetch: (input, init) =>
+        fetch(input, {
+          ...init,
+          headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${TOKEN}` },
+        }),
+      timeoutMs: 3000,
+    });
+    const d = desk({ backend, currentUser: () => user });
+    await d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(ENT2), 'entitlements cached');
+    const mine = cmd(ENT);
+    const theirs = cmd(ENT2);
+    d.outbox.enqueue(theirs, 'agent.b');
+    d.outbox.enqueue(mine, 'agent.a');
+    d.engine.kickPush();
+    await until(() => d.queries.entitlement(ENT)?.syncState === 'synced', "agent.a's command synced");
+    expect(fake.received.map((c) => c.commandId)).toEqual([mine.commandId]);
+    // agent.b signs in: the engine restarts for them and pushes theirs.
+    user = 'agent.b';
+    await d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(ENT2)?.syncState === 'synced', "agent.b's command synced");
+    expect(fake.received.map((c) => c.commandId)).toEqual([mine.commandId, theirs.commandId]);
+  });
+});
