@@ -73,6 +73,8 @@ function serverProperties(p: { port: number; controllerPort: number; logDirs: st
 const kafkaLogger = () => () => {};
 
 /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what `StorageTool random-uuid` prints). */
+// base64url may start with '-': always pass it as `--cluster-id=<id>`, never as a separate
+// argument, or the tool's argument parser takes it for an option (1 start in 64 failed).
 const clusterId = (): string => randomBytes(16).toString('base64url');
 
 async function ensureTopics(brokers: string[]): Promise<void> {
@@ -171,7 +173,7 @@ export async function startKafka(opts: KafkaOptions = {}): Promise<LocalKafka> {
       const fmt = spawnManaged({
         name: 'kafka-storage-format',
         command: 'java',
-        args: java('kafka.tools.StorageTool', ['format', '-t', clusterId(), '-c', props, '--ignore-formatted']),
+        args: java('kafka.tools.StorageTool', ['format', `--cluster-id=${clusterId()}`, '-c', props, '--ignore-formatted']),
         logFile: path.join(dir, 'kafka.log'),
       });
       const { code } = await fmt.exited;
