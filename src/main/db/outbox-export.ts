@@ -60,8 +60,9 @@ export interface ExportOptions {
 export function exportOutbox(file: string, o: ExportOptions): OutboxExportBundle {
   let db = openExisting(file, o);
   try {
-    if (db.prepare(`SELECT 1 FROM meta WHERE key = 'desk_signing_key'`).get() === undefined) {
-      // A desk from before signing keys: reopen writable to create it (the only write).
+    const has = (k: string): boolean => db.prepare(`SELECT 1 FROM meta WHERE key = ?`).get(k) !== undefined;
+    if (!has('desk_signing_key') || !has('desk_id')) {
+      // A desk from before signing keys: reopen writable to create them (the only write).
       db.close();
       db = openExisting(file, { ...o, readonly: false });
     }

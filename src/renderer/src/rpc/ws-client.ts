@@ -8,30 +8,13 @@ import {
   type RpcResponse,
   type RpcResult,
 } from '../../../shared/rpc/contract.js';
+import { launchToken } from './launch-token.js';
 
 type Pending = { resolve: (r: RpcResult<unknown>) => void; timer: number };
 
-const TOKEN_KEY = 'jetway.desk.token';
-
-/**
- * The desk server's per-launch token: `?t=` of the URL it printed, kept in sessionStorage (this
- * tab only) so a reload without it still connects. The server refuses a WebSocket without it.
- */
-export function launchToken(
-  loc: Pick<Location, 'search'> = location,
-  store: Pick<Storage, 'getItem' | 'setItem'> = sessionStorage,
-): string {
-  const fromUrl = new URLSearchParams(loc.search).get('t');
-  if (fromUrl) {
-    store.setItem(TOKEN_KEY, fromUrl);
-    return fromUrl;
-  }
-  return store.getItem(TOKEN_KEY) ?? '';
-}
-
 /** `ws(s)://<page host>/rpc?t=<token>`. */
 export const defaultRpcUrl = (): string =>
-  `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/rpc?t=${encodeURIComponent(launchToken())}`;
+  `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/rpc?t=${encodeURIComponent(launchToken(location.search, sessionStorage))}`;
 
 /**
  * The contract over a WebSocket (web mode): one socket to `/rpc?t=<token>` on the page's host,
