@@ -66,6 +66,20 @@ if (web) {
     const electronVersion = createRequire(import.meta.url)('electron/package.json').version;
     process.env.JETWAY_SQLITE_BINDING = ensureElectronSqlite(electronVersion);
   }
+  if (!process.env.JETWAY_API_URL && !process.env.JETWAY_DESK_SECRET) {
+    // The local-cloud demo on a PC without an OS key store (Linux without a keyring): the shell
+    // derives the database key from a desk secret (src/main/db/keys.ts). As `npm run start:web`
+    // does, generate one once and keep it in .jetway/ (0600): the database files alone stay
+    // unreadable, the whole folder does not (docs/decisions.md). A real desk sets its own.
+    const fs = await import('node:fs');
+    const file = path.join(root, '.jetway', 'desk-electron.secret');
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const { randomBytes } = await import('node:crypto');
+      fs.writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    }
+    process.env.JETWAY_DESK_SECRET = fs.readFileSync(file, 'utf8').trim();
+  }
   if (process.env.JETWAY_API_URL) {
     // A deployed (or already running) backend: no local cloud; the shell reads JETWAY_* itself.
     const electron = spawn(electronPath, [root], { cwd: root, stdio: 'inherit', env: process.env });
