@@ -17,7 +17,7 @@ import { startLocalCloud } from '../backend/src/local/cloud.js';
 import { buildCancelEvent, FLIGHT_OPERATIONS_TOPIC } from '../backend/src/simulator/events.js';
 import { createDesk, type Desk } from '../src/main/services.js';
 
-const ROUNDS = 20;
+const ROUNDS = 15; // JK329 carries 19 passengers today
 const WARMUP = 2;
 
 function percentile(sorted: number[], p: number): number {
