@@ -11,11 +11,11 @@ import {
 } from '../../../../src/shared/policy/controls.js';
 import type { Principal } from '../auth/verifier.js';
 import { putChange, type TransactItem } from '../../data/changelog.js';
-import { caseIdOfEntitlement } from '../../data/keys.js';
 import { getApproval, getCase, getEntitlement, getFlight, getPassenger, items } from '../../data/repositories.js';
 import { approvalDeniedEmail } from '../../notify/templates.js';
 import { holdsAnyStation, roleOf } from '../principal.js';
 import { buildIssue, issueAuditDetails, sendVoucher } from './issue-core.js';
+import { loadIssuable } from './entitlement-checks.js';
 import { casePut, nextCase, runCommand, withEntitlement, type CommandDeps } from './run.js';
 
 /** The approval written with a condition: still open and unchanged since it was read (one decision wins). */
@@ -69,37 +69,9 @@ export async function requestApproval(
     async (run) => {
       const { ctx } = deps;
       const p = run.payload;
-      const caseId = caseIdOfEntitlement(p.entitlementId);
-      const loaded = caseId ? await run.loadCase(caseId) : null;
-      const ent = loaded?.entitlements.find((e) => e.id === p.entitlementId);
-      if (!loaded || !ent) return run.refuse([env.station], 'NOT_FOUND', 'entitlement not found');
-      const kase = loaded.case;
-      const stations = kase.stations;
-      if (!holdsAnyStation(principal, stations))
-        return run.refuse([env.station], 'FORBIDDEN_STATION', 'the case belongs to stations you do not hold');
-      const role = roleOf(principal);
-      if (!role) return run.refuse(stations, 'FORBIDDEN_ROLE', 'your role may not request approvals');
-      if (ent.status === 'ISSUED' || ent.issuanceId)
-        return run.refuse(
-          stations,
-          'ALREADY_ISSUED',
-          `entitlement already issued (issuance ${ent.issuanceId ?? 'unknown'})`,
-        );
-      const expected = env.expectedVersions[entityRef('entitlement', ent.id)];
-      if (expected === undefined)
-        return run.refuse(stations, 'VERSION_CONFLICT', 'expectedVersions must include the entitlement version');
-      if (expected !== ent.version)
-        return run.refuse(
-          stations,
-          'VERSION_CONFLICT',
-          `entitlement is at version ${ent.version}, command expected ${expected}`,
-        );
-      if (ent.status === 'PENDING_APPROVAL')
-        return run.refuse(stations, 'ALREADY_PENDING', 'an approval is already pending for this entitlement');
-      if (ent.status !== 'OFFERED') return run.refuse(stations, 'NOT_ISSUABLE', `entitlement is ${ent.status}`);
-      if (kase.status === 'CLOSED') return run.refuse(stations, 'CASE_CLOSED', 'the case is closed');
-      const flight = await getFlight(ctx, kase.flightId);
-      if (!flight) return run.refuse(stations, 'NOT_FOUND', 'flight not found');
+      const checked = await loadIssuable(run, p.entitlementId, 'request approvals');
+      if (checked.kind === 'refuse') return checked;
+      const { loaded, ent, kase, stations, flight } = checked;
       const policy = deps.policy();
       const at = flight.scheduledDeparture;
       if (needsConfirmation(policy, ent, at) && !p.confirmation) {

@@ -1,4 +1,4 @@
-import { entityRef, type CommandEnvelope, type CommandResult } from '../../../../src/shared/sync/protocol.js';
+import type { CommandEnvelope, CommandResult } from '../../../../src/shared/sync/protocol.js';
 import {
   checkIssue,
   dailyLimit,
@@ -7,10 +7,9 @@ import {
   treatAsOffline,
 } from '../../../../src/shared/policy/controls.js';
 import type { Principal } from '../auth/verifier.js';
-import { caseIdOfEntitlement } from '../../data/keys.js';
-import { getFlight, getUserDayTotal } from '../../data/repositories.js';
-import { holdsAnyStation, roleOf } from '../principal.js';
+import { getUserDayTotal } from '../../data/repositories.js';
 import { buildIssue, issueAuditDetails, sendVoucher, serialDuplicateItem } from './issue-core.js';
+import { loadIssuable } from './entitlement-checks.js';
 import { runCommand, utcDay, type CommandDeps } from './run.js';
 
 export type { CommandDeps } from './run.js';
@@ -48,40 +47,12 @@ export async function issueEntitlement(
     async (run) => {
       const { ctx } = deps;
       const p = run.payload;
-      const caseId = caseIdOfEntitlement(p.entitlementId);
-      const loaded = caseId ? await run.loadCase(caseId) : null;
-      const ent = loaded?.entitlements.find((e) => e.id === p.entitlementId);
-      if (!loaded || !ent) return run.refuse([env.station], 'NOT_FOUND', 'entitlement not found');
-      const kase = loaded.case;
-      const stations = kase.stations;
-      if (!holdsAnyStation(principal, stations))
-        return run.refuse([env.station], 'FORBIDDEN_STATION', 'the case belongs to stations you do not hold');
-      const role = roleOf(principal);
-      if (!role) return run.refuse(stations, 'FORBIDDEN_ROLE', 'your role may not issue entitlements');
+      const checked = await loadIssuable(run, p.entitlementId, 'issue entitlements');
+      if (checked.kind === 'refuse') return checked;
+      const { loaded, ent, kase, stations, role, flight } = checked;
       const system = isSystemPrincipal(principal);
       if (system && (!ent.automatic || isCashType(ent.type)))
         return run.refuse(stations, 'FORBIDDEN_ROLE', 'the workflow issues only automatic care');
-      if (ent.status === 'ISSUED' || ent.issuanceId)
-        return run.refuse(
-          stations,
-          'ALREADY_ISSUED',
-          `entitlement already issued (issuance ${ent.issuanceId ?? 'unknown'})`,
-        );
-      const expected = env.expectedVersions[entityRef('entitlement', ent.id)];
-      if (expected === undefined)
-        return run.refuse(stations, 'VERSION_CONFLICT', 'expectedVersions must include the entitlement version');
-      if (expected !== ent.version)
-        return run.refuse(
-          stations,
-          'VERSION_CONFLICT',
-          `entitlement is at version ${ent.version}, command expected ${expected}`,
-        );
-      if (ent.status === 'PENDING_APPROVAL')
-        return run.refuse(stations, 'ALREADY_PENDING', 'an approval is pending for this entitlement');
-      if (ent.status !== 'OFFERED') return run.refuse(stations, 'NOT_ISSUABLE', `entitlement is ${ent.status}`);
-      if (kase.status === 'CLOSED') return run.refuse(stations, 'CASE_CLOSED', 'the case is closed');
-      const flight = await getFlight(ctx, kase.flightId);
-      if (!flight) return run.refuse(stations, 'NOT_FOUND', 'flight not found');
 
       const policy = deps.policy();
       const at = flight.scheduledDeparture;
