@@ -241,17 +241,7 @@ function MoneyDialog({ spec }: { spec: Extract<DialogSpec, { kind: 'issue' | 're
           </fieldset>
         )}
         {request && (
-          <label className="reason">
-            Reason for the supervisor (required)
-            <input
-              type="text"
-              data-testid="dialog-reason"
-              data-autofocus
-              value={reason}
-              maxLength={500}
-              onChange={(ev) => edit(setReason)(ev.target.value)}
-            />
-          </label>
+          <ReasonField label="Reason for the supervisor (required)" value={reason} onChange={edit(setReason)} />
         )}
         <Footer
           busy={busy}
@@ -307,20 +297,14 @@ function DecideDialog({ approvalId, decision }: { approvalId: string; decision: 
         ) : (
           <p className="warn">This request is no longer in the queue; the server will answer with its current state.</p>
         )}
-        <label className="reason">
-          Reason for the {approve ? 'approval' : 'denial'} (required)
-          <input
-            type="text"
-            data-testid="dialog-reason"
-            data-autofocus
-            value={reason}
-            maxLength={500}
-            onChange={(ev) => {
-              setReason(ev.target.value);
-              setLocalError(null);
-            }}
-          />
-        </label>
+        <ReasonField
+          label={`Reason for the ${approve ? 'approval' : 'denial'} (required)`}
+          value={reason}
+          onChange={(v) => {
+            setReason(v);
+            setLocalError(null);
+          }}
+        />
         <Footer
           busy={busy}
           error={error}
@@ -371,20 +355,14 @@ function VoidDialog({ issuanceId }: { issuanceId: string }) {
         <p className="muted">
           The voucher stops being valid and the entitlement can be issued again. A redeemed voucher cannot be voided.
         </p>
-        <label className="reason">
-          Reason (required)
-          <input
-            type="text"
-            data-testid="dialog-reason"
-            data-autofocus
-            value={reason}
-            maxLength={500}
-            onChange={(ev) => {
-              setReason(ev.target.value);
-              setLocalError(null);
-            }}
-          />
-        </label>
+        <ReasonField
+          label="Reason (required)"
+          value={reason}
+          onChange={(v) => {
+            setReason(v);
+            setLocalError(null);
+          }}
+        />
         <Footer busy={busy} error={error} localError={localError} confirmLabel="Void" danger />
       </form>
     </Modal>
@@ -417,20 +395,14 @@ function CaseTextDialog({ kind }: { kind: 'close' | 'note' }) {
         noValidate
       >
         {close ? (
-          <label className="reason">
-            Reason (required)
-            <input
-              type="text"
-              data-testid="dialog-reason"
-              data-autofocus
-              value={text}
-              maxLength={500}
-              onChange={(ev) => {
-                setText(ev.target.value);
-                setLocalError(null);
-              }}
-            />
-          </label>
+          <ReasonField
+            label="Reason (required)"
+            value={text}
+            onChange={(v) => {
+              setText(v);
+              setLocalError(null);
+            }}
+          />
         ) : (
           <label className="reason">
             Note <span className="muted">(Ctrl+Enter sends)</span>
@@ -503,5 +475,22 @@ function AssignDialog() {
         <Footer busy={busy} error={error} localError={localError} confirmLabel="Assign" />
       </form>
     </Modal>
+  );
+}
+
+/** The required one-line reason of a decision, a void or a close (autofocused, bounded like the server's). */
+function ReasonField({ label, value, onChange }: { label: string; value: string; onChange: (v: string) => void }) {
+  return (
+    <label className="reason">
+      {label}
+      <input
+        type="text"
+        data-testid="dialog-reason"
+        data-autofocus
+        value={value}
+        maxLength={500}
+        onChange={(ev) => onChange(ev.target.value)}
+      />
+    </label>
   );
 }
