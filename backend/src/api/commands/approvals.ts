@@ -1,5 +1,5 @@
 import { entityRef, type CommandEnvelope, type CommandResult } from '../../../../src/shared/sync/protocol.js';
-import { approvalId as approvalIdOf, type Approval, type Entitlement } from '../../../../src/shared/domain/index.js';
+import { approvalId as approvalIdOf, type Approval, type Case, type Entitlement } from '../../../../src/shared/domain/index.js';
 import {
   approvalDeadlines,
   checkApprover,
@@ -16,7 +16,7 @@ import { approvalDeniedEmail } from '../../notify/templates.js';
 import { holdsAnyStation, roleOf } from '../principal.js';
 import { buildIssue, issueAuditDetails, sendVoucher } from './issue-core.js';
 import { loadIssuable } from './entitlement-checks.js';
-import { casePut, nextCase, runCommand, withEntitlement, type CommandDeps } from './run.js';
+import { casePut, nextCase, runCommand, withEntitlement, type CommandDeps, type Plan } from './run.js';
 
 /** The approval written with a condition: still open and unchanged since it was read (one decision wins). */
 function approvalPut(table: string, prev: Approval, next: Approval): TransactItem {
@@ -40,6 +40,34 @@ function entitlementPut(table: string, prev: Entitlement, next: Entitlement): Tr
       ExpressionAttributeNames: { '#v': 'version', '#s': 'status' },
       ExpressionAttributeValues: { ':v': prev.version, ':from': prev.status },
     },
+  };
+}
+
+/**
+ * An approval, its entitlement and (when its status changes) its case, written together: the
+ * items, change-log changes and command effects of one transaction. `prev` null = a new approval.
+ */
+function approvalWrites(
+  table: string,
+  a: { prev: Approval | null; next: Approval },
+  e: { prev: Entitlement; next: Entitlement },
+  c: { prev: Case; next: Case | null },
+): Pick<Plan, 'items' | 'changes' | 'effects'> {
+  const approvalItem: TransactItem = a.prev
+    ? approvalPut(table, a.prev, a.next)
+    : { Put: { TableName: table, Item: items.approval(a.next), ConditionExpression: 'attribute_not_exists(PK)' } };
+  return {
+    items: [approvalItem, entitlementPut(table, e.prev, e.next), ...(c.next ? [casePut(table, c.prev, c.next)] : [])],
+    changes: [
+      putChange('approval', a.next),
+      putChange('entitlement', e.next),
+      ...(c.next ? [putChange('case', c.next)] : []),
+    ],
+    effects: [
+      { ref: entityRef('approval', a.next.id), version: a.next.version },
+      { ref: entityRef('entitlement', e.next.id), version: e.next.version },
+      ...(c.next ? [{ ref: entityRef('case', c.next.id), version: c.next.version }] : []),
+    ],
   };
 }
 
@@ -121,27 +149,12 @@ export async function requestApproval(
       return {
         kind: 'commit',
         stations,
-        items: [
-          {
-            Put: {
-              TableName: ctx.table,
-              Item: items.approval(approval),
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          entitlementPut(ctx.table, ent, entNext),
-          ...(caseNext ? [casePut(ctx.table, kase, caseNext)] : []),
-        ],
-        changes: [
-          putChange('approval', approval),
-          putChange('entitlement', entNext),
-          ...(caseNext ? [putChange('case', caseNext)] : []),
-        ],
-        effects: [
-          { ref: entityRef('approval', approval.id), version: approval.version },
-          { ref: entityRef('entitlement', entNext.id), version: entNext.version },
-          ...(caseNext ? [{ ref: entityRef('case', caseNext.id), version: caseNext.version }] : []),
-        ],
+        ...approvalWrites(
+          ctx.table,
+          { prev: null, next: approval },
+          { prev: ent, next: entNext },
+          { prev: kase, next: caseNext },
+        ),
         audit: {
           head: loaded.head,
           input: {
@@ -289,21 +302,12 @@ export async function decideApproval(
         return {
           kind: 'commit',
           stations,
-          items: [
-            approvalPut(ctx.table, approval, next),
-            entitlementPut(ctx.table, ent, entNext),
-            ...(caseNext ? [casePut(ctx.table, kase, caseNext)] : []),
-          ],
-          changes: [
-            putChange('approval', next),
-            putChange('entitlement', entNext),
-            ...(caseNext ? [putChange('case', caseNext)] : []),
-          ],
-          effects: [
-            { ref: entityRef('approval', next.id), version: next.version },
-            { ref: entityRef('entitlement', entNext.id), version: entNext.version },
-            ...(caseNext ? [{ ref: entityRef('case', caseNext.id), version: caseNext.version }] : []),
-          ],
+          ...approvalWrites(
+            ctx.table,
+            { prev: approval, next },
+            { prev: ent, next: entNext },
+            { prev: kase, next: caseNext },
+          ),
           audit: {
             head: loaded.head,
             input: {
