@@ -597,12 +597,13 @@ export class CacheQueries {
     };
   }
 
-  /** This desk's unresolved rejections at a station, newest first, as queue items of their case. */
+  /** The signed-in user's unresolved rejections at a station (needs-attention is per user), newest first, as queue items of their case. */
   private rejectedItems(station: string): QueueItem[] {
     const rows = this.sql(
       `SELECT a.command_id, a.entity_ref, a.code, a.message, a.created_at FROM attention a
-         WHERE a.resolved_at IS NULL AND json_extract(a.envelope, '$.station') = ? ORDER BY a.created_at DESC`,
-    ).all(station) as {
+         WHERE a.resolved_at IS NULL AND json_extract(a.envelope, '$.station') = ?
+           AND (? IS NULL OR a.created_by = ?) ORDER BY a.created_at DESC`,
+    ).all(station, this.viewerFn()?.username ?? null, this.viewerFn()?.username ?? null) as {
       command_id: string;
       entity_ref: string | null;
       code: string;
@@ -741,8 +742,10 @@ export class CacheQueries {
     // A valid issuance with a void queued on this desk no longer counts as valid here.
     const valid = issuances.find((i) => i.iss.status === 'VALID' && !i.voidPending)?.iss ?? null;
     const rejection = this.sql(
-      `SELECT code, message FROM attention WHERE entity_ref = ? AND resolved_at IS NULL ORDER BY created_at DESC LIMIT 1`,
-    ).get(`entitlement:${e.id}`) as { code: string; message: string } | undefined;
+      `SELECT code, message FROM attention WHERE entity_ref = ? AND resolved_at IS NULL AND (? IS NULL OR created_by = ?)
+         ORDER BY created_at DESC LIMIT 1`,
+    ).get(`entitlement:${e.id}`, this.viewerFn()?.username ?? null, this.viewerFn()?.username ?? null) as
+      { code: string; message: string } | undefined;
     const approvalRaw = this.sql(
       'SELECT data FROM approval WHERE entitlement_id = ? ORDER BY requested_at DESC, id DESC LIMIT 1',
     )
