@@ -9,7 +9,7 @@ import { tempDir } from './helpers/factories.js';
 // holding 100k cases a page, all five counts and the team load come back in milliseconds.
 
 // 100k cases under `npm run soak` (JETWAY_SOAK=1); CI size keeps the unit tier quick.
-const N = process.env.JETWAY_SOAK ? 100_000 : 25_000;
+const N = process.env.JETWAY_SOAK === '1' ? 100_000 : 25_000;
 let db: Db;
 let queries: CacheQueries;
 let setupMs = 0;
