@@ -1,9 +1,7 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startCognitoLocal, type CognitoLocal } from '../../../backend/src/local/services/cognito.js';
-import { webKeyProvider } from '../../../src/main/db/keys.js';
-import { startDeskServer, type DeskServer } from '../../../src/main/web/server.js';
+import type { DeskServer } from '../../../src/main/web/server.js';
 import { approvalId } from '../../../src/shared/domain/ids.js';
 import type { Channel, RpcResult } from '../../../src/shared/rpc/contract.js';
 import {
@@ -11,8 +9,9 @@ import {
   RequestApprovalPayloadSchema,
   type Change,
 } from '../../../src/shared/sync/protocol.js';
-import { cancelledFlight, tempDir } from '../../unit/desk/helpers/factories.js';
-import { startFakeBackend, TOKEN, type FakeBackend } from '../../unit/desk/helpers/fake-backend.js';
+import { cancelledFlight } from '../../unit/desk/helpers/factories.js';
+import { startDeskOnFakeBackend } from './fake-desk-server.js';
+import { startFakeBackend, type FakeBackend } from '../../unit/desk/helpers/fake-backend.js';
 
 // Real: cognito-local (the demo users and their groups/stations), the desk server, SQLite, the
 // WebSocket transport, the desk's money rules. FAKE: the sync backend (helpers/fake-backend.ts),
@@ -175,21 +174,7 @@ beforeAll(async () => {
       ],
     };
   };
-  const dataDir = path.join(tempDir(), 'desk');
-  server = await startDeskServer({
-    dataDir,
-    keyProvider: webKeyProvider({ dataDir, env: {}, generateSecretFile: true }),
-    apiUrl: fake.apiUrl,
-    cognito,
-    fetch: (input, init) =>
-      fetch(input, {
-        ...init,
-        headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${TOKEN}` },
-      }),
-    rendererDir: tempDir(),
-    sync: { waitSeconds: 2, minPollIntervalMs: 100 },
-    log: () => undefined,
-  });
+  server = await startDeskOnFakeBackend(fake.apiUrl, cognito);
 });
 
 afterAll(async () => {

@@ -6,6 +6,7 @@ import { webKeyProvider } from '../../../src/main/db/keys.js';
 import { startDeskServer, type DeskServer } from '../../../src/main/web/server.js';
 import type { Channel, RpcResult } from '../../../src/shared/rpc/contract.js';
 import { cancelledFlight, tempDir } from '../../unit/desk/helpers/factories.js';
+import { startDeskOnFakeBackend } from './fake-desk-server.js';
 import { startFakeBackend, type FakeBackend } from '../../unit/desk/helpers/fake-backend.js';
 
 // Real: cognito-local (helper B's service), the desk server, SQLite, the WebSocket transport.
@@ -59,23 +60,7 @@ beforeAll(async () => {
   cognito = await startCognitoLocal();
   fake = await startFakeBackend();
   fake.commit(['PHX', 'OAK'], cancelledFlight(3));
-  // The fake backend accepts exactly one token; hand it the real Cognito ID token's place.
-  const { TOKEN } = await import('../../unit/desk/helpers/fake-backend.js');
-  const dataDir = path.join(tempDir(), 'desk');
-  server = await startDeskServer({
-    dataDir,
-    keyProvider: webKeyProvider({ dataDir, env: {}, generateSecretFile: true }),
-    apiUrl: fake.apiUrl,
-    cognito,
-    fetch: (input, init) =>
-      fetch(input, {
-        ...init,
-        headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${TOKEN}` },
-      }),
-    rendererDir: tempDir(),
-    sync: { waitSeconds: 2, minPollIntervalMs: 100 },
-    log: () => undefined,
-  });
+  server = await startDeskOnFakeBackend(fake.apiUrl, cognito);
 });
 
 afterAll(async () => {
