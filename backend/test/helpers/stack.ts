@@ -2,12 +2,19 @@ import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/cli
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { DEFAULT_POLICY_DOCUMENTS, parsePolicySet, type PolicySet } from '../../../src/shared/policy/index.js';
 import { createDataContext, type DataContext } from '../../src/data/client.js';
+import { ingestRecord } from '../../src/ingest/processor.js';
 import { startBackendApp, type BackendApp } from '../../src/local/app.js';
 import { DEMO_PASSWORD, startCognitoLocal, type CognitoLocal } from '../../src/local/services/cognito.js';
-import { createTables, localDynamoClient, startDynamoDbLocal, type DynamoDbLocal } from '../../src/local/services/dynamodb.js';
+import {
+  createTables,
+  localDynamoClient,
+  startDynamoDbLocal,
+  type DynamoDbLocal,
+} from '../../src/local/services/dynamodb.js';
 import { startKafka, type LocalKafka } from '../../src/local/services/kafka.js';
 import { startSmtpSink, type SmtpSink } from '../../src/local/services/smtp.js';
 import { createSmsLog, type SmsLog } from '../../src/local/services/sms.js';
+import { scenarioMessages } from './fixtures.js';
 
 /**
  * Real local services for an integration suite (B's starters): one DynamoDB Local (in memory)
@@ -52,7 +59,11 @@ export async function startServices(opts: { kafka?: boolean; cognito?: boolean }
   };
 }
 
-export async function startApp(s: Services, prefix: string, opts: { ingest?: boolean; policy?: () => PolicySet; approvalPollMs?: number } = {}): Promise<BackendApp> {
+export async function startApp(
+  s: Services,
+  prefix: string,
+  opts: { ingest?: boolean; policy?: () => PolicySet; approvalPollMs?: number } = {},
+): Promise<BackendApp> {
   if (!s.cognito) throw new Error('startApp needs cognito');
   return startBackendApp({
     dynamodbEndpoint: s.dynamo.endpoint,
@@ -75,7 +86,8 @@ export async function startApp(s: Services, prefix: string, opts: { ingest?: boo
 export function policyWithApprovalTiming(t: { escalateAfterMinutes: number; expireAfterMinutes: number }): PolicySet {
   const docs = DEFAULT_POLICY_DOCUMENTS.map((d) => {
     const doc = structuredClone(d) as { id?: string; moneyControls?: { approvals: Record<string, unknown> } };
-    if (doc.id === 'reference' && doc.moneyControls) doc.moneyControls.approvals = { ...doc.moneyControls.approvals, ...t };
+    if (doc.id === 'reference' && doc.moneyControls)
+      doc.moneyControls.approvals = { ...doc.moneyControls.approvals, ...t };
     return doc;
   });
   return parsePolicySet(docs);
@@ -83,9 +95,19 @@ export function policyWithApprovalTiming(t: { escalateAfterMinutes: number; expi
 
 export async function idToken(s: Services, username: string): Promise<string> {
   if (!s.cognito) throw new Error('no cognito');
-  const idp = new CognitoIdentityProviderClient({ endpoint: s.cognito.endpoint, region: s.cognito.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const idp = new CognitoIdentityProviderClient({
+    endpoint: s.cognito.endpoint,
+    region: s.cognito.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
-    const r = await idp.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: s.cognito.clientId, AuthParameters: { USERNAME: username, PASSWORD: DEMO_PASSWORD } }));
+    const r = await idp.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: s.cognito.clientId,
+        AuthParameters: { USERNAME: username, PASSWORD: DEMO_PASSWORD },
+      }),
+    );
     const t = r.AuthenticationResult?.IdToken;
     if (!t) throw new Error('no id token');
     return t;
@@ -95,7 +117,12 @@ export async function idToken(s: Services, username: string): Promise<string> {
 }
 
 /** Produce messages with no key (FlightPulse's way) to a topic. */
-export async function produce(brokers: string[], topic: string, values: (string | Buffer | null)[], key?: (i: number) => string): Promise<void> {
+export async function produce(
+  brokers: string[],
+  topic: string,
+  values: (string | Buffer | null)[],
+  key?: (i: number) => string,
+): Promise<void> {
   const kafka = new Kafka({ clientId: 'test-producer', brokers, logLevel: logLevel.NOTHING });
   const p = kafka.producer({ allowAutoTopicCreation: true });
   await p.connect();
@@ -107,9 +134,18 @@ export async function produce(brokers: string[], topic: string, values: (string 
 }
 
 /** Read everything on a topic (from the beginning) until `count` messages were seen or the timeout. */
-export async function readTopic(brokers: string[], topic: string, count: number, timeoutMs = 20_000): Promise<{ value: string; key: string | null }[]> {
+export async function readTopic(
+  brokers: string[],
+  topic: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<{ value: string; key: string | null }[]> {
   const kafka = new Kafka({ clientId: 'test-reader', brokers, logLevel: logLevel.NOTHING });
-  const c: Consumer = kafka.consumer({ groupId: `reader-${Date.now()}-${Math.random()}`, sessionTimeout: 6000, heartbeatInterval: 1000 });
+  const c: Consumer = kafka.consumer({
+    groupId: `reader-${Date.now()}-${Math.random()}`,
+    sessionTimeout: 6000,
+    heartbeatInterval: 1000,
+  });
   const out: { value: string; key: string | null }[] = [];
   await c.connect();
   try {
@@ -133,7 +169,11 @@ export async function readTopic(brokers: string[], topic: string, count: number,
 }
 
 /** Poll `fn` until it returns a truthy value or time runs out. */
-export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, stepMs = 100): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+  stepMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -141,4 +181,21 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, stepMs));
   }
+}
+
+/**
+ * FlightPulse scenario 3 (SW9012 cancelled) through the ingest handler, delivered `deliveries`
+ * times (Kafka is at least once), then every workflow run to its end: cases with OFFERED
+ * entitlements for the seeded passengers.
+ */
+export async function cancelScenario3(ctx: DataContext, app: BackendApp, deliveries = 1): Promise<void> {
+  const [message] = scenarioMessages('scenario3-cancellation.json');
+  for (let i = 0; i < deliveries; i++) {
+    await ingestRecord({ ctx, workflows: app.workflows, deadLetters: { send: async () => undefined } }, message!, {
+      topic: 'flight-operations',
+      partition: 0,
+      offset: String(i),
+    });
+  }
+  await app.idle();
 }

@@ -4,12 +4,11 @@ import { commitWithLog, putChange, readHead } from '../../src/data/changelog.js'
 import type { DataContext } from '../../src/data/client.js';
 import { getEntitlement, items } from '../../src/data/repositories.js';
 import { seedDemoData } from '../../src/data/seed.js';
-import { ingestRecord } from '../../src/ingest/processor.js';
 import type { BackendApp } from '../../src/local/app.js';
 import { scanCount as countItems } from '../helpers/scan.js';
 import { apiClient, command, confirmation, issueCommand } from '../helpers/api.js';
-import { flightpulseData, fpInstance, scenarioMessages } from '../helpers/fixtures.js';
-import { idToken, startApp, startServices, type Services } from '../helpers/stack.js';
+import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
+import { cancelScenario3, idToken, startApp, startServices, type Services } from '../helpers/stack.js';
 
 /**
  * The HTTP API against DynamoDB Local, cognito-local (real ID tokens) and the SMTP sink. The
@@ -35,16 +34,7 @@ beforeAll(async () => {
   app = await startApp(s, prefix, { ingest: false });
   api = apiClient(app.apiUrl);
   for (const u of ['agent.phx', 'super.phx', 'agent.dal', 'admin']) tokens[u] = await idToken(s, u);
-  await ingestRecord(
-    { ctx, workflows: app.workflows, deadLetters: { send: async () => undefined } },
-    scenarioMessages('scenario3-cancellation.json')[0]!,
-    {
-      topic: 'flight-operations',
-      partition: 0,
-      offset: '0',
-    },
-  );
-  await app.idle();
+  await cancelScenario3(ctx, app);
 });
 afterAll(async () => {
   await app?.stop();

@@ -13,7 +13,6 @@ import { createDataContext, type DataContext } from '../../src/data/client.js';
 import { keys } from '../../src/data/keys.js';
 import { getCaseWithEntitlements, getEntitlement } from '../../src/data/repositories.js';
 import { seedDemoData } from '../../src/data/seed.js';
-import { ingestRecord } from '../../src/ingest/processor.js';
 import { startBackendApp, type BackendApp } from '../../src/local/app.js';
 import { DEMO_USERS } from '../../src/local/services/cognito.js';
 import {
@@ -31,8 +30,9 @@ import { registerApprovalToken } from '../../src/workflows/tasks/register-approv
 import { createNotifier } from '../../src/notify/notifier.js';
 import { smtpTransport } from '../../src/notify/smtp.js';
 import { apiClient, decideCommand, requestCommand } from '../helpers/api.js';
-import { flightpulseData, fpInstance, scenarioMessages } from '../helpers/fixtures.js';
+import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
 import {
+  cancelScenario3,
   eventually,
   idToken,
   policyWithApprovalTiming,
@@ -72,16 +72,7 @@ afterAll(async () => {
 /** Seed FlightPulse's sample (+ generated passengers on SW9012) and let scenario 3 cancel SW9012: cases with OFFERED entitlements. */
 async function seedCases(ctx: DataContext, app: BackendApp): Promise<void> {
   await seedDemoData(ctx, flightpulseData(6));
-  await ingestRecord(
-    { ctx, workflows: app.workflows, deadLetters: { send: async () => undefined } },
-    scenarioMessages('scenario3-cancellation.json')[0]!,
-    {
-      topic: 'flight-operations',
-      partition: 0,
-      offset: '0',
-    },
-  );
-  await app.idle();
+  await cancelScenario3(ctx, app);
 }
 
 async function offered(ctx: DataContext, passengerId: string): Promise<Entitlement> {

@@ -8,7 +8,6 @@ import type { DataContext } from '../../src/data/client.js';
 import { keys } from '../../src/data/keys.js';
 import { getApproval, getCase, getEntitlement, getIssuance } from '../../src/data/repositories.js';
 import { seedDemoData } from '../../src/data/seed.js';
-import { ingestRecord } from '../../src/ingest/processor.js';
 import type { BackendApp } from '../../src/local/app.js';
 import {
   addEntitlement,
@@ -19,9 +18,9 @@ import {
   pushOne,
   requestCommand,
 } from '../helpers/api.js';
-import { flightpulseData, fpInstance, scenarioMessages } from '../helpers/fixtures.js';
+import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
 import { scanCount } from '../helpers/scan.js';
-import { eventually, idToken, startApp, startServices, type Services } from '../helpers/stack.js';
+import { cancelScenario3, eventually, idToken, startApp, startServices, type Services } from '../helpers/stack.js';
 
 /**
  * Supervisor approvals through the real API (DynamoDB Local, cognito-local ID tokens, SMTP sink):
@@ -46,16 +45,7 @@ beforeAll(async () => {
   app = await startApp(s, prefix, { ingest: false });
   api = apiClient(app.apiUrl);
   for (const u of USERS) tokens[u] = await idToken(s, u);
-  await ingestRecord(
-    { ctx, workflows: app.workflows, deadLetters: { send: async () => undefined } },
-    scenarioMessages('scenario3-cancellation.json')[0]!,
-    {
-      topic: 'flight-operations',
-      partition: 0,
-      offset: '0',
-    },
-  );
-  await app.idle();
+  await cancelScenario3(ctx, app);
 }, 120_000);
 afterAll(async () => {
   await app?.stop();

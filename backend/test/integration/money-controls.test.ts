@@ -18,12 +18,11 @@ import type { DataContext } from '../../src/data/client.js';
 import { keys } from '../../src/data/keys.js';
 import { getCase, getCaseWithEntitlements, getEntitlement, getIssuance } from '../../src/data/repositories.js';
 import { seedDemoData } from '../../src/data/seed.js';
-import { ingestRecord } from '../../src/ingest/processor.js';
-import { startBackendApp, type BackendApp } from '../../src/local/app.js';
+import type { BackendApp } from '../../src/local/app.js';
 import { addEntitlement, apiClient, command, confirmation, issueCommand, pushOne } from '../helpers/api.js';
-import { flightpulseData, fpInstance, scenarioMessages } from '../helpers/fixtures.js';
+import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
 import { scanCount } from '../helpers/scan.js';
-import { eventually, idToken, startServices, type Services } from '../helpers/stack.js';
+import { cancelScenario3, eventually, idToken, startApp, startServices, type Services } from '../helpers/stack.js';
 
 /**
  * Server-side money controls through the real API (DynamoDB Local, cognito-local, SMTP sink):
@@ -71,29 +70,10 @@ beforeAll(async () => {
   s = await startServices({ cognito: true });
   ({ ctx, prefix } = await s.newTables());
   await seedDemoData(ctx, flightpulseData(30));
-  app = await startBackendApp({
-    dynamodbEndpoint: s.dynamo.endpoint,
-    tablePrefix: prefix,
-    kafkaBrokers: [],
-    cognito: s.cognito!,
-    smtpPort: s.smtp.port,
-    sms: s.sms,
-    ingest: false,
-    ingestGroupId: `jetway-ingest-${prefix}`,
-    policy: () => policy,
-  });
+  app = await startApp(s, prefix, { ingest: false, policy: () => policy });
   api = apiClient(app.apiUrl);
   for (const u of USERS) tokens[u] = await idToken(s, u);
-  await ingestRecord(
-    { ctx, workflows: app.workflows, deadLetters: { send: async () => undefined } },
-    scenarioMessages('scenario3-cancellation.json')[0]!,
-    {
-      topic: 'flight-operations',
-      partition: 0,
-      offset: '0',
-    },
-  );
-  await app.idle();
+  await cancelScenario3(ctx, app);
 }, 120_000);
 afterAll(async () => {
   await app?.stop();

@@ -5,12 +5,18 @@ import { DEFAULT_POLICY_DOCUMENTS, isCashType, parsePolicySet } from '../../../s
 import type { CommandEnvelope, CommandResult } from '../../../src/shared/sync/protocol.js';
 import type { DataContext } from '../../../backend/src/data/client.js';
 import { seedDemoData } from '../../../backend/src/data/seed.js';
-import { ingestRecord } from '../../../backend/src/ingest/processor.js';
 import { seededRandom as prng } from '../../../backend/src/simulator/load.js';
-import { startBackendApp, type BackendApp } from '../../../backend/src/local/app.js';
+import type { BackendApp } from '../../../backend/src/local/app.js';
 import { apiClient, confirmation, issueCommand } from '../../../backend/test/helpers/api.js';
-import { flightpulseData, fpInstance, scenarioMessages } from '../../../backend/test/helpers/fixtures.js';
-import { eventually, idToken, startServices, type Services } from '../../../backend/test/helpers/stack.js';
+import { flightpulseData, fpInstance } from '../../../backend/test/helpers/fixtures.js';
+import {
+  cancelScenario3,
+  eventually,
+  idToken,
+  startApp,
+  startServices,
+  type Services,
+} from '../../../backend/test/helpers/stack.js';
 
 /**
  * Money is never paid twice and nothing is lost: several desks push issue commands for the
@@ -72,32 +78,11 @@ beforeAll(async () => {
   let prefix: string;
   ({ ctx, prefix } = await s.newTables());
   await seedDemoData(ctx, seed);
-  app = await startBackendApp({
-    dynamodbEndpoint: s.dynamo.endpoint,
-    tablePrefix: prefix,
-    kafkaBrokers: [],
-    cognito: s.cognito!,
-    smtpPort: s.smtp.port,
-    sms: s.sms,
-    ingest: false,
-    ingestGroupId: `jetway-ingest-${prefix}`,
-    policy: () => policy,
-  });
+  app = await startApp(s, prefix, { ingest: false, policy: () => policy });
   api = apiClient(app.apiUrl);
   for (const u of ['agent.phx', 'super.phx']) tokens[u] = await idToken(s, u);
-  const [message] = scenarioMessages('scenario3-cancellation.json');
-  await ingestRecord({ ctx, workflows: app.workflows, deadLetters: { send: async () => undefined } }, message!, {
-    topic: 'flight-operations',
-    partition: 0,
-    offset: '0',
-  });
-  // The same event delivered again (Kafka at-least-once) must change nothing.
-  await ingestRecord({ ctx, workflows: app.workflows, deadLetters: { send: async () => undefined } }, message!, {
-    topic: 'flight-operations',
-    partition: 0,
-    offset: '1',
-  });
-  await app.idle();
+  // Delivered twice (Kafka at-least-once): the second must change nothing.
+  await cancelScenario3(ctx, app, 2);
 }, 300_000);
 
 afterAll(async () => {
