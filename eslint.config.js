@@ -74,9 +74,60 @@ export default tseslint.config(
       re('(^|/)backend(/|$)', 'The desk never imports backend code: it talks to the backend over HTTP.'),
     ],
   }),
-  layer(['backend/src/**', 'backend/infra/**'], {
+  // backend/src: the serverless backend and its tools (backend/src/cli: the `jetway` command; the
+  // simulator; the local cloud). Not the desk, not the root scripts/, not the CDK app or the tests.
+  layer(['backend/src/**'], {
     paths: ['electron', 'react', 'react-dom', 'zustand'],
-    patterns: [re('(^|/)src/(main|renderer|preload)(/|$)', 'The backend never imports the desk (src/main, src/renderer, src/preload).')],
+    patterns: [
+      re('(^|/)src/(main|renderer|preload)(/|$)', 'The backend never imports the desk (src/main, src/renderer, src/preload).'),
+      re('(^|/)scripts/', 'The backend never imports the root scripts/ (service set-up lives in backend/src/local/services).'),
+      re('(^|/)(infra|test)/', 'Backend code never imports the CDK app (backend/infra) or the tests.'),
+    ],
+  }),
+  // Runtime code never imports the tools (the CLI and the local cloud import it, not the reverse).
+  // A `*-cli.ts` file is a tool's entry kept beside its feature (feeds/import-cli.ts).
+  {
+    ...layer(['backend/src/{api,data,feeds,ingest,notify,observability,workflows}/**', 'backend/src/handlers.ts'], {
+      paths: ['electron', 'react', 'react-dom', 'zustand'],
+      patterns: [
+        re('(^|/)src/(main|renderer|preload)(/|$)', 'The backend never imports the desk (src/main, src/renderer, src/preload).'),
+        re('(^|/)scripts/', 'The backend never imports the root scripts/ (service set-up lives in backend/src/local/services).'),
+        re('(^|/)(infra|test)/', 'Backend code never imports the CDK app (backend/infra) or the tests.'),
+        re('(^|/)(cli|local)/', 'Runtime code (what Lambda runs) never imports the tools: backend/src/cli, backend/src/local.'),
+      ],
+    }),
+    ignores: ['backend/src/**/*-cli.ts'],
+  },
+  // backend/infra: the CDK app reads the backend's manifest and definitions, never the desk or scripts/.
+  layer(['backend/infra/**'], {
+    paths: ['electron', 'react', 'react-dom', 'zustand'],
+    patterns: [
+      re('(^|/)src/(main|renderer|preload)(/|$)', 'The CDK app never imports the desk.'),
+      re('(^|/)scripts/', 'The CDK app never imports the root scripts/.'),
+      re('(^|/)(cli|local|simulator|test)/', 'The CDK app deploys runtime code only, never the tools or the tests.'),
+    ],
+  }),
+  // backend/test: the backend's tests, on the backend alone.
+  layer(['backend/test/**'], {
+    paths: ['electron', 'react', 'react-dom', 'zustand'],
+    patterns: [
+      re('(^|/)src/(main|renderer|preload)(/|$)', 'Backend tests never import the desk: they test the backend on its own.'),
+      re('(^|/)scripts/', 'Backend tests never import the root scripts/.'),
+    ],
+  }),
+  // Root tests, benches, scripts and bin run under plain Node: never Electron itself (TOOLCHAIN.md:
+  // from electron 42 on, `require('electron')` downloads the binary), never the preload bridge.
+  layer(['test/**', 'bench/**', 'scripts/**', 'bin/**'], {
+    paths: ['electron'],
+    patterns: [re('(^|/)src/preload(/|$)', 'Only Electron loads the preload bridge.')],
+  }),
+  // Root config files (build, test, lint): no backend, no renderer code.
+  layer(['*.ts', '*.js', '*.mjs'], {
+    paths: ['electron'],
+    patterns: [
+      re('(^|/)backend/', 'Root config files never import the backend.'),
+      re('(^|/)src/renderer(/|$)', 'Root config files never import the renderer.'),
+    ],
   }),
   // Tests: no focused or skipped tests, in vitest or Playwright.
   {

@@ -15,7 +15,8 @@ export default defineConfig({
   forbidOnly: true,
   retries: 0,
   timeout: 240_000,
-  expect: { timeout: 15_000 },
+  // Generous: CI machines here run up to 2x slower day to day; latency targets live in bench/.
+  expect: { timeout: 30_000 },
   reporter: [['list']],
   use: {
     browserName: 'chromium',

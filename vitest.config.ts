@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'backend/test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'backend/test/integration/**/*.test.ts', 'test/chaos/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,

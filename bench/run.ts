@@ -1,5 +1,7 @@
 /**
- * `npm run bench` runs every bench/<name>.ts; `npm run bench -- NAME [NAME…]` runs some.
+ * `npm run bench` runs every bench/<name>.ts; `npm run bench -- NAME [NAME…]` runs some. A NAME
+ * also selects its group: `desk` runs bench/desk.ts (if any) and every bench/desk-*.ts (each file
+ * keeps its own figures; e.g. desk-sync.ts reports desk.initial_sync_*).
  * Each bench module's default export returns { figureName: { value, unit, target } }.
  * Results merge into bench/results/latest.json (figures not re-run are kept, with their time)
  * and the README's figures table between the bench markers is rewritten.
@@ -66,12 +68,13 @@ function updateReadme(figures: Record<string, Figure>, m: Record<string, unknown
 async function main(): Promise<number> {
   const args = process.argv.slice(2).filter((a) => a !== '--');
   const all = available();
-  const unknown = args.filter((a) => !all.includes(a));
+  const group = (a: string) => all.filter((n) => n === a || n.startsWith(`${a}-`));
+  const unknown = args.filter((a) => group(a).length === 0);
   if (unknown.length) {
     console.error(`unknown bench: ${unknown.join(', ')}; available: ${all.join(', ')}`);
     return 2;
   }
-  const names = args.length ? args : all;
+  const names = args.length ? [...new Set(args.flatMap(group))] : all;
   const previous = fs.existsSync(resultsFile)
     ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as { figures?: Record<string, Figure> })
     : {};

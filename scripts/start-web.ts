@@ -4,7 +4,10 @@
  * serving the built renderer and the RPC contract over WebSocket. An ops feed produces
  * FlightPulse events to Kafka every 15 s unless `--no-simulate`. Ctrl-C stops everything.
  *
- *   tsx scripts/start-web.ts [--port N] [--ephemeral] [--no-simulate] [--no-demo-secret] [--cloud-only] [--json]
+ *   tsx scripts/start-web.ts [--port N] [--data-dir DIR] [--ephemeral] [--no-simulate] [--no-demo-secret] [--cloud-only] [--json]
+ *
+ * `--data-dir DIR` keeps the state in DIR instead of `.jetway/` (the cloud in DIR/cloud, the web
+ * desk in DIR/desk-web): e.g. a fresh start beside a running one (bench/backend.ts measures that).
  *
  * `--cloud-only` (used by `npm start` for Electron) starts the cloud and prints
  * `JETWAY_CLOUD <json>` with apiUrl and Cognito settings for the Electron shell.
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     'cloud-only': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     'desk-data-dir': { type: 'string' },
+    'data-dir': { type: 'string' },
   },
   strict: true,
 });
@@ -47,6 +51,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 const log = (line: string): void => console.log(`[jetway] ${line}`);
+/** The state folder (`.jetway/` unless --data-dir): cloud/ and desk-web/ under it. */
+const stateDir = path.resolve(values['data-dir'] ?? path.join(repoRoot, '.jetway'));
 
 if (!values['cloud-only'] && !fs.existsSync(path.join(DEFAULT_RENDERER_DIR, 'index.html'))) {
   log('renderer not built yet: running `electron-vite build` (once) …');
@@ -73,11 +79,15 @@ if (remote) {
     apiUrl: remote.JETWAY_API_URL,
     cognito: remote.JETWAY_COGNITO,
     kafkaBrokers: [],
-    dataDir: path.join(repoRoot, '.jetway'),
+    dataDir: stateDir,
   };
 } else {
   log('starting the local cloud (DynamoDB Local, Kafka, cognito-local, SMTP sink, backend app) …');
-  const local = await startLocalCloud({ ephemeral: values.ephemeral, log: (l) => log(`cloud: ${l}`) });
+  const local = await startLocalCloud({
+    ephemeral: values.ephemeral,
+    ...(values['data-dir'] ? { dataDir: path.join(stateDir, 'cloud') } : {}),
+    log: (l) => log(`cloud: ${l}`),
+  });
   stops.push(() => local.stop());
   cloud = local;
 }
@@ -104,7 +114,7 @@ try {
       values['desk-data-dir'] ??
       (values.ephemeral
         ? fs.mkdtempSync(path.join(cloud.dataDir, 'desk-'))
-        : path.join(repoRoot, '.jetway', 'desk-web'));
+        : path.join(stateDir, 'desk-web'));
     // Web mode requires a key (src/main/db/keys.ts): JETWAY_DESK_SECRET, or a secret file.
     // For the demo, with neither, a random secret is generated once and kept in
     // <data dir>/desk.secret (0600): the database files alone are useless, but whoever can

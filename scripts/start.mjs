@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /**
- * `npm start`      → the Electron desk + the local cloud (needs the Electron binary).
+ * `npm start`      → the Electron desk + the local cloud; where the Electron binary is missing
+ *                    (it cannot be downloaded here), says so in one line and serves the same
+ *                    console in web mode instead, printing the URL and opening it in a browser
+ *                    when there is one (xdg-open / open; never fails when there is none).
  * `npm run start:web` → web mode: the local cloud + the desk server; open the printed URL in
  *                    Chromium. Same desk services, same renderer, WebSocket instead of IPC.
  * Extra arguments pass through (e.g. `npm run start:web -- --simulate --port 8080`).
@@ -9,6 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { browserOpener, deskUrlIn, findElectronBinary } from './launch.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -24,36 +28,50 @@ function run(extra) {
   return child;
 }
 
-if (web) {
-  const child = run(rest);
-  child.stdout.pipe(process.stdout);
+/** Web mode: the same console over WebSocket; with `open`, the printed URL opens in a browser. */
+function serveWeb(extra, { open }) {
+  const child = run(extra);
+  let buf = '';
+  let opened = !open;
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    if (opened) return;
+    buf += String(chunk);
+    const url = deskUrlIn(buf);
+    if (!url) return;
+    opened = true;
+    const opener = browserOpener();
+    if (!opener) return; // no browser here (headless): the URL above is the way in
+    try {
+      const p = spawn(opener.cmd, [...opener.args, url], { stdio: 'ignore', detached: true });
+      p.on('error', () => undefined);
+      p.unref();
+    } catch {
+      // opening a browser is a convenience, never a reason to fail
+    }
+  });
   child.on('exit', (code) => process.exit(code ?? 1));
-} else {
-  // The Electron binary is downloaded by electron's postinstall; where that is impossible
-  // (ELECTRON_SKIP_BINARY_DOWNLOAD=1, no network), say so instead of failing obscurely.
-  let electronPath = null;
+}
+
+// The Electron binary is downloaded by electron's postinstall; where that is impossible
+// (ELECTRON_SKIP_BINARY_DOWNLOAD=1, no network) `npm start` still gives the console, in web mode.
+let electronDir = null;
+if (!web) {
   try {
-    electronPath = createRequire(import.meta.url)('electron');
-  } catch (err) {
-    electronPath = null;
-    process.stderr.write(`electron: ${String(err?.message ?? err).split('\n')[0]}\n`);
+    electronDir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+  } catch {
+    electronDir = null;
   }
-  if (typeof electronPath !== 'string' || !(await import('node:fs')).existsSync(electronPath)) {
-    console.error(
-      [
-        '',
-        'The Electron binary is not installed on this machine (it could not be downloaded, e.g. ELECTRON_SKIP_BINARY_DOWNLOAD=1).',
-        'Run the same desk in web mode instead:',
-        '',
-        '    npm run start:web',
-        '',
-        'and open the printed URL in Chromium. On a machine with network access, `npm install` fetches Electron',
-        'and `npm start` opens the desktop window.',
-        '',
-      ].join('\n'),
-    );
-    process.exit(3);
-  }
+}
+const electron = web ? null : findElectronBinary({ electronDir });
+
+if (web) {
+  serveWeb(rest, { open: false });
+} else if (!electron.ok) {
+  console.log(`[jetway] No Electron binary on this machine (${electron.reason}): serving the same console in web mode instead; open the desk URL printed below.`);
+  serveWeb(rest, { open: true });
+} else {
+  const electronPath = electron.path;
   const build = spawnSync(
     process.execPath,
     [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],

@@ -1,5 +1,5 @@
 /**
- * House rules for Step Functions Task states (STYLE.md), checked by the CDK app before it builds a
+ * House rules for Step Functions Task states (STYLE.md) and Distributed Maps, checked by the CDK app before it builds a
  * state machine and by backend/test/unit/infra/asl.test.ts on every *.asl.json.
  */
 export interface Retrier {
@@ -13,7 +13,8 @@ export interface State {
   TimeoutSecondsPath?: string;
   Retry?: Retrier[];
   Catch?: { ErrorEquals: string[]; Next: string }[];
-  ItemProcessor?: Machine;
+  MaxConcurrency?: number;
+  ItemProcessor?: Machine & { ProcessorConfig?: { Mode?: string; ExecutionType?: string } };
   Iterator?: Machine;
   Branches?: Machine[];
 }
@@ -57,6 +58,13 @@ export function checkMachine(m: Machine, where = '', enclosingCatches = false): 
       if (!s.Catch?.length && !enclosingCatches && !compensating) problems.push(`${at}: no Catch`);
     }
     for (const c of s.Catch ?? []) if (!m.States[c.Next]) problems.push(`${at}: Catch → unknown state ${c.Next}`);
+    // A Distributed Map runs up to 10,000 child executions at once by default: every one of them
+    // a Lambda writing to the table. Its fan-out is bounded on purpose.
+    if (s.Type === 'Map' && s.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED') {
+      const mc = s.MaxConcurrency;
+      if (mc === undefined || mc < 1 || mc > 1000) problems.push(`${at}: a Distributed Map needs a MaxConcurrency of 1–1000`);
+      if (!s.Catch?.length && !enclosingCatches) problems.push(`${at}: no Catch`);
+    }
     const inner = [s.ItemProcessor, s.Iterator, ...(s.Branches ?? [])].filter((x): x is Machine => x !== undefined);
     for (const sub of inner) problems.push(...checkMachine(sub, `${at}/`, Boolean(s.Catch?.length)));
   }

@@ -4,6 +4,7 @@
  * `cdk synth` works offline; the MSK event source is created only when `mskClusterArn` is set.
  */
 import { z } from 'zod';
+import { KAFKA_AUTH_MODES } from '../src/ingest/msk.js';
 
 const csv = z
   .string()
@@ -25,8 +26,16 @@ export const InfraConfigSchema = z.object({
   mskClusterArn: z.string().startsWith('arn:').optional(),
   /** Bootstrap servers for the handler's own producer (dead-letter topic flight-operations.dlq). */
   mskBootstrapServers: z.string().optional(),
-  /** The handler's producer uses TLS (MSK's default in-transit encryption; port 9094). */
+  /** The handler's producer uses TLS (MSK's default in-transit encryption; port 9094, IAM 9098). */
   mskTls: z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]).default(true),
+  /**
+   * How the ingest function's own Kafka client (the dead-letter producer) authenticates: `iam`
+   * (MSK IAM access control, SASL/OAUTHBEARER; the bootstrap servers of port 9098) or `none`
+   * (the TLS or plaintext listener). The event source mapping uses the execution role either way.
+   */
+  mskAuth: z.enum(KAFKA_AUTH_MODES).default('iam'),
+  /** Provisioned pollers of the event source mapping (1 to this; Kafka's error-handling controls need provisioned mode). */
+  mskMaxPollers: z.coerce.number().int().min(1).max(200).default(3),
   /** Put the ingest function in the MSK VPC (needed to produce to the dead-letter topic). */
   ingestVpcId: z.string().startsWith('vpc-').optional(),
   ingestSubnetIds: csv.optional(),
@@ -36,8 +45,15 @@ export const InfraConfigSchema = z.object({
   emailFrom: z.string().default('no-reply@jetway.example'),
   sesIdentityArn: z.string().startsWith('arn:').optional(),
   logRetentionDays: z.coerce.number().int().positive().default(30),
+  /** Subscribed to the alarm topic (SNS e-mail; confirm once). Unset → subscribe on-call yourself (output AlarmTopicArn). */
+  alarmEmail: z.email().optional(),
+  /** Records behind flight-operations (the event source's OffsetLag) that raise the ingest-lag alarm after 15 minutes. */
+  ingestLagAlarmRecords: z.coerce.number().int().positive().default(1000),
   /** Keep data (table, user pool) when the stack is deleted; default true outside `dev`. */
   retainData: z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]).optional(),
+}).refine((c) => !(c.mskAuth === 'iam' && c.mskBootstrapServers && !c.mskTls), {
+  path: ['mskTls'],
+  message: 'mskAuth iam needs TLS (the IAM listener, port 9098): leave mskTls true or set mskAuth none',
 });
 export type InfraConfig = z.infer<typeof InfraConfigSchema>;
 

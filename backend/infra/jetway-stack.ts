@@ -1,5 +1,8 @@
-import { Annotations, ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -8,18 +11,27 @@ import { HANDLERS, type HandlerManifestEntry } from '../src/handlers.js';
 import type { InfraConfig } from './config.js';
 import { JetwayAuth } from './constructs/auth.js';
 import { JetwayHttpApi } from './constructs/http-api.js';
-import { IngestSource } from './constructs/ingest-source.js';
+import { IngestSource, parseMskClusterArn } from './constructs/ingest-source.js';
 import { JetwayFunction, retentionDays } from './constructs/jetway-function.js';
+import { JetwayMonitoring } from './constructs/monitoring.js';
 import { grantNotify } from './constructs/notify-permissions.js';
 import { JetwayTable } from './constructs/table.js';
 import { JetwayWorkflows, stateMachineArnEnv } from './constructs/workflows.js';
 import {
+  COMPACTION_ACTIONS,
+  COMPACTION_LEADING_KEYS,
+  JOB_INVOKERS,
+  USER_ADMIN_ACTIONS,
+  administersUsers,
+  compactsChangeLog,
+  kafkaBinding,
   readsStaffDirectory,
   respondsToTasks,
   sendsNotifications,
   startsApprovals,
   tableAccessFor,
 } from './handler-policy.js';
+import { nagArn } from './nag.js';
 import { STATE_MACHINES_DIR } from './paths.js';
 
 export interface JetwayStackProps extends StackProps {
@@ -55,24 +67,61 @@ export class JetwayStack extends Stack {
         environment.COGNITO_USER_POOL_ID = auth.userPool.userPoolId;
         environment.COGNITO_CLIENT_ID = auth.client.userPoolClientId;
       }
-      if (h.kind === 'ingest' && cfg.mskBootstrapServers) {
+      const kafka = kafkaBinding(h);
+      if (kafka && cfg.mskBootstrapServers) {
+        // The dead-letter producer's client (src/ingest/msk.ts kafkaClientConfigFromEnv).
         environment.KAFKA_BROKERS = cfg.mskBootstrapServers;
         environment.KAFKA_SSL = String(cfg.mskTls);
+        environment.KAFKA_AUTH = cfg.mskAuth;
+        if (cfg.mskClusterArn) environment.KAFKA_IAM_REGION = parseMskClusterArn(cfg.mskClusterArn).region;
       }
       if (sendsNotifications(h)) environment.EMAIL_FROM = cfg.emailFrom;
       if (readsStaffDirectory(h)) environment.COGNITO_USER_POOL_ID = auth.userPool.userPoolId;
       const { fn } = new JetwayFunction(this, h.name, {
         handler: h,
         table,
+        tableIndexes: MAIN_TABLE.globalSecondaryIndexes.map((g) => g.indexName),
         tableAccess: tableAccessFor(h),
         logRetentionDays: cfg.logRetentionDays,
         environment,
-        ...(h.kind === 'ingest' && ingestVpc ? { vpc: ingestVpc } : {}),
+        ...(kafka && ingestVpc ? { vpc: ingestVpc } : {}),
       });
       if (sendsNotifications(h))
         grantNotify(fn, { ...(cfg.sesIdentityArn ? { sesIdentityArn: cfg.sesIdentityArn } : {}) });
       if (readsStaffDirectory(h)) auth.userPool.grant(fn, 'cognito-idp:ListUsersInGroup');
+      if (compactsChangeLog(h)) {
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: COMPACTION_ACTIONS,
+            resources: [table.tableArn],
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': COMPACTION_LEADING_KEYS } },
+          }),
+        );
+      }
+      if (h.kind === 'scheduled') {
+        if (!h.scheduleMinutes) throw new Error(`scheduled handler ${h.name} has no scheduleMinutes`);
+        // A run is bounded (it stops 30 s before its timeout); an overlapping run is safe (the
+        // compactor's cursor advance is conditional), only wasted work.
+        new events.Rule(this, `${h.name}Schedule`, {
+          description: `Jetway ${h.name} every ${h.scheduleMinutes} min`,
+          schedule: events.Schedule.rate(Duration.minutes(h.scheduleMinutes)),
+          targets: [new eventTargets.LambdaFunction(fn, { retryAttempts: 0 })],
+        });
+      }
       functions.set(h.name, fn);
+    }
+
+    // Admin API: user administration on the pool, asynchronous start of the policy simulation job.
+    for (const h of handlers) {
+      const fn = functions.get(h.name)!;
+      if (administersUsers(h)) auth.userPool.grant(fn, ...USER_ADMIN_ACTIONS);
+      const inv = JOB_INVOKERS[h.name];
+      const job = inv ? functions.get(inv.job) : undefined;
+      if (inv && job) {
+        fn.addEnvironment(inv.env, job.functionName);
+        // The function itself (unqualified), not `:*` (its versions and aliases): none is published.
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [job.functionArn] }));
+      }
     }
 
     const workflows = new JetwayWorkflows(this, 'Workflows', {
@@ -82,20 +131,35 @@ export class JetwayStack extends Stack {
       logRetention: retentionDays(cfg.logRetentionDays),
     });
 
-    // Ingest starts the disruption workflow (deterministic execution names dedupe repeats).
+    // Ingest starts the disruption workflow (deterministic execution names dedupe repeats); the
+    // feeds and the parking sweep re-drive parked ops events through ingest.
     const approval = workflows.stateMachines.get('approval');
-    for (const h of handlers.filter((x) => x.kind === 'ingest')) {
+    for (const h of handlers) {
+      const kafka = kafkaBinding(h);
+      if (!kafka) continue;
       const fn = functions.get(h.name)!;
       for (const [name, sm] of workflows.stateMachines) {
         if (sm === approval) continue;
         fn.addEnvironment(stateMachineArnEnv(name), sm.stateMachineArn);
         sm.grantStartExecution(fn);
+        // DescribeExecution: a re-sent event re-runs a FAILED execution, never a running or succeeded one (sfn-starter.ts).
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['states:DescribeExecution'],
+            resources: [this.formatArn({ service: 'states', resource: 'execution', resourceName: `${namePrefix}${name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+          }),
+        );
+        Validations.of(fn.role ?? fn).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${nagArn(this, 'states', `execution:${namePrefix}${name}:*`)}]`,
+          reason: 'DescribeExecution on the executions of this one state machine: execution names are per event, not known in advance.',
+        });
       }
-      if (cfg.mskClusterArn) new IngestSource(this, `${h.name}Source`, { fn, clusterArn: cfg.mskClusterArn });
+      if (cfg.mskClusterArn)
+        new IngestSource(this, `${h.name}Source`, { fn, clusterArn: cfg.mskClusterArn, auth: cfg.mskAuth, maxPollers: cfg.mskMaxPollers, binding: kafka });
       if (cfg.mskClusterArn && !cfg.mskBootstrapServers) {
         Annotations.of(fn).addWarningV2(
           'jetway:ingest-no-dlq-brokers',
-          'mskClusterArn without mskBootstrapServers: the ingest handler cannot write flight-operations.dlq',
+          `mskClusterArn without mskBootstrapServers: ${h.name} cannot write ${kafka.dlqTopics.join(', ')}`,
         );
       }
     }
@@ -126,12 +190,24 @@ export class JetwayStack extends Stack {
       }
     }
 
-    new JetwayHttpApi(this, 'Http', {
+    const http = new JetwayHttpApi(this, 'Http', {
       name: `${namePrefix}api`,
       issuer: auth.issuer,
       audience: [auth.client.userPoolClientId],
       routes: handlers.filter((h) => h.kind === 'api').map((h) => ({ handler: h, fn: functions.get(h.name)! })),
       logRetention: retentionDays(cfg.logRetentionDays),
+    });
+
+    new JetwayMonitoring(this, 'Monitoring', {
+      namePrefix,
+      functions,
+      ingest: handlers.filter((h) => (kafkaBinding(h)?.topics.length ?? 0) > 0).map((h) => ({ name: h.name, fn: functions.get(h.name)! })),
+      hasEventSource: Boolean(cfg.mskClusterArn),
+      stateMachines: workflows.stateMachines,
+      api: http.api,
+      table,
+      ingestLagRecords: cfg.ingestLagAlarmRecords,
+      ...(cfg.alarmEmail ? { alarmEmail: cfg.alarmEmail } : {}),
     });
 
     new CfnOutput(this, 'Region', { value: this.region, description: 'Desk: JETWAY_COGNITO_REGION' });

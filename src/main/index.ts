@@ -18,11 +18,32 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 let desk: Desk | null = null;
 
+/**
+ * Electron's print path for a voucher (`voucher:print`): the desk window prints itself; its print
+ * CSS shows only the open voucher (src/renderer/src/components/VoucherPrintView.tsx). The system
+ * dialog picks the printer; a receipt printer gets an 80 mm page, any other the printer's A4/Letter.
+ */
+function printWindow(win: BrowserWindow | null, format: 'page' | 'receipt'): Promise<{ printed: boolean; reason: string | null }> {
+  if (!win || win.isDestroyed()) return Promise.resolve({ printed: false, reason: 'no desk window' });
+  return new Promise((resolve) => {
+    win.webContents.print(
+      {
+        silent: false,
+        printBackground: true,
+        ...(format === 'receipt' ? { pageSize: { width: 80_000, height: 240_000 }, margins: { marginType: 'none' as const } } : {}),
+      },
+      (printed, reason) => resolve({ printed, reason: printed ? null : reason || 'cancelled' }),
+    );
+  });
+}
+
 async function createWindow(): Promise<void> {
   const env = readDeskEnv();
   const dataDir = path.join(app.getPath('userData'), 'desk');
+  let win: BrowserWindow | null = null;
   desk = createDesk({
     dataDir,
+    print: (format) => printWindow(win, format),
     apiUrl: env.JETWAY_API_URL,
     cognito: env.JETWAY_COGNITO,
     adminStations: env.JETWAY_ADMIN_STATIONS,
@@ -38,7 +59,7 @@ async function createWindow(): Promise<void> {
     // without it the Node build in node_modules is used, which only works if ABIs match.
     ...(env.JETWAY_SQLITE_BINDING ? { nativeBinding: env.JETWAY_SQLITE_BINDING } : {}),
   });
-  const win = new BrowserWindow({
+  win = new BrowserWindow({
     width: 1440,
     height: 900,
     show: false,

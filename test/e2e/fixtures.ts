@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { test as base } from '@playwright/test';
+import { expect, test as base, type Page } from '@playwright/test';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { webKeyProvider } from '../../src/main/db/keys.js';
 import { startDeskServer, type DeskServer } from '../../src/main/web/server.js';
@@ -13,6 +13,8 @@ export interface BackendProbe {
   bookingsOnFlight(flightId: string): Promise<number>;
   /** Every issuance item for an entitlement (VALID or not), straight from the table. */
   issuancesFor(entitlementId: string): Promise<Record<string, unknown>[]>;
+  /** The same for many entitlements in one table scan (at most 100 ids). */
+  issuancesForMany(entitlementIds: string[]): Promise<Record<string, unknown>[]>;
 }
 
 /** What the e2e needs of the local cloud running in ./cloud-process.ts. */
@@ -29,6 +31,12 @@ export interface E2eCloud {
 const root = path.resolve(import.meta.dirname, '../..');
 
 interface WorkerFixtures {
+  /**
+   * Which local cloud a spec file runs on. Files that need the demo data untouched (SW9012 still
+   * SCHEDULED) set their own with `test.use({ cloudName: '…' })`: Playwright gives a different
+   * worker-option value its own worker, hence its own fresh cloud, whatever the file order.
+   */
+  cloudName: string;
   cloud: E2eCloud;
   kafka: Producer;
   backend: BackendProbe;
@@ -43,10 +51,10 @@ interface TestFixtures {
  * fresh data dir per test).
  */
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  cloudName: ['shared', { scope: 'worker', option: true }],
   cloud: [
-    // Playwright requires an object pattern as the first argument even without dependencies.
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
+    async ({ cloudName }, use) => {
+      console.log(`[e2e] starting local cloud "${cloudName}"`);
       const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'test/e2e/cloud-process.ts')], {
         cwd: root,
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -65,7 +73,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       child.kill('SIGTERM');
       await exited;
     },
-    { scope: 'worker', timeout: 240_000 },
+    { scope: 'worker', timeout: 480_000 },
   ],
   kafka: [
     async ({ cloud }, use) => {
@@ -102,15 +110,20 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           } while (start);
           return n;
         },
-        async issuancesFor(entitlementId) {
+        issuancesFor(entitlementId) {
+          return this.issuancesForMany([entitlementId]);
+        },
+        async issuancesForMany(entitlementIds) {
+          if (entitlementIds.length === 0 || entitlementIds.length > 100) throw new Error('1 to 100 entitlement ids');
+          const names = entitlementIds.map((_, i) => `:e${i}`);
           const out: Record<string, unknown>[] = [];
           let start: Record<string, unknown> | undefined;
           do {
             const r = await doc.send(
               new ScanCommand({
                 TableName: table,
-                FilterExpression: 'begins_with(PK, :p) AND entitlementId = :e',
-                ExpressionAttributeValues: { ':p': 'ISSUANCE#', ':e': entitlementId },
+                FilterExpression: `begins_with(PK, :p) AND entitlementId IN (${names.join(', ')})`,
+                ExpressionAttributeValues: { ':p': 'ISSUANCE#', ...Object.fromEntries(entitlementIds.map((id, i) => [names[i]!, id])) },
                 ExclusiveStartKey: start,
                 ConsistentRead: true,
               }),
@@ -137,3 +150,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 });
 
 export { expect } from '@playwright/test';
+
+/** Signs in on the sign-in screen (demo password) and waits for the top bar to name the user. */
+export async function signIn(page: Page, username: string): Promise<void> {
+  await page.getByTestId('signin-username').fill(username);
+  await page.getByTestId('signin-password').fill('Jetway-demo-1');
+  await page.getByTestId('signin-submit').click();
+  await expect(page.getByTestId('user')).toContainText(username);
+}

@@ -1,8 +1,10 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ManagedKafkaEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { INGEST_GROUP, OPS_DLQ_TOPIC, OPS_TOPIC } from '../../src/ingest/topics.js';
+import type { KafkaAuthMode } from '../../src/ingest/msk.js';
+import type { KafkaBinding } from '../handler-policy.js';
 
 /** `arn:aws:kafka:eu-west-1:123456789012:cluster/ops/1a2b…-3` → its parts. */
 export function parseMskClusterArn(arn: string) {
@@ -12,24 +14,48 @@ export function parseMskClusterArn(arn: string) {
 }
 
 /**
- * Binds the ingest function to an existing MSK cluster (ARN from context): the event source
- * mapping reads `flight-operations` with consumer group `jetway-ingest`; malformed or unknown
- * events are written by the handler itself to `flight-operations.dlq` (with the reason), so the
- * function may also write to that topic. The cluster itself is not part of this stack: an MSK
- * cluster is shared infrastructure with its own lifecycle (VPC, brokers, auth).
+ * Binds a function to an existing MSK cluster (ARN from context): one event source mapping per
+ * topic, all with the binding's consumer group; the function's own producer writes bad messages,
+ * with the reason, to the binding's dead-letter topics. The cluster itself is not part of this
+ * stack: an MSK cluster is shared infrastructure with its own lifecycle (VPC, brokers, auth).
+ *
+ * A handler that answers Lambda's partial batch response (ingest/handler.ts) gets mappings that
+ * report batch item failures, with provisioned pollers (Kafka's error-handling controls need
+ * provisioned mode); one that throws has its batch delivered again whole.
+ *
+ * With `auth: 'iam'` (MSK IAM access control) the execution role gets the data-plane rights the
+ * mappings and the producer need, on the binding's topics and group only.
  */
 export class IngestSource extends Construct {
-  constructor(scope: Construct, id: string, props: { fn: lambda.Function; clusterArn: string }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { fn: lambda.Function; clusterArn: string; auth: KafkaAuthMode; maxPollers: number; binding: KafkaBinding },
+  ) {
     super(scope, id);
-    props.fn.addEventSource(
-      new ManagedKafkaEventSource({
-        clusterArn: props.clusterArn,
-        topic: OPS_TOPIC,
-        consumerGroupId: INGEST_GROUP,
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-      }),
-    );
+    const b = props.binding;
+    for (const topic of b.topics) {
+      props.fn.addEventSource(
+        new ManagedKafkaEventSource({
+          clusterArn: props.clusterArn,
+          topic,
+          consumerGroupId: b.group,
+          startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          batchSize: 100,
+          ...(b.partialBatchResponse
+            ? { reportBatchItemFailures: true, provisionedPollerConfig: { minimumPollers: 1, maximumPollers: props.maxPollers } }
+            : {}),
+        }),
+      );
+    }
+    if (b.topics.length > 0) {
+      Validations.of(props.fn.role ?? props.fn).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole]',
+        reason:
+          "Attached by ManagedKafkaEventSource for the event source mapping's pollers (kafka:Describe*/GetBootstrapBrokers and the VPC network interfaces in the cluster's subnets); the data-plane rights below are scoped to this binding's topics and group.",
+      });
+    }
+    if (props.auth !== 'iam') return;
     // IAM-authenticated clusters: topic/group-level rights on the data plane.
     const c = parseMskClusterArn(props.clusterArn);
     const base = (type: string, name: string) =>
@@ -40,23 +66,27 @@ export class IngestSource extends Construct {
         resources: [props.clusterArn],
       }),
     );
-    props.fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
-        resources: [base('topic', OPS_TOPIC)],
-      }),
-    );
-    props.fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
-        resources: [base('topic', OPS_DLQ_TOPIC)],
-      }),
-    );
-    props.fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'],
-        resources: [base('group', INGEST_GROUP)],
-      }),
-    );
+    if (b.topics.length > 0) {
+      props.fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+          resources: b.topics.map((t) => base('topic', t)),
+        }),
+      );
+      props.fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'],
+          resources: [base('group', b.group)],
+        }),
+      );
+    }
+    if (b.dlqTopics.length > 0) {
+      props.fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+          resources: b.dlqTopics.map((t) => base('topic', t)),
+        }),
+      );
+    }
   }
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,12 +10,36 @@ import { Construct } from 'constructs';
 import type { HandlerManifestEntry } from '../../src/handlers.js';
 import { BACKEND_ROOT, REPO_ROOT } from '../paths.js';
 
+/** The Lambda runtime: the major of `.nvmrc` (one Node for Lambda, desk, dev and CI). */
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
+/** esbuild's target for the bundles, the same major. */
+export const BUNDLE_TARGET = 'node24';
+
 /** What a function may do with the table; least privilege, decided per handler in table-access.ts. */
 export type TableAccess = 'none' | 'read' | 'readWrite';
+
+/** Table actions per access level (aws-cdk-lib's grantReadData / grantReadWriteData lists, without streams). */
+export const TABLE_ACTIONS: Record<Exclude<TableAccess, 'none'>, string[]> = {
+  read: ['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
+  readWrite: [
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:GetItem',
+    'dynamodb:Scan',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ],
+};
 
 export interface JetwayFunctionProps {
   handler: HandlerManifestEntry;
   table: dynamodb.ITable;
+  /** The table's GSIs, granted by name (no `index/*`). */
+  tableIndexes: readonly string[];
   tableAccess: TableAccess;
   logRetentionDays: number;
   environment?: Record<string, string>;
@@ -36,7 +61,8 @@ export function retentionDays(days: number): logs.RetentionDays {
 
 /**
  * THE Lambda construct: every handler of src/handlers.ts becomes one of these, with the house
- * defaults in one place: esbuild local bundling (no Docker) to one ESM file, arm64, Node 20,
+ * defaults in one place: esbuild local bundling (no Docker) to one ESM file, arm64, Node 24
+ * (the project's one Node: .nvmrc, Electron 41's Node, CI; decisions.md 2026-12-03),
  * its own log group with retention, X-Ray active tracing, Powertools environment, and table
  * grants no wider than `tableAccess`.
  */
@@ -49,13 +75,21 @@ export class JetwayFunction extends Construct {
     const h = props.handler;
     const retention = retentionDays(props.logRetentionDays);
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention, removalPolicy: RemovalPolicy.DESTROY });
+    // Its own role: logs to its own group only (not the managed AWSLambdaBasicExecutionRole's
+    // logs:* on every group), table rights per `tableAccess`, named indexes only.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Jetway ${h.name}`,
+    });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
     this.fn = new NodejsFunction(this, 'Fn', {
       entry: path.join(BACKEND_ROOT, h.entry),
       handler: h.export,
-      runtime: lambda.Runtime.NODEJS_20_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: h.memoryMb,
       timeout: Duration.seconds(h.timeoutSeconds),
+      role,
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -75,11 +109,11 @@ export class JetwayFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node20',
+        target: BUNDLE_TARGET,
         mainFields: ['module', 'main'],
         minify: true,
         sourceMap: true,
-        // The SDK v3 is in the Node 20 runtime; bundling it would only add cold-start weight.
+        // The SDK v3 is in the Node 24 runtime; bundling it would only add cold-start weight.
         externalModules: ['@aws-sdk/*'],
         // Some CommonJS dependencies call require(); give the ESM bundle one.
         banner:
@@ -89,13 +123,21 @@ export class JetwayFunction extends Construct {
         ? { vpc: props.vpc.vpc, vpcSubnets: { subnets: props.vpc.subnets }, securityGroups: props.vpc.securityGroups }
         : {}),
     });
-    // Node 20 matches the toolchain the handlers are tested with (local cloud, CI). Its Lambda
-    // deprecation is known; move runtime + toolchain together (decisions.md, 2026-11-24).
-    Validations.of(this.fn).acknowledge({
-      id: 'CloudFormation-Validate::W2531',
-      reason: 'Node 20 pinned with the toolchain; upgrade together',
+    if (props.tableAccess !== 'none') {
+      const t = props.table.tableArn;
+      role.addToPolicy(
+        new iam.PolicyStatement({ actions: TABLE_ACTIONS[props.tableAccess], resources: [t, ...props.tableIndexes.map((i) => `${t}/index/${i}`)] }),
+      );
+    }
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray active tracing: xray:PutTraceSegments/PutTelemetryRecords have no resource-level permissions. Notifiers: SMS to phone numbers (sns:Publish) has no ARN; topic publishing is denied (notify-permissions.ts).',
     });
-    if (props.tableAccess === 'read') props.table.grantReadData(this.fn);
-    if (props.tableAccess === 'readWrite') props.table.grantReadWriteData(this.fn);
+    if (props.vpc) {
+      Validations.of(this).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason: 'A function in a VPC manages its network interfaces (ec2:CreateNetworkInterface etc., no resource-level scoping); CDK attaches the AWS policy for exactly that.',
+      });
+    }
   }
 }

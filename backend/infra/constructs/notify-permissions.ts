@@ -1,5 +1,6 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { nagArn } from '../nag.js';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 
 /**
@@ -15,6 +16,12 @@ export function grantNotify(fn: lambda.IFunction, opts: { sesIdentityArn?: strin
       resources: [opts.sesIdentityArn ?? stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
     }),
   );
+  if (!opts.sesIdentityArn) {
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'ses', 'identity/*')}]`,
+      reason: 'No sesIdentityArn in the CDK context: any verified SES identity of the account may be the sender. Set sesIdentityArn to scope it to one (docs/deploy.md).',
+    });
+  }
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
   fn.addToRolePolicy(
     new iam.PolicyStatement({

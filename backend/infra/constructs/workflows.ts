@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { checkMachine, type Machine } from '../asl-rules.js';
+import { nagArn } from '../nag.js';
 
 /** Every `*.asl.json` in a folder, by workflow name (`disruption.asl.json` → `disruption`). */
 export function listStateMachineFiles(dir: string): { name: string; file: string }[] {
@@ -18,6 +20,15 @@ export function listStateMachineFiles(dir: string): { name: string; file: string
 /** The `${Name}` placeholders a definition uses (DefinitionSubstitutions keys). */
 export function substitutionKeys(definition: string): string[] {
   return [...new Set([...definition.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] as string))].sort();
+}
+
+/** Whether a definition holds a Distributed Map (its state machine starts child executions). */
+export function hasDistributedMap(m: Machine): boolean {
+  return Object.values(m.States).some(
+    (s) =>
+      (s.Type === 'Map' && s.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED') ||
+      [s.ItemProcessor, s.Iterator, ...(s.Branches ?? [])].some((x) => x !== undefined && hasDistributedMap(x)),
+  );
 }
 
 /** `disruption` → `Disruption`, `approval-wait` → `ApprovalWait` (construct ids, outputs). */
@@ -56,7 +67,8 @@ export class JetwayWorkflows extends Construct {
       const substitutions: Record<string, string> = {};
       const invoked: lambda.IFunction[] = [];
       const text = readFileSync(file, 'utf8');
-      const problems = checkMachine(JSON.parse(text) as Machine);
+      const machine = JSON.parse(text) as Machine;
+      const problems = checkMachine(machine);
       if (problems.length) throw new Error(`${path.basename(file)} breaks the Task rules:\n  ${problems.join('\n  ')}`);
       for (const key of substitutionKeys(text)) {
         const fn = key.endsWith('Arn') ? props.functions.get(key.slice(0, -3)) : undefined;
@@ -74,10 +86,40 @@ export class JetwayWorkflows extends Construct {
         definitionBody: sfn.DefinitionBody.fromFile(file),
         definitionSubstitutions: substitutions,
         tracingEnabled: true,
-        logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
+        // Every state transition, without the data (inputs and outputs carry passenger data).
+        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       });
-      for (const fn of invoked) fn.grantInvoke(sm);
+      Validations.of(sm).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray tracing (xray:PutTraceSegments, GetSamplingRules, …) and CloudWatch Logs log delivery (logs:CreateLogDelivery, …) have no resource-level permissions; CDK adds exactly those.',
+      });
+      // The functions themselves (unqualified ARNs, as the definitions name them), not `:*`.
+      if (invoked.length > 0)
+        sm.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [...new Set(invoked)].map((f) => f.functionArn) }));
+      if (hasDistributedMap(machine)) this.grantChildExecutions(sm, `${props.namePrefix}${name}`);
       this.stateMachines.set(name, sm);
     }
+  }
+
+  /**
+   * A Distributed Map runs its iterations as child executions of its own state machine: the role
+   * may start them and describe/stop them, on this state machine only. By name, not by reference
+   * (the role's policy is created before the state machine it names).
+   */
+  private grantChildExecutions(sm: sfn.StateMachine, stateMachineName: string): void {
+    const stack = Stack.of(this);
+    const arn = (resource: string, resourceName: string) =>
+      stack.formatArn({ service: 'states', resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    sm.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [arn('stateMachine', stateMachineName)] }));
+    sm.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: [arn('execution', `${stateMachineName}/*`)],
+      }),
+    );
+    Validations.of(sm).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagArn(stack, 'states', `execution:${stateMachineName}/*`)}]`,
+      reason: "The Distributed Map's child executions of this state machine: their names are made by Step Functions at run time.",
+    });
   }
 }

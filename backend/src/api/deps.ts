@@ -12,6 +12,11 @@ export interface ApiDeps {
   verifier: TokenVerifier;
   notifier: Notifier;
   policy: () => PolicySet;
+  /**
+   * The policy store's published version in force at an instant (issue #9): money controls use the
+   * version in force at the flight's scheduled departure. Absent: `policy()` (a fixed set, tests).
+   */
+  policyAt?: (at: string) => Promise<PolicySet>;
   changes: ChangeWaiter;
   log: Logger;
   /** The approval workflow (start on request, complete on decision). */

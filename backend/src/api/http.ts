@@ -11,7 +11,7 @@ export type ApiResult = APIGatewayProxyStructuredResultV2;
 /** An error safe to show a client: status, machine code, message (never a stack or internals). */
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 500,
     readonly code: string,
     message: string,
   ) {

@@ -1,8 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import { createLogger } from '../observability/logger.js';
+import { flushMetrics } from '../observability/metrics.js';
 import { fromPowertools } from '../data/log.js';
 import { dataContextFromEnv } from '../data/client.js';
 import { notifierFromEnv } from '../notify/from-env.js';
 import { defaultPolicySet } from '../../../src/shared/policy/index.js';
+import { storePolicyAt } from '../data/policy-store.js';
 import { createTokenVerifier, tokenVerifierConfigFromEnv } from './auth/verifier.js';
 import { createChangeWaiter } from './change-waiter.js';
 import type { ApiDeps } from './deps.js';
@@ -15,7 +17,7 @@ let cached: ApiDeps | null = null;
 /** API deps in Lambda, built once per container from the environment. */
 export function apiDepsFromEnv(): ApiDeps {
   if (!cached) {
-    const log = fromPowertools(new Logger({ serviceName: 'jetway-api' }));
+    const log = fromPowertools(createLogger('jetway-api'));
     const ctx = dataContextFromEnv();
     let policy: ReturnType<typeof defaultPolicySet> | null = null;
     const deps: ApiDeps = {
@@ -23,6 +25,7 @@ export function apiDepsFromEnv(): ApiDeps {
       verifier: createTokenVerifier(tokenVerifierConfigFromEnv()),
       notifier: notifierFromEnv(ctx, log),
       policy: () => (policy ??= defaultPolicySet()),
+      policyAt: storePolicyAt(ctx),
       changes: createChangeWaiter(),
       log,
       approvals: approvalWorkflowFromEnv(ctx),
@@ -50,5 +53,12 @@ export function approvalWorkflowFromEnv(ctx: ApiDeps['ctx'], env: NodeJS.Process
 /** A Lambda handler from a route factory, deps resolved lazily on the first call. */
 export function lambdaRoute<E, R>(make: (deps: ApiDeps) => (event: E) => Promise<R>): (event: E) => Promise<R> {
   let h: ((event: E) => Promise<R>) | null = null;
-  return (event) => (h ??= make(apiDepsFromEnv()))(event);
+  return async (event) => {
+    try {
+      return await (h ??= make(apiDepsFromEnv()))(event);
+    } finally {
+      // Notifications sent by commands (NotificationsSent, …) are published per invocation.
+      flushMetrics();
+    }
+  };
 }

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
 import type { Change, LogEntry } from '../../../src/shared/sync/protocol.js';
@@ -10,6 +10,8 @@ import { keys, logPartition, seqSortKey } from './keys.js';
  * bumps it in the SAME TransactWriteItems as the business writes and a log item
  * `LOG#<station>` / zero-padded seq. A conditional update on the counter makes the sequence
  * gap-free and commit-ordered; concurrent writers that lose the race retry with jitter.
+ * commitManyWithLog commits many writes with one counter bump and one entry per station per
+ * transaction (group commit), for ingest batches.
  */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -70,25 +72,230 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * assigned per station. Throws ConditionFailedError when a business condition fails.
  */
 export async function commitWithLog(ctx: DataContext, write: LoggedWrite, opts: CommitOptions = {}): Promise<Record<string, number>> {
-  const stations = [...new Set(write.stations)].sort();
-  if (write.items.length === 0 && stations.length === 0) return {};
-  if (write.items.length + stations.length * 2 > MAX_TRANSACT_ITEMS) {
-    throw new RangeError(`transaction too large: ${write.items.length} items + ${stations.length} stations`);
+  if (write.items.length === 0 && write.stations.length === 0) return {};
+  checkWrite(write);
+  const [result] = await commitPack(ctx, [write], opts);
+  if (!result!.ok) throw result!.error;
+  return result!.seqs;
+}
+
+/** What happened to one write of commitManyWithLog. */
+export type CommitResult = { ok: true; seqs: Record<string, number> } | { ok: false; error: Error };
+
+/**
+ * Byte budget of one log entry shared by several writes (commitManyWithLog packs writes so that
+ * each station's entry stays under it): a desk pulls entries whole, so they stay small.
+ */
+export const MAX_SHARED_ENTRY_BYTES = 96_000;
+/** DynamoDB refuses a transaction over 4 MB; packs stay well under it. */
+const MAX_PACK_BYTES = 3_000_000;
+
+/**
+ * Commit many independent writes (e.g. one per flight of an ingest batch) with as few
+ * transactions as possible. Writes are packed into transactions of at most 100 items, and a pack
+ * bumps each station's counter ONCE and appends ONE entry per station carrying the changes of
+ * every write of the pack that names the station. So a hot station is taken once per pack, not
+ * once per write (SYNC.md: "take a range per batch"), and the log stays gap-free and
+ * commit-ordered exactly as with commitWithLog.
+ *
+ * Group commit: the writes of every concurrent caller in this process (e.g. one per Kafka
+ * partition) join one queue per data context, drained one pack at a time, in arrival order. The
+ * callers then do not race each other for a hub's counter, and their writes fill packs together.
+ *
+ * Each write either commits whole or not at all, and gets its own result: a write whose business
+ * condition fails is answered with a ConditionFailedError and left out while the rest of its pack
+ * is retried; a write that can never be stored (too large, refused by DynamoDB's validation) gets
+ * its error, alone. An infrastructure error or lasting counter contention rejects the call once
+ * every write of it is settled (nothing of a failing pack was written; other packs may have been).
+ */
+export async function commitManyWithLog(ctx: DataContext, writes: LoggedWrite[], opts: CommitOptions = {}): Promise<CommitResult[]> {
+  const results: CommitResult[] = new Array<CommitResult>(writes.length);
+  const queued: Promise<void>[] = [];
+  writes.forEach((w, i) => {
+    try {
+      checkWrite(w);
+    } catch (err) {
+      results[i] = { ok: false, error: err as Error };
+      return;
+    }
+    if (w.items.length === 0 && w.stations.length === 0) results[i] = { ok: true, seqs: {} };
+    else queued.push(committerOf(ctx).enqueue(w, opts).then((r) => void (results[i] = r)));
+  });
+  const settled = await Promise.allSettled(queued);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return results;
+}
+
+interface Queued {
+  write: LoggedWrite;
+  opts: CommitOptions;
+  entryBytes: number;
+  bytes: number;
+  keys: string[];
+  resolve: (r: CommitResult) => void;
+  reject: (err: unknown) => void;
+}
+
+/** The group committer of one data context (see commitManyWithLog). */
+class GroupCommitter {
+  private readonly queue: Queued[] = [];
+  private draining = false;
+  constructor(private readonly ctx: DataContext) {}
+
+  enqueue(write: LoggedWrite, opts: CommitOptions): Promise<CommitResult> {
+    const entryBytes = Buffer.byteLength(JSON.stringify(write.changes));
+    return new Promise<CommitResult>((resolve, reject) => {
+      this.queue.push({
+        write,
+        opts,
+        entryBytes,
+        bytes: Buffer.byteLength(JSON.stringify(write.items)) + entryBytes * write.stations.length,
+        keys: write.items.map(itemKey).filter((k): k is string => k !== null),
+        resolve,
+        reject,
+      });
+      if (!this.draining) void this.drain();
+    });
   }
-  const committedAt = new Date().toISOString();
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const pack = this.takePack();
+        try {
+          const out = await commitPack(this.ctx, pack.map((q) => q.write), pack[0]!.opts, (seqs) => {
+            for (const q of pack.slice(1)) q.opts.onCommitted?.(seqs);
+          });
+          pack.forEach((q, i) => q.resolve(out[i]!));
+        } catch (err) {
+          for (const q of pack) q.reject(err);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /**
+   * The next pack: the oldest queued write, then again and again the write that adds the fewest
+   * stations to the pack (each new station costs 2 of the 100 items) while one fits. Writes of
+   * different callers may so overtake each other; one transaction never touches an item twice.
+   */
+  private takePack(): Queued[] {
+    const pack: Queued[] = [];
+    let items = 0;
+    let bytes = 0;
+    const stations = new Map<string, number>();
+    const keysInPack = new Set<string>();
+    const added = (q: Queued) => new Set(q.write.stations.filter((st) => !stations.has(st))).size;
+    const fits = (q: Queued): boolean => {
+      const w = q.write;
+      if (items + w.items.length + (stations.size + added(q)) * 2 > MAX_TRANSACT_ITEMS) return false;
+      if (bytes + q.bytes > MAX_PACK_BYTES) return false;
+      if (w.stations.some((st) => (stations.get(st) ?? 0) + q.entryBytes > MAX_SHARED_ENTRY_BYTES)) return false;
+      return !q.keys.some((k) => keysInPack.has(k));
+    };
+    const take = (q: Queued) => {
+      pack.push(q);
+      items += q.write.items.length;
+      bytes += q.bytes;
+      for (const st of new Set(q.write.stations)) stations.set(st, (stations.get(st) ?? 0) + q.entryBytes);
+      for (const k of q.keys) keysInPack.add(k);
+    };
+    const taken = new Set<Queued>();
+    for (let next: Queued | undefined = this.queue[0]; next; ) {
+      take(next);
+      taken.add(next);
+      // Greedy: the write that adds the fewest stations (the first of them in queue order).
+      next = undefined;
+      let fewest = Infinity;
+      for (const q of this.queue) {
+        if (taken.has(q) || !fits(q)) continue;
+        const n = added(q);
+        if (n < fewest) [next, fewest] = [q, n];
+        if (n === 0) break;
+      }
+    }
+    const rest = this.queue.filter((q) => !taken.has(q));
+    this.queue.length = 0;
+    this.queue.push(...rest);
+    return pack;
+  }
+}
+
+const committers = new WeakMap<DataContext, GroupCommitter>();
+function committerOf(ctx: DataContext): GroupCommitter {
+  let c = committers.get(ctx);
+  if (!c) committers.set(ctx, (c = new GroupCommitter(ctx)));
+  return c;
+}
+
+/**
+ * The sequence this process last committed per table and station: the guess for its next commit
+ * (a writer that is alone on a station then skips reading the head). Only a guess: the counter's
+ * condition refuses a stale one, and the heads are read again.
+ */
+const lastCommitted = new Map<string, number>();
+const headKey = (ctx: DataContext, station: string) => `${ctx.table}\u0000${station}`;
+
+/** A write that can never be committed, refused before anything is sent. */
+function checkWrite(write: LoggedWrite): void {
+  const stations = new Set(write.stations).size;
+  if (write.items.length + stations * 2 > MAX_TRANSACT_ITEMS) {
+    throw new RangeError(`transaction too large: ${write.items.length} items + ${stations} stations`);
+  }
   const body = JSON.stringify(write.changes);
   if (body.length > MAX_LOG_ENTRY_BYTES) throw new RangeError(`log entry too large (${body.length} bytes); split the write`);
+}
+
+/** `PK\0SK` of the item a transaction item touches (null when it names none we know). */
+function itemKey(t: TransactItem): string | null {
+  const k = (t.Put?.Item ?? t.Update?.Key ?? t.Delete?.Key ?? t.ConditionCheck?.Key) as { PK?: unknown; SK?: unknown } | undefined;
+  return k && typeof k.PK === 'string' ? `${k.PK}\u0000${String(k.SK)}` : null;
+}
+
+/**
+ * One transaction for `writes` (already known to fit): the business items of every write, then
+ * per station the counter bump and one entry with the changes of the writes naming it. Retried on
+ * counter contention; a write whose business condition fails is answered and dropped.
+ */
+async function commitPack(ctx: DataContext, writes: LoggedWrite[], opts: CommitOptions, alsoCommitted?: (seqs: Record<string, number>) => void): Promise<CommitResult[]> {
+  const results: CommitResult[] = new Array<CommitResult>(writes.length);
+  let live = writes.map((_, i) => i);
   const maxAttempts = opts.maxAttempts ?? 60;
   // Every writer makes sure the log has an epoch before its first entry (cached per process).
   await getEpoch(ctx);
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const heads = await Promise.all(stations.map((s) => readHead(ctx, s)));
+  for (let attempt = 1; live.length > 0; attempt++) {
+    if (attempt > maxAttempts) throw new ChangeLogContentionError(maxAttempts);
+    const committedAt = new Date().toISOString();
+    const stations = [...new Set(live.flatMap((i) => writes[i]!.stations))].sort();
+    const heads = await Promise.all(stations.map(async (s) => lastCommitted.get(headKey(ctx, s)) ?? readHead(ctx, s)));
+    // A station's first entry registers it for the compactor (idempotent; harmless if the commit then fails).
+    await Promise.all(
+      stations
+        .filter((_, i) => (heads[i] ?? 0) === 0)
+        .map((station) =>
+          ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: { ...keys.stationRegistry(station), entityType: 'station', station } })),
+        ),
+    );
+    // Where each live write's business items start in the transaction.
+    const owners: number[] = [];
+    const business: TransactItem[] = [];
+    for (const i of live) {
+      for (const it of writes[i]!.items) {
+        owners.push(i);
+        business.push(it);
+      }
+    }
     const seqs: Record<string, number> = {};
     const logItems: TransactItem[] = [];
-    stations.forEach((station, i) => {
-      const cur = heads[i] ?? 0;
+    stations.forEach((station, si) => {
+      const cur = heads[si] ?? 0;
       const next = cur + 1;
       seqs[station] = next;
+      const changes = live.filter((i) => writes[i]!.stations.includes(station)).flatMap((i) => writes[i]!.changes);
       logItems.push({
         Update: {
           TableName: ctx.table,
@@ -102,39 +309,67 @@ export async function commitWithLog(ctx: DataContext, write: LoggedWrite, opts: 
       logItems.push({
         Put: {
           TableName: ctx.table,
-          Item: { ...keys.logEntry(station, next), entityType: 'log', station, seq: next, committedAt, changes: write.changes },
+          Item: { ...keys.logEntry(station, next), entityType: 'log', station, seq: next, committedAt, changes },
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       });
     });
     try {
-      await ctx.doc.send(new TransactWriteCommand({ TransactItems: [...write.items, ...logItems] }));
-      opts.onCommitted?.(seqs);
-      for (const l of commitListeners) l(seqs);
-      return seqs;
+      await ctx.doc.send(new TransactWriteCommand({ TransactItems: [...business, ...logItems] }));
     } catch (err) {
-      if (!(err instanceof TransactionCanceledException) && (err as Error).name !== 'TransactionCanceledException') throw err;
+      const name = (err as Error).name;
+      if (name === 'ValidationException') {
+        // Which write DynamoDB refused is not said: in a pack each goes alone, so only that one fails.
+        if (live.length === 1) results[live[0]!] = { ok: false, error: err as Error };
+        else for (const i of live) results[i] = (await commitPack(ctx, [writes[i]!], opts))[0]!;
+        return results;
+      }
+      if (!(err instanceof TransactionCanceledException) && name !== 'TransactionCanceledException') throw err;
       const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
-      const failedBusiness: number[] = [];
+      const failed = new Map<number, number[]>();
       let contended = false;
-      reasons.forEach((r, i) => {
+      let invalid = false;
+      reasons.forEach((r, idx) => {
         const code = r?.Code;
         if (!code || code === 'None') return;
-        if (i >= write.items.length) {
+        if (idx >= business.length) {
           contended = true; // counter or log item lost the race
         } else if (code === 'ConditionalCheckFailed') {
-          failedBusiness.push(i);
+          const w = owners[idx]!;
+          const first = owners.indexOf(w);
+          failed.set(w, [...(failed.get(w) ?? []), idx - first]);
+        } else if (code === 'ValidationError') {
+          invalid = true;
         } else {
           contended = true; // TransactionConflict / throttling on a business item
         }
       });
-      if (failedBusiness.length > 0) throw new ConditionFailedError(failedBusiness);
+      if (failed.size > 0) {
+        for (const [w, idx] of failed) results[w] = { ok: false, error: new ConditionFailedError(idx) };
+        live = live.filter((i) => !failed.has(i));
+        continue; // the others were not refused: retry them at once
+      }
+      if (invalid) {
+        // An item DynamoDB refuses (e.g. too large): alone, it fails alone; in a pack, find which.
+        if (live.length === 1) results[live[0]!] = { ok: false, error: err as Error };
+        else for (const i of live) results[i] = (await commitPack(ctx, [writes[i]!], opts))[0]!;
+        return results;
+      }
       if (!contended && reasons.length > 0) throw err;
-      // Full jitter, capped: writers to one station serialize, so keep the backoff short.
+      // Another writer moved a counter: read the heads again. Full jitter, capped: writers to one
+      // station serialize, so keep the backoff short.
+      for (const st of stations) lastCommitted.delete(headKey(ctx, st));
       await sleep(Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6)));
+      continue;
     }
+    for (const st of stations) lastCommitted.set(headKey(ctx, st), seqs[st]!);
+    for (const i of live) results[i] = { ok: true, seqs: Object.fromEntries(writes[i]!.stations.map((st) => [st, seqs[st]!])) };
+    opts.onCommitted?.(seqs);
+    alsoCommitted?.(seqs);
+    for (const l of commitListeners) l(seqs);
+    return results;
   }
-  throw new ChangeLogContentionError(maxAttempts);
+  return results;
 }
 
 /** Read up to `limit` entries after `cursor`, strongly consistent. */
@@ -151,7 +386,21 @@ export async function readLog(ctx: DataContext, station: string, cursor: number,
   return (res.Items ?? []).map((it) => ({ seq: it.seq as number, changes: it.changes as Change[] }));
 }
 
-/** Lowest sequence still retained (entries may expire by TTL); head + 1 when the log is empty. */
+/**
+ * The retained log starts at `minSeq`: the first entry still stored, but never at or below the
+ * compactor's recorded trim floor (entries up to it are gone, or being deleted: a crash in the
+ * middle of a trim must not show a hole). head + 1 when nothing is retained.
+ */
+export async function readRetentionFloor(ctx: DataContext, station: string, head: number): Promise<number> {
+  const [first, floor] = await Promise.all([
+    readMinSeq(ctx, station),
+    ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.snapshotState(station), ConsistentRead: true, ProjectionExpression: 'trimmedSeq' })),
+  ]);
+  const trimmed = typeof floor.Item?.trimmedSeq === 'number' ? floor.Item.trimmedSeq : 0;
+  return Math.max(first ?? head + 1, trimmed + 1);
+}
+
+/** Lowest sequence still stored (null when the log is empty); see readRetentionFloor. */
 export async function readMinSeq(ctx: DataContext, station: string): Promise<number | null> {
   const res = await ctx.doc.send(
     new QueryCommand({

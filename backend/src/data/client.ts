@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MAIN_TABLE, tableName } from './tables.js';
+import { traceClient } from '../observability/tracer.js';
 
 /** Everything the data layer needs: one document client and the physical table name. */
 export interface DataContext {
@@ -16,13 +17,14 @@ export interface DataContextOptions {
 }
 
 export function createDataContext(opts: DataContextOptions = {}): DataContext {
-  const client = new DynamoDBClient({
+  // X-Ray subsegments per DynamoDB call in Lambda (Powertools Tracer); unchanged elsewhere.
+  const client = traceClient(new DynamoDBClient({
     region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1',
     ...(opts.endpoint
       ? { endpoint: opts.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
     maxAttempts: 5,
-  });
+  }));
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });

@@ -246,25 +246,53 @@ export async function resolveFlightInstance(
   at: Date,
   windowHours = 36,
 ): Promise<Flight | null> {
-  const from = new Date(at.getTime() - windowHours * 3600_000).toISOString();
-  const to = new Date(at.getTime() + windowHours * 3600_000).toISOString();
-  const res = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.table,
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': flightNumberPartition(carrier, number), ':from': from, ':to': to },
-    }),
-  );
-  let best: Flight | null = null;
-  let bestDist = Infinity;
-  for (const row of res.Items ?? []) {
-    const f = FlightSchema.parse(stripKeys(row));
-    const dist = Math.abs(Date.parse(f.scheduledDeparture) - at.getTime());
-    if (dist < bestDist || (dist === bestDist && best && f.scheduledDeparture < best.scheduledDeparture)) {
-      best = f;
-      bestDist = dist;
+  const [f] = await resolveFlightInstances(ctx, carrier, number, [at], windowHours);
+  return f ?? null;
+}
+
+/**
+ * resolveFlightInstance for many instants of one flight number (an ingest batch) with one paged
+ * GSI1 query over the span of them all: each instant gets the instance nearest it within
+ * ±`windowHours`, exactly as if resolved alone.
+ */
+export async function resolveFlightInstances(
+  ctx: DataContext,
+  carrier: string,
+  number: string,
+  ats: Date[],
+  windowHours = 36,
+): Promise<(Flight | null)[]> {
+  if (ats.length === 0) return [];
+  const window = windowHours * 3600_000;
+  const times = ats.map((a) => a.getTime());
+  const from = new Date(Math.min(...times) - window).toISOString();
+  const to = new Date(Math.max(...times) + window).toISOString();
+  const flights: Flight[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await ctx.doc.send(
+      new QueryCommand({
+        TableName: ctx.table,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': flightNumberPartition(carrier, number), ':from': from, ':to': to },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    flights.push(...(res.Items ?? []).map((row) => FlightSchema.parse(stripKeys(row))));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return times.map((t) => {
+    let best: Flight | null = null;
+    let bestDist = Infinity;
+    for (const f of flights) {
+      const dist = Math.abs(Date.parse(f.scheduledDeparture) - t);
+      if (dist > window) continue;
+      if (dist < bestDist || (dist === bestDist && best && f.scheduledDeparture < best.scheduledDeparture)) {
+        best = f;
+        bestDist = dist;
+      }
     }
-  }
-  return best;
+    return best;
+  });
 }

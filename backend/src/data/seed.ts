@@ -5,6 +5,10 @@ import type { DataContext } from './client.js';
 import { MAX_LOG_ENTRY_BYTES, commitWithLog, putChange } from './changelog.js';
 import { keys } from './keys.js';
 import { batchGet, items } from './repositories.js';
+import { applyFeedBatch, type FeedDeps, type FeedRecord } from '../feeds/apply.js';
+import { manifestMessages, scheduleMessage } from '../feeds/messages.js';
+import { MANIFEST_TOPIC, SCHEDULE_TOPIC } from '../ingest/topics.js';
+import type { DeadLetter } from '../ingest/processor.js';
 
 export interface SeedData {
   flights: Flight[];
@@ -18,8 +22,72 @@ export interface SeedResult {
   logEntries: number;
 }
 
+export interface FeedSeedOptions {
+  /** entity_version / profile_version of every message (the demo uses the day number, so a new day's data is newer). Default 1. */
+  version?: number;
+  source?: string;
+  /** Messages per applyFeedBatch call. Default 400. */
+  batchSize?: number;
+  /** Passed to the feeds (the local cloud re-drives parked ops events). */
+  onFlightsCreated?: FeedDeps['onFlightsCreated'];
+  log?: FeedDeps['log'];
+  /** Flights the bookings may name besides `data.flights` (sent earlier; not sent again). */
+  flights?: Flight[];
+  /** After each batch: how far it got (the CLI's progress). */
+  onProgress?: (p: { messages: number; of: number; written: number }) => void;
+}
+
+export interface FeedSeedResult extends SeedResult {
+  messages: number;
+}
+
 /**
- * Seed flights, passengers and bookings (B's demoData()), idempotently: items that already
+ * Seeds entities THROUGH THE FEEDS: one schedule message per flight, then one PNR message per
+ * record locator, applied in batches by applyFeedBatch — the code the Kafka consumers and the S3
+ * import run. Idempotent and versioned like any feed message (the same version again writes
+ * nothing). Passengers without a booking have no PNR and are not written. A dead letter here is a
+ * bug in the data: the seed fails with its reason.
+ */
+export async function seedThroughFeeds(ctx: DataContext, data: SeedData, opts: FeedSeedOptions = {}): Promise<FeedSeedResult> {
+  const o = { version: opts.version ?? 1, source: opts.source ?? 'jetway-seed', at: new Date().toISOString() };
+  const letters: DeadLetter[] = [];
+  const deps: FeedDeps = {
+    ctx,
+    deadLetters: { send: async (l) => void letters.push(l) },
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.onFlightsCreated ? { onFlightsCreated: opts.onFlightsCreated } : {}),
+  };
+  const byStations = (a: string, b: string) => a.localeCompare(b);
+  // Flights first (bookings name them), grouped by route so that a transaction serves few stations.
+  const flights = [...data.flights].sort((a, b) => byStations([a.origin, a.destination].sort().join(), [b.origin, b.destination].sort().join()) || a.scheduledDeparture.localeCompare(b.scheduledDeparture));
+  const schedule: FeedRecord[] = flights.map((f, i) => ({ value: JSON.stringify(scheduleMessage(f, o)), meta: { topic: SCHEDULE_TOPIC, partition: 0, offset: String(i) } }));
+  const known = opts.flights ? [...opts.flights, ...data.flights] : data.flights;
+  const stationsOf = new Map(known.map((f) => [f.id, [f.origin, f.destination].sort().join()]));
+  const pnrs = manifestMessages(known, data.passengers, data.bookings, o).sort((a, b) =>
+    byStations(stationsOf.get(`${a.pnr.segments[0]?.flight.carrier}${a.pnr.segments[0]?.flight.number}-${a.pnr.segments[0]?.flight.departure_date}`) ?? '', stationsOf.get(`${b.pnr.segments[0]?.flight.carrier}${b.pnr.segments[0]?.flight.number}-${b.pnr.segments[0]?.flight.departure_date}`) ?? ''),
+  );
+  const manifest: FeedRecord[] = pnrs.map((m, i) => ({ value: JSON.stringify(m), meta: { topic: MANIFEST_TOPIC, partition: 0, offset: String(i) } }));
+  const total = schedule.length + manifest.length;
+  const out: FeedSeedResult = { written: 0, skipped: 0, logEntries: 0, messages: total };
+  let done = 0;
+  const size = opts.batchSize ?? 400;
+  for (const records of [schedule, manifest]) {
+    for (let i = 0; i < records.length; i += size) {
+      const chunk = records.slice(i, i + size);
+      const r = await applyFeedBatch(deps, chunk);
+      if (letters.length) throw new Error(`seed data refused by the feeds: ${letters.slice(0, 3).map((l) => `${l.reason} ${l.errorPath}: ${l.error}`).join('; ')}`);
+      out.written += r.written;
+      out.skipped += r.unchanged;
+      out.logEntries += r.logEntries;
+      done += chunk.length;
+      opts.onProgress?.({ messages: done, of: total, written: out.written });
+    }
+  }
+  return out;
+}
+
+/**
+ * Seed flights, passengers and bookings directly (the tests' fixture loader), idempotently: items that already
  * exist are left alone (they may have moved on since, e.g. a cancelled flight), missing ones
  * are logged to their stations' change logs FIRST and then written with BatchWrite in chunks
  * of 25. Logging first means a crash in between re-logs on the next run (harmless: the desk

@@ -40,6 +40,10 @@ function calendarValid(s: string): boolean {
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === se;
 }
 
+/** Longest free text (a reason, remarks) and gate an event may carry: both end up in stored items. */
+export const MAX_DETAIL_CHARS = 1000;
+export const MAX_GATE_CHARS = 16;
+
 const FlightNumberSchema = z.string().regex(/^[A-Z0-9]{2}\d{1,4}[A-Z]?$/, 'carrier + flight number, e.g. SW1234');
 const ReasonSchema = z.enum(['WEATHER', 'MECHANICAL', 'ATC', 'CREW']);
 const EventIdSchema = z.string().min(1).max(128);
@@ -57,7 +61,7 @@ export const FpFlightDelaySchema = z.object({
     flight_id: FlightNumberSchema,
     delay_minutes: z.number().int().nonnegative().max(7 * 24 * 60),
     reason: ReasonSchema,
-    reason_detail: z.string().max(1000).optional(),
+    reason_detail: z.string().max(MAX_DETAIL_CHARS).optional(),
     new_departure: UtcTimestampSchema,
     new_arrival: UtcTimestampSchema,
   }),
@@ -69,7 +73,7 @@ export const FpFlightCancelledSchema = z.object({
   payload: z.object({
     flight_id: FlightNumberSchema,
     reason: ReasonSchema,
-    reason_detail: z.string().max(1000).optional(),
+    reason_detail: z.string().max(MAX_DETAIL_CHARS).optional(),
     rebooking_priority: z.enum(['LOW', 'MEDIUM', 'HIGH']).optional(),
   }),
 });
@@ -79,8 +83,8 @@ export const FpGateChangeSchema = z.object({
   event_type: z.literal('GATE_CHANGE'),
   payload: z.object({
     flight_id: FlightNumberSchema,
-    old_gate: z.string().min(1).max(16),
-    new_gate: z.string().min(1).max(16),
+    old_gate: z.string().min(1).max(MAX_GATE_CHARS),
+    new_gate: z.string().min(1).max(MAX_GATE_CHARS),
     terminal_change: z.boolean(),
   }),
 });
@@ -197,6 +201,26 @@ export function parseOpsEvent(value: Buffer | string | null | undefined): ParseO
   // with it, or one flight's delay would land on another (a producer bug or a forgery).
   if (w.event_type === 'JETWAY_FLIGHT_UPDATE' && !w.flight.instance_id.startsWith(`${w.flight.carrier}${w.flight.number}-`)) {
     return { ok: false, reason: 'SCHEMA_VIOLATION', errorPath: 'flight.instance_id', error: 'flight.instance_id: does not match flight.carrier + flight.number' };
+  }
+  // Text that is copied into the flight, the disruption and the change log is bounded like
+  // FlightPulse's (reason_detail ≤ 1,000, gates ≤ 16), so that every item has a size bound (docs/ingest.md).
+  if (w.event_type === 'JETWAY_FLIGHT_UPDATE') {
+    const long = ([['remarks', w.remarks, MAX_DETAIL_CHARS], ['gate.new', w.gate?.new, MAX_GATE_CHARS], ['gate.old', w.gate?.old, MAX_GATE_CHARS]] as const).find(
+      ([, v, max]) => typeof v === 'string' && v.length > max,
+    );
+    if (long) return { ok: false, reason: 'SCHEMA_VIOLATION', errorPath: long[0], error: `${long[0]}: at most ${long[2]} characters` };
+  }
+  // An estimate before the schedule while the flight is reported delayed contradicts itself: refused
+  // whole, with the reason, rather than guessing which half is right.
+  if (w.event_type === 'JETWAY_FLIGHT_UPDATE' && w.delay && w.delay.total_minutes > 0) {
+    const sched = Date.parse(w.flight.scheduled_departure);
+    if (w.estimated_departure && Date.parse(w.estimated_departure) < sched)
+      return {
+        ok: false,
+        reason: 'SCHEMA_VIOLATION',
+        errorPath: 'estimated_departure',
+        error: `estimated_departure ${w.estimated_departure} is before the scheduled departure ${w.flight.scheduled_departure} while the delay is ${w.delay.total_minutes} min`,
+      };
   }
   return { ok: true, event: normalise(w) };
 }

@@ -15,6 +15,12 @@ export interface Aspects {
   progress?: { at: string; status: string | null; actualDeparture: string | null; doorOpenArrival: string | null };
   terminalChanged?: boolean;
   firstSeen?: string;
+  /**
+   * Order keys (`<timestamp>|<eventId>`) of the most recent events, at most RECENT_EVENTS, sorted:
+   * the disruption's bounded `eventIds` tail. "Most recent by event time", not "last delivered",
+   * so that every delivery order keeps the same tail. Dedupe never reads it (EVENT# markers do).
+   */
+  recent?: string[];
   /** The flight's own fields before the first event, so that derivation never builds on derived values. */
   base?: Pick<Flight, 'status' | 'delayMinutes' | 'estimatedDeparture' | 'estimatedArrival' | 'actualDeparture' | 'actualArrivalDoorOpen' | 'gate' | 'terminal'>;
 }
@@ -28,6 +34,9 @@ export function withBase(a: Aspects, flight: Flight): Aspects {
 
 export type StoredDisruptionState = Disruption & { aspects: Aspects };
 
+/** How many event ids a disruption keeps (its `eventIds` tail); the count of all is `eventCount`. */
+export const RECENT_EVENTS = 20;
+
 const orderKey = (e: OpsEvent): string => `${e.timestamp}|${e.eventId}`;
 const newer = (e: OpsEvent, cur?: { at: string }): boolean => !cur || orderKey(e) > cur.at;
 
@@ -36,6 +45,8 @@ export function applyEventToAspects(prev: Aspects, e: OpsEvent): Aspects {
   const at = orderKey(e);
   a.firstSeen = !a.firstSeen || e.timestamp < a.firstSeen ? e.timestamp : a.firstSeen;
   if (e.terminalChange) a.terminalChanged = true;
+  const recent = a.recent ?? [];
+  if (!recent.includes(at)) a.recent = [...recent, at].sort().slice(-RECENT_EVENTS);
   if (e.delayMinutes !== null && newer(e, a.delay)) {
     a.delay = {
       at,
@@ -58,6 +69,10 @@ export function applyEventToAspects(prev: Aspects, e: OpsEvent): Aspects {
   return a;
 }
 
+function plusMinutes(iso: string, minutes: number): string {
+  return new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+}
+
 /** Flight as derived from its base (as scheduled/seeded) plus the aspects. */
 export function deriveFlight(current: Flight, a: Aspects, version: number): Flight {
   const base: Flight = a.base ? { ...current, ...a.base } : current;
@@ -77,8 +92,10 @@ export function deriveFlight(current: Flight, a: Aspects, version: number): Flig
     ...base,
     status,
     delayMinutes,
-    estimatedDeparture: a.delay?.estimatedDeparture ?? base.estimatedDeparture,
-    estimatedArrival: a.delay?.estimatedArrival ?? base.estimatedArrival,
+    // Estimates come from the schedule plus the delay, never from the producer's clock: FlightPulse
+    // sends now + delay, which lands before the schedule when the delay is announced early.
+    estimatedDeparture: a.delay ? plusMinutes(base.scheduledDeparture, a.delay.minutes) : base.estimatedDeparture,
+    estimatedArrival: a.delay ? plusMinutes(base.scheduledArrival, a.delay.minutes) : base.estimatedArrival,
     actualDeparture: a.progress?.actualDeparture ?? base.actualDeparture,
     actualArrivalDoorOpen: a.progress?.doorOpenArrival ?? base.actualArrivalDoorOpen,
     gate: a.gate?.gate ?? base.gate,
@@ -87,7 +104,12 @@ export function deriveFlight(current: Flight, a: Aspects, version: number): Flig
   };
 }
 
-export function deriveDisruption(id: string, flightId: string, a: Aspects, eventIds: string[], version: number): StoredDisruptionState {
+/**
+ * The disruption as derived from the aspects. `eventCount`: events applied so far (each once, by
+ * its EVENT# marker); `eventIds` is only the bounded tail of the most recent ones (aspects.recent),
+ * so the item and its change-log entries stay the same size however many events a flight gets.
+ */
+export function deriveDisruption(id: string, flightId: string, a: Aspects, eventCount: number, version: number): StoredDisruptionState {
   const delayMinutes = a.delay?.minutes ?? 0;
   const kind: Disruption['kind'] = a.cancel
     ? 'CANCELLATION'
@@ -107,8 +129,9 @@ export function deriveDisruption(id: string, flightId: string, a: Aspects, event
     causeCode: cause?.causeCode ?? null,
     causeDetail: cause?.causeDetail ?? null,
     urgent: Boolean(a.cancel) || Boolean(a.terminalChanged) || category === 'severe',
-    // Sorted (not arrival order) so that every delivery order converges to the same state.
-    eventIds: [...eventIds].sort(),
+    // In event-time order (not arrival order), so that every delivery order converges to the same state.
+    eventIds: (a.recent ?? []).map((k) => k.slice(k.indexOf('|') + 1)),
+    eventCount,
     detectedAt: a.firstSeen ?? new Date(0).toISOString(),
     version,
     aspects: a,

@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import { ingestRecord, type IngestDeps } from './processor.js';
+import { ingestBatch, type BatchOutcome, type IngestDeps, type IngestInput } from './processor.js';
 import { kafkaDeadLetterSink } from './kafka-dlq.js';
 import { INGEST_GROUP, OPS_DLQ_TOPIC, OPS_TOPIC } from './topics.js';
 
@@ -12,6 +12,13 @@ export interface LocalIngestOptions {
   sessionTimeoutMs?: number;
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
+  /** Records of one partition handed to ingestBatch at a time (default 200). */
+  chunkSize?: number;
+  /**
+   * Commit offsets at most this often (ms); default: after every chunk. Offsets are committed only
+   * for applied records either way; a longer interval means more redelivery after a crash.
+   */
+  autoCommitInterval?: number;
 }
 
 export interface LocalIngest {
@@ -19,18 +26,27 @@ export interface LocalIngest {
   /** Resolves when every record received so far has been processed. */
   idle(): Promise<void>;
   processed(): number;
+  /** Settled records by outcome (`applied`, `duplicate`, `parked`, `dead-lettered`) since the start. */
+  outcomes(): Record<string, number>;
   stop(): Promise<void>;
 }
 
+/** Attempts at a record that fails for an infrastructure reason before the consumer gives up and re-reads from its offset. */
+const RECORD_ATTEMPTS = 5;
+
 /**
  * The local stand-in for the MSK event source mapping: a kafkajs consumer in group
- * `jetway-ingest` that runs the same ingestRecord() as the Lambda handler, one record at a
- * time per partition, committing each offset only after the record was processed or
- * dead-lettered.
+ * `jetway-ingest` running the same ingestBatch() as the Lambda handler. Per partition, a fetched
+ * batch is taken in chunks; each chunk is applied per flight (events of one flight in offset
+ * order, different flights together: ingestBatch). Offsets are resolved only up to the first
+ * record not yet settled and committed after they were applied (at least once; the event-id
+ * dedupe makes a redelivery change nothing). A chunk heartbeats while it runs, so a long one
+ * does not cost the partition in a rebalance.
  */
 export async function startLocalIngest(deps: Omit<IngestDeps, 'deadLetters'>, opts: LocalIngestOptions): Promise<LocalIngest> {
   const topic = opts.topic ?? OPS_TOPIC;
   const dlqTopic = opts.dlqTopic ?? OPS_DLQ_TOPIC;
+  const chunkSize = opts.chunkSize ?? 200;
   const kafka = new Kafka({ clientId: 'jetway-ingest', brokers: opts.brokers, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
   const admin = kafka.admin();
   await admin.connect();
@@ -41,10 +57,11 @@ export async function startLocalIngest(deps: Omit<IngestDeps, 'deadLetters'>, op
   }
   const producer = kafka.producer({ allowAutoTopicCreation: true });
   await producer.connect();
+  const heartbeatInterval = 1000;
   const consumer: Consumer = kafka.consumer({
     groupId: opts.groupId ?? INGEST_GROUP,
     sessionTimeout: opts.sessionTimeoutMs ?? 6000,
-    heartbeatInterval: 1000,
+    heartbeatInterval,
     rebalanceTimeout: 10000,
   });
   await consumer.connect();
@@ -52,25 +69,34 @@ export async function startLocalIngest(deps: Omit<IngestDeps, 'deadLetters'>, op
   const full: IngestDeps = { ...deps, deadLetters: kafkaDeadLetterSink(producer, dlqTopic) };
   let inFlight = 0;
   let count = 0;
+  const tally: Record<string, number> = {};
   let waiters: (() => void)[] = [];
   await consumer.run({
-    // Partitions in parallel; within one, in order. Events of one flight on two partitions
+    // Partitions in parallel; within one, chunk after chunk. Events of one flight on two partitions
     // (FlightPulse sends no key) race safely: the flight/disruption writes are version-checked.
     partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 3,
-    eachMessage: async ({ topic: t, partition, message }) => {
+    ...(opts.autoCommitInterval ? { autoCommitInterval: opts.autoCommitInterval } : {}),
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets }) => {
       inFlight++;
       try {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await ingestRecord(full, message.value, { topic: t, partition, offset: message.offset });
-            break;
-          } catch (err) {
-            deps.log?.warn('ingest failed, retrying', { attempt, error: (err as Error).message });
-            if (attempt >= 5) throw err; // kafkajs re-delivers from the uncommitted offset
-            await new Promise((r) => setTimeout(r, 200 * attempt));
+        for (let i = 0; i < batch.messages.length; i += chunkSize) {
+          if (!isRunning() || isStale()) return;
+          const chunk = batch.messages.slice(i, i + chunkSize);
+          const records: IngestInput[] = chunk.map((m) => ({ value: m.value, meta: { topic: batch.topic, partition: batch.partition, offset: m.offset } }));
+          const outcomes = await whileBeating(heartbeat, heartbeatInterval, () => ingestSettled(full, records));
+          for (const [j, m] of chunk.entries()) {
+            const o = outcomes[j]!;
+            // Kafka re-reads from the last resolved offset: the failed record and what follows it.
+            if (o.outcome === 'failed') throw o.error;
+            resolveOffset(m.offset);
+            count++;
+            tally[o.outcome] = (tally[o.outcome] ?? 0) + 1;
           }
+          await heartbeat();
+          // What was applied is committed now (or when the interval is over, if one is set).
+          await commitOffsetsIfNecessary(opts.autoCommitInterval ? undefined : uncommittedOffsets());
         }
-        count++;
       } finally {
         inFlight--;
         if (inFlight === 0) {
@@ -84,10 +110,39 @@ export async function startLocalIngest(deps: Omit<IngestDeps, 'deadLetters'>, op
   return {
     producer,
     processed: () => count,
+    outcomes: () => ({ ...tally }),
     idle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))),
     async stop() {
       await consumer.disconnect().catch(() => undefined);
       await producer.disconnect().catch(() => undefined);
     },
   };
+
+  /** ingestBatch, with the records that failed for an infrastructure reason tried again a few times. */
+  async function ingestSettled(d: IngestDeps, records: IngestInput[]): Promise<BatchOutcome[]> {
+    const outcomes = await ingestBatch(d, records);
+    for (let attempt = 1; attempt < RECORD_ATTEMPTS; attempt++) {
+      const failed = [...outcomes.keys()].filter((j) => outcomes[j]!.outcome === 'failed');
+      if (failed.length === 0) break;
+      deps.log?.warn('ingest failed, retrying', { attempt, records: failed.length, error: (outcomes[failed[0]!] as { error: Error }).error.message });
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+      const again = await ingestBatch(d, failed.map((j) => records[j]!));
+      failed.forEach((j, k) => (outcomes[j] = again[k]!));
+    }
+    return outcomes;
+  }
+}
+
+/**
+ * Run `work` while heart-beating the group every `intervalMs` (kafkajs only heartbeats when asked).
+ * A heartbeat refused meanwhile (the group is rebalancing) is not lost: the explicit heartbeat after
+ * the chunk's offsets are resolved meets the same refusal and hands the partition over.
+ */
+async function whileBeating<T>(heartbeat: () => Promise<void>, intervalMs: number, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => void heartbeat().catch(() => undefined), intervalMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }

@@ -1,15 +1,16 @@
+import { countDeadLetter } from '../observability/metrics.js';
+import type { FlightNoticeHook } from '../notify/changes.js';
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { disruptionId as disruptionIdOf, type Flight } from '../../../src/shared/domain/index.js';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { FlightSchema, type Flight } from '../../../src/shared/domain/index.js';
 import type { DataContext } from '../data/client.js';
-import { ConditionFailedError, commitWithLog, putChange, type TransactItem } from '../data/changelog.js';
-import { keys } from '../data/keys.js';
-import { getDisruption, getFlight, items, resolveFlightInstance } from '../data/repositories.js';
+import { keys, stripKeys } from '../data/keys.js';
+import { batchGet, resolveFlightInstances } from '../data/repositories.js';
 import type { WorkflowStarter } from '../workflows/starter.js';
 import { executionName } from '../workflows/starter.js';
-import { parseOpsEvent, type OpsEvent } from './events.js';
-import { applyEventToAspects, withBase, deriveDisruption, deriveFlight, needsCases, type Aspects } from './fold.js';
+import { applyEvents, forEachLimit, type ReadyEvent } from './apply.js';
+import { parseOpsEvent, type OpsEvent, type ParseOutcome } from './events.js';
 
 /** Where a record came from (for the dead-letter message). */
 export interface RecordMeta {
@@ -34,19 +35,42 @@ export interface DeadLetterSink {
   send(letter: DeadLetter): Promise<void>;
 }
 
+/**
+ * Where an event whose flight is not scheduled yet waits (backend/src/feeds/parking.ts): `park`
+ * stores it until its flight arrives through the schedule feed and returns true, or returns false
+ * when the event is past the parking horizon (it is then dead-lettered FLIGHT_NOT_FOUND).
+ */
+export interface ParkingSink {
+  park(event: OpsEvent, value: Buffer | string | null, meta: RecordMeta): Promise<boolean>;
+}
+
 export interface IngestDeps {
   ctx: DataContext;
   workflows: WorkflowStarter;
   deadLetters: DeadLetterSink;
+  /** Parks events for flights not scheduled yet; without it they are dead-lettered at once. */
+  parking?: ParkingSink;
   log?: { info(msg: string, extra?: Record<string, unknown>): void; warn(msg: string, extra?: Record<string, unknown>): void };
+  /** Passenger notices of updates that start no workflow (a gate change: notify/changes.ts flightNotices). */
+  notices?: FlightNoticeHook;
 }
 
 export type IngestOutcome =
   | { outcome: 'applied'; eventId: string; flightId: string; disruptionId: string; workflowStarted: boolean }
   | { outcome: 'duplicate'; eventId: string; workflowStarted: boolean }
+  | { outcome: 'parked'; eventId: string }
   | { outcome: 'dead-lettered'; reason: string };
 
 const MAX_ORIGINAL = 64 * 1024;
+
+/** One Kafka record of a batch. */
+export interface IngestInput {
+  value: Buffer | string | null;
+  meta: RecordMeta;
+}
+
+/** A record's outcome in a batch; `failed` (infrastructure) means: not settled, deliver it again. */
+export type BatchOutcome = IngestOutcome | { outcome: 'failed'; error: Error };
 
 /**
  * Ingest one Kafka record: parse (zod) → resolve the flight instance → dedupe + persist flight
@@ -55,121 +79,114 @@ const MAX_ORIGINAL = 64 * 1024;
  * Infrastructure errors throw (the record is retried by Kafka / the event source mapping).
  */
 export async function ingestRecord(deps: IngestDeps, value: Buffer | string | null, meta: RecordMeta): Promise<IngestOutcome> {
-  const parsed = parseOpsEvent(value);
-  if (!parsed.ok) {
-    await deadLetter(deps, meta, value, parsed.reason, parsed.errorPath, parsed.error, null);
-    return { outcome: 'dead-lettered', reason: parsed.reason };
-  }
-  const e = parsed.event;
-  const flight = await resolve(deps.ctx, e);
-  if (!flight) {
-    const when = e.flight.scheduledDeparture ?? e.timestamp;
-    await deadLetter(deps, meta, value, 'FLIGHT_NOT_FOUND', e.eventType === 'JETWAY_FLIGHT_UPDATE' ? 'payload.flight' : 'payload.flight_id',
-      `no instance of ${e.flight.carrier}${e.flight.number} scheduled near ${when}`, e.eventId);
-    return { outcome: 'dead-lettered', reason: 'FLIGHT_NOT_FOUND' };
-  }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await applyOnce(deps, meta, value, e, flight.id);
-    } catch (err) {
-      // Another event on the same flight committed first (version check): re-read and re-fold.
-      if (err instanceof VersionRace && attempt < 20) {
-        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
-        continue;
-      }
-      if (err instanceof Unprocessable) {
-        await deadLetter(deps, meta, value, 'UNPROCESSABLE', '', err.message, e.eventId);
-        return { outcome: 'dead-lettered', reason: 'UNPROCESSABLE' };
-      }
-      throw err;
-    }
-  }
+  const [r] = await ingestBatch(deps, [{ value, meta }]);
+  if (r!.outcome === 'failed') throw r!.error;
+  return r!;
 }
 
-class VersionRace extends Error {}
+/** Records prepared (parsed, resolved, dead-lettered or parked) this many at a time. */
+const PREPARE_CONCURRENCY = 8;
 
 /**
- * A write that can never succeed, however often it is retried: the flight's disruption (its
- * event-id list grows with every event) no longer fits a change-log entry or a DynamoDB item.
- * Thrown before anything is written (commitWithLog checks sizes first; DynamoDB refuses the
- * whole transaction), so dead-lettering it leaves nothing half-applied, and the partition moves on
- * instead of redelivering the record for ever.
+ * Ingest a batch of records (one poll of a partition, or a Lambda event), with one outcome per
+ * record in the same order. Records are parsed, their flights resolved (one GSI1 query per flight
+ * number), then applied per flight: events of one flight in the order given, different flights
+ * together, in few transactions (apply.ts). Bad records are dead-lettered, as by ingestRecord.
+ * A record whose outcome is `failed` was not settled (an infrastructure error): deliver it again;
+ * every other outcome is final (redelivering it is harmless: event-id dedupe).
  */
-class Unprocessable extends Error {}
-
-async function applyOnce(deps: IngestDeps, meta: RecordMeta, value: Buffer | string | null, e: OpsEvent, flightId: string): Promise<IngestOutcome> {
-  const { ctx } = deps;
-  const existing = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.event(e.eventId), ConsistentRead: true }));
-  if (existing.Item) return duplicate(deps, meta, value, e, existing.Item);
-
-  const flight = await getFlight(ctx, flightId);
-  if (!flight) throw new VersionRace('flight vanished');
-  const prev = await getDisruption(ctx, flightId);
-  const prevAspects = (prev?.aspects ?? {}) as Aspects;
-  const aspects = applyEventToAspects(withBase(prevAspects, flight), e);
-  const dId = disruptionIdOf(flightId);
-  const disruption = deriveDisruption(dId, flightId, aspects, [...(prev?.eventIds ?? []), e.eventId], (prev?.version ?? 0) + 1);
-  const newFlight: Flight = deriveFlight(flight, aspects, flight.version + 1);
-  const runWorkflow = needsCases(disruption);
-  const now = new Date().toISOString();
-
-  const writes: TransactItem[] = [
-    {
-      Put: {
-        TableName: ctx.table,
-        Item: { ...keys.event(e.eventId), entityType: 'event', eventId: e.eventId, eventType: e.eventType, fingerprint: fingerprint(e), flightId, disruptionId: dId, receivedAt: now, runWorkflow, workflowStarted: false },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-    },
-    {
-      Put: {
-        TableName: ctx.table,
-        Item: items.flight(newFlight),
-        ConditionExpression: '#v = :v',
-        ExpressionAttributeNames: { '#v': 'version' },
-        ExpressionAttributeValues: { ':v': flight.version },
-      },
-    },
-    {
-      Put: {
-        TableName: ctx.table,
-        Item: items.disruption(disruption),
-        ...(prev
-          ? { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': prev.version } }
-          : { ConditionExpression: 'attribute_not_exists(PK)' }),
-      },
-    },
-  ];
-  const { aspects: _a, ...publicDisruption } = disruption;
-  try {
-    await commitWithLog(ctx, {
-      items: writes,
-      changes: [putChange('flight', newFlight), putChange('disruption', publicDisruption)],
-      stations: [flight.origin, flight.destination],
-    });
-  } catch (err) {
-    if (err instanceof ConditionFailedError) {
-      if (err.failedIndexes.includes(0)) {
-        const again = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.event(e.eventId), ConsistentRead: true }));
-        if (again.Item) return duplicate(deps, meta, value, e, again.Item);
+export async function ingestBatch(deps: IngestDeps, records: readonly IngestInput[]): Promise<BatchOutcome[]> {
+  const out: BatchOutcome[] = new Array<BatchOutcome>(records.length);
+  const parsed = records.map((r) => parseOpsEvent(r.value));
+  const flights = await resolveAll(deps.ctx, parsed);
+  const ready: ReadyEvent[] = [];
+  await forEachLimit([...records.keys()], PREPARE_CONCURRENCY, async (i) => {
+    const { value, meta } = records[i]!;
+    const p = parsed[i]!;
+    try {
+      if (!p.ok) {
+        await deadLetter(deps, meta, value, p.reason, p.errorPath, p.error, null);
+        out[i] = { outcome: 'dead-lettered', reason: p.reason };
+        return;
       }
-      throw new VersionRace('concurrent update');
+      const flight = flights[i]!;
+      if (flight instanceof Error) throw flight;
+      if (flight) ready.push({ index: i, event: p.event, flightId: flight.id, value, meta });
+      else out[i] = await flightNotFound(deps, p.event, value, meta);
+    } catch (err) {
+      out[i] = { outcome: 'failed', error: err as Error };
     }
-    if (err instanceof RangeError || (err as Error).name === 'ValidationException') {
-      throw new Unprocessable(`the update of ${flightId} cannot be stored: ${(err as Error).message.slice(0, 200)}`);
-    }
-    throw err;
+  });
+  // Per flight in batch order (the pool above may have finished them in another).
+  ready.sort((a, b) => a.index - b.index);
+  for (const [i, o] of await applyEvents(deps, ready)) out[i] = o;
+  return out;
+}
+
+/** An event whose flight instance is not scheduled (yet): parked until it is, or dead-lettered. */
+async function flightNotFound(deps: IngestDeps, e: OpsEvent, value: Buffer | string | null, meta: RecordMeta): Promise<IngestOutcome> {
+  if (deps.parking && (await deps.parking.park(e, value, meta))) {
+    deps.log?.info('ops event parked until its flight is scheduled', { eventId: e.eventId, flight: `${e.flight.carrier}${e.flight.number}` });
+    return { outcome: 'parked', eventId: e.eventId };
   }
-  deps.log?.info('ops event applied', { eventId: e.eventId, flightId, kind: disruption.kind, runWorkflow });
-  const started = runWorkflow ? await startWorkflow(deps, e.eventId, flightId, dId) : false;
-  return { outcome: 'applied', eventId: e.eventId, flightId, disruptionId: dId, workflowStarted: started };
+  const when = e.flight.scheduledDeparture ?? e.timestamp;
+  await deadLetter(deps, meta, value, 'FLIGHT_NOT_FOUND', e.eventType === 'JETWAY_FLIGHT_UPDATE' ? 'payload.flight' : 'payload.flight_id',
+    `no instance of ${e.flight.carrier}${e.flight.number} scheduled near ${when}`, e.eventId);
+  return { outcome: 'dead-lettered', reason: 'FLIGHT_NOT_FOUND' };
+}
+
+/** Flight numbers resolved this many at a time (one GSI1 query each). */
+const RESOLVE_CONCURRENCY = 8;
+
+/**
+ * The flight of each parsed record (null when none is scheduled near it; an Error when the lookup
+ * failed): Jetway events name their instance (one BatchGetItem for all); FlightPulse's `SW1234` is
+ * resolved to the departure nearest the event, with one query per flight number for the batch.
+ */
+async function resolveAll(ctx: DataContext, parsed: ParseOutcome[]): Promise<(Flight | null | Error)[]> {
+  const out: (Flight | null | Error)[] = parsed.map(() => null);
+  const byNumber = new Map<string, number[]>();
+  const byInstance = new Map<string, number[]>();
+  parsed.forEach((p, i) => {
+    if (!p.ok) return;
+    const { instanceId, carrier, number } = p.event.flight;
+    const [map, k] = instanceId ? [byInstance, instanceId] : [byNumber, `${carrier}\u0000${number}`];
+    map.set(k, [...(map.get(k) ?? []), i]);
+  });
+  const fail = (idx: number[], err: unknown) => idx.forEach((i) => (out[i] = err as Error));
+  const lookups: Promise<void>[] = [];
+  if (byInstance.size > 0) {
+    lookups.push(
+      batchGet(ctx, [...byInstance.keys()].map((id) => keys.flight(id))).then(
+        (rows) => {
+          const found = new Map(rows.map((r) => FlightSchema.parse(stripKeys(r))).map((f) => [f.id, f]));
+          for (const [id, idx] of byInstance) idx.forEach((i) => (out[i] = found.get(id) ?? null));
+        },
+        (err: unknown) => fail([...byInstance.values()].flat(), err),
+      ),
+    );
+  }
+  lookups.push(
+    forEachLimit([...byNumber], RESOLVE_CONCURRENCY, async ([k, idx]) => {
+      const [carrier, number] = k.split('\u0000') as [string, string];
+      const at = idx.map((i) => new Date((parsed[i] as Extract<ParseOutcome, { ok: true }>).event.timestamp));
+      try {
+        const found = await resolveFlightInstances(ctx, carrier, number, at);
+        idx.forEach((i, j) => (out[i] = found[j] ?? null));
+      } catch (err) {
+        fail(idx, err);
+      }
+    }),
+  );
+  await Promise.all(lookups);
+  return out;
 }
 
 /**
  * What an event says, normalised (so a redelivery with other whitespace or key order or `Z`
  * instead of a naive timestamp is the same event). The dedupe marker keeps it.
  */
-function fingerprint(e: OpsEvent): string {
+export function fingerprint(e: OpsEvent): string {
   return createHash('sha256').update(JSON.stringify(e)).digest('hex');
 }
 
@@ -179,21 +196,22 @@ function fingerprint(e: OpsEvent): string {
  * bug or a forgery that would otherwise vanish silently, so it is dead-lettered (markers written
  * before fingerprints existed have none and count as redeliveries).
  */
-async function duplicate(deps: IngestDeps, meta: RecordMeta, value: Buffer | string | null, e: OpsEvent, marker: Record<string, unknown>): Promise<IngestOutcome> {
+export async function duplicate(deps: IngestDeps, meta: RecordMeta, value: Buffer | string | null, e: OpsEvent, marker: Record<string, unknown>): Promise<IngestOutcome> {
   if (typeof marker.fingerprint === 'string' && marker.fingerprint !== fingerprint(e)) {
     await deadLetter(deps, meta, value, 'DUPLICATE_EVENT_ID_CONFLICT', 'event_id',
       `event_id ${JSON.stringify(e.eventId)} was already applied with different content`, e.eventId);
     return { outcome: 'dead-lettered', reason: 'DUPLICATE_EVENT_ID_CONFLICT' };
   }
   let started = marker.workflowStarted === true;
-  if (marker.runWorkflow === true && !started) {
+  // Always asked again: the starter runs a FAILED execution of this event again, never a running or succeeded one.
+  if (marker.runWorkflow === true) {
     started = await startWorkflow(deps, e.eventId, String(marker.flightId), String(marker.disruptionId));
   }
   deps.log?.info('duplicate ops event skipped', { eventId: e.eventId });
   return { outcome: 'duplicate', eventId: e.eventId, workflowStarted: started };
 }
 
-async function startWorkflow(deps: IngestDeps, eventId: string, flightId: string, disruptionId: string): Promise<boolean> {
+export async function startWorkflow(deps: IngestDeps, eventId: string, flightId: string, disruptionId: string): Promise<boolean> {
   const input = { flightId, disruptionId, eventId };
   await deps.workflows.startDisruption(input, executionName(input));
   await deps.ctx.doc.send(
@@ -202,13 +220,9 @@ async function startWorkflow(deps: IngestDeps, eventId: string, flightId: string
   return true;
 }
 
-async function resolve(ctx: DataContext, e: OpsEvent): Promise<Flight | null> {
-  // Jetway events name the instance; FlightPulse's `SW1234` is resolved to the nearest departure.
-  if (e.flight.instanceId) return getFlight(ctx, e.flight.instanceId);
-  return resolveFlightInstance(ctx, e.flight.carrier, e.flight.number, new Date(e.timestamp));
-}
 
-async function deadLetter(deps: IngestDeps, meta: RecordMeta, value: Buffer | string | null, reason: string, errorPath: string, error: string, eventId: string | null) {
+export async function deadLetter(deps: IngestDeps, meta: RecordMeta, value: Buffer | string | null, reason: string, errorPath: string, error: string, eventId: string | null) {
+  countDeadLetter(reason);
   // Bytes that are not UTF-8 would come out of toString('utf8') with U+FFFD in place of the
   // offending bytes: the dead letter would not show what was actually sent.
   const binary = Buffer.isBuffer(value) && !isUtf8(value);

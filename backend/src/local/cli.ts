@@ -4,6 +4,7 @@
  *
  *   npm run cloud -- [--fresh] [--no-seed] [--ephemeral] [--data-dir DIR] [--api-port N]
  *                    [--dynamodb-port N] [--kafka-port N] [--cognito-port N] [--smtp-port N]
+ *   npm run cloud -- import <s3://bucket/prefix | dir> [...]   the feeds' initial load (feeds/import-cli.ts)
  */
 import './polyfills.js';
 import { rmSync } from 'node:fs';
@@ -21,7 +22,10 @@ const USAGE = `usage: npm run cloud -- [options]
   --seed VALUE        demo-data PRNG seed (default jetway)
   --api-port N  --dynamodb-port N  --kafka-port N  --cognito-port N  --smtp-port N
                       fixed ports (default: free ones are picked)
-env: KAFKA_BROKERS=host:port uses that broker instead of starting one.`;
+env: KAFKA_BROKERS=host:port uses that broker instead of starting one.
+npm run cloud -- import <s3://bucket/prefix | dir> [options]
+                      load schedule and PNR feed files (NDJSON) into the running cloud or a
+                      deployed table (\`npm run cloud -- import --help\`)`;
 
 const PortSchema = z.coerce.number().int().min(1).max(65535).optional();
 
@@ -69,6 +73,10 @@ const stamp = () => new Date().toISOString().slice(11, 19);
 const say = (line: string) => process.stdout.write(`${stamp()} ${line}\n`);
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'import') {
+    const { runImportCli } = await import('../feeds/import-cli.js');
+    process.exit(await runImportCli(process.argv.slice(3)));
+  }
   let args: ReturnType<typeof parse>;
   try {
     args = parse(process.argv.slice(2));

@@ -9,8 +9,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../../../scripts/setup-services.mjs';
+import { REPO_ROOT } from './paths.js';
+import type { Flight } from '../../../src/shared/domain/index.js';
 import { createDataContext } from '../data/client.js';
+import { seedThroughFeeds } from '../data/seed.js';
 // Type-only: ./app.ts (helper C) is loaded lazily, so `app: false` works even when it cannot load.
 import type { BackendApp, BackendAppOptions } from './app.js';
 import { FLIGHTPULSE_BOOKINGS, FLIGHTPULSE_PASSENGERS } from './demo/flightpulse.js';
@@ -23,7 +25,7 @@ import { ServiceError, isPidAlive, onUnexpectedExit } from './services/process.j
 import { createSmsLog, type SmsLog } from './services/sms.js';
 import { startSmtpSink, type SmtpSink } from './services/smtp.js';
 
-export const DEFAULT_CLOUD_DIR = path.join(repoRoot, '.jetway', 'cloud');
+export const DEFAULT_CLOUD_DIR = path.join(REPO_ROOT, '.jetway', 'cloud');
 
 export interface LocalCloudPorts {
   dynamodb?: number;
@@ -41,9 +43,10 @@ export interface LocalCloudOptions {
   /** Seed demo data (default true). A persistent cloud seeds once per day (see seedIfNeeded). */
   seed?: boolean;
   /**
-   * Return once the core demo data (every flight + FlightPulse's sample) is written and let the
-   * bulk (generated passengers and bookings) finish in the background (`seeding` resolves then).
-   * For the CLI on slow disks: DynamoDB Local with `-dbPath` syncs every item. Default false.
+   * Return once the core demo data (today's flights + FlightPulse's sample) is written and let the
+   * rest (tomorrow, the generated passengers and bookings) stream in through the feeds in the
+   * background (`seeding` resolves then). Default: true for a persistent cloud (DynamoDB Local with
+   * `-dbPath` syncs every item), false for an ephemeral one (tests want it all).
    */
   backgroundSeed?: boolean;
   /** Demo data options (PRNG seed, today, sizes). */
@@ -166,18 +169,28 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
   return { value, ms: Math.round(performance.now() - t0) };
 }
 
-type SeedFn = (ctx: unknown, data: DemoData) => Promise<unknown>;
-
 /**
- * Seeds demo data through C's backend/src/data/seed.ts (idempotent there: existing items are
- * left alone). A persistent cloud re-seeds only when the day changed since its last seed, so a
- * restart is fast and "today"'s flights appear on a new day. Returns the core seed (done) and
- * the bulk seed (a promise; already settled unless `background`).
+ * Seeds the demo data THROUGH THE FEEDS (data/seed.ts seedThroughFeeds: schedule and PNR messages
+ * built from the demo data, applied in batches by the feed consumers' own code), so the demo
+ * exercises what production runs. A persistent cloud re-seeds only when the day changed since its
+ * last seed (the messages' version is the day number, so a new day's data is newer), so a restart
+ * is fast and "today"'s flights appear on a new day.
+ *
+ * Order, so that a board is usable early: (1) today's flights of the demo users' stations and
+ * FlightPulse's sample with its passengers — `core`, before start returns; then (2) today's other
+ * flights, (3) tomorrow's, (4) the PNRs of the demo users' stations, (5) every other PNR — in the
+ * background when `background`, each batch reaching the desks through the change log as it commits.
  */
 async function seedDemo(
   dir: string,
   ephemeral: boolean,
-  opts: { dynamodbEndpoint: string; tablePrefix: string; demo: DemoDataOptions; background: boolean },
+  opts: {
+    dynamodbEndpoint: string;
+    tablePrefix: string;
+    demo: DemoDataOptions;
+    background: boolean;
+    onFlightsCreated?: (flights: Flight[]) => Promise<void>;
+  },
   log: (l: string) => void,
 ): Promise<{ core: SeedSummary | null; all: Promise<SeedSummary | null> }> {
   const none = { core: null, all: Promise.resolve(null) };
@@ -193,16 +206,6 @@ async function seedDemo(
     log(`demo data already seeded for ${today} (delete ${marker} or use --fresh to re-seed)`);
     return none;
   }
-  let seedDemoData: SeedFn;
-  try {
-    const spec = '../data/seed.js';
-    const mod = (await import(spec)) as { seedDemoData?: SeedFn };
-    if (typeof mod.seedDemoData !== 'function') throw new Error('it has no seedDemoData()');
-    seedDemoData = mod.seedDemoData;
-  } catch (e) {
-    log(`WARNING: backend/src/data/seed.ts could not be used (${(e as Error).message}); starting without demo data`);
-    return none;
-  }
   const t0 = performance.now();
   const data = demoData({ ...opts.demo, today });
   const summary = (d: DemoData): SeedSummary => ({
@@ -216,30 +219,53 @@ async function seedDemo(
     tablePrefix: opts.tablePrefix,
     region: 'us-east-1',
   });
-  const writeAll = async (): Promise<SeedSummary> => {
-    await seedDemoData(ctx, data);
+  const feedOpts = {
+    version: Math.floor(Date.parse(`${today}T00:00:00Z`) / 86_400_000),
+    source: 'jetway-demo',
+    ...(opts.onFlightsCreated ? { onFlightsCreated: opts.onFlightsCreated } : {}),
+  };
+  const samplePassengers = new Set(FLIGHTPULSE_PASSENGERS.map((p) => p.id));
+  const sampleBookings = new Set(FLIGHTPULSE_BOOKINGS.map((b) => b.id));
+  // The demo users' stations (admin's `*` aside): their boards are the first anyone opens.
+  const userStations = new Set(DEMO_USERS.flatMap((u) => u.stations.split(',')).map((s) => s.trim()));
+  const atUserStation = (f: Flight) => userStations.has(f.origin) || userStations.has(f.destination);
+  const sampleFlights = new Set(data.bookings.filter((b) => sampleBookings.has(b.id)).map((b) => b.flightId));
+  const isCore = (f: Flight) => f.id.endsWith(`-${today}`) && (atUserStation(f) || sampleFlights.has(f.id));
+  const core: DemoData = {
+    flights: data.flights.filter(isCore),
+    passengers: data.passengers.filter((p) => samplePassengers.has(p.id)),
+    bookings: data.bookings.filter((b) => sampleBookings.has(b.id)),
+  };
+  const flightById = new Map(data.flights.map((f) => [f.id, f]));
+  const rest = data.bookings.filter((b) => !sampleBookings.has(b.id));
+  const firstPnrs = new Set(rest.filter((b) => flightById.has(b.flightId) && atUserStation(flightById.get(b.flightId)!)).map((b) => b.pnr));
+  const steps: DemoData[] = [
+    { flights: data.flights.filter((f) => !isCore(f) && f.id.endsWith(`-${today}`)), passengers: [], bookings: [] },
+    { flights: data.flights.filter((f) => !f.id.endsWith(`-${today}`)), passengers: [], bookings: [] },
+    { flights: [], passengers: data.passengers, bookings: rest.filter((b) => firstPnrs.has(b.pnr)) },
+    { flights: [], passengers: data.passengers, bookings: rest.filter((b) => !firstPnrs.has(b.pnr)) },
+  ];
+  const seedAll = async (): Promise<SeedSummary> => {
+    for (const step of steps) await seedThroughFeeds(ctx, step, { ...feedOpts, flights: data.flights });
     if (!ephemeral) writeFileSync(marker, stamp);
     return summary(data);
   };
+  try {
+    await seedThroughFeeds(ctx, core, feedOpts);
+  } catch (e) {
+    ctx.doc.destroy();
+    throw e;
+  }
   if (!opts.background) {
     try {
-      const s = await writeAll();
+      const s = await seedAll();
       return { core: s, all: Promise.resolve(s) };
     } finally {
       ctx.doc.destroy();
     }
   }
-  // Core first: every flight (the boards) and FlightPulse's sample with its passengers.
-  const samplePassengers = new Set(FLIGHTPULSE_PASSENGERS.map((p) => p.id));
-  const sampleBookings = new Set(FLIGHTPULSE_BOOKINGS.map((b) => b.id));
-  const core: DemoData = {
-    flights: data.flights,
-    passengers: data.passengers.filter((p) => samplePassengers.has(p.id)),
-    bookings: data.bookings.filter((b) => sampleBookings.has(b.id)),
-  };
-  await seedDemoData(ctx, core);
   const coreSummary = summary(core);
-  const all = writeAll()
+  const all = seedAll()
     .then((s) => {
       log(
         `demo data complete: ${s.flights} flights, ${s.passengers} passengers, ${s.bookings} bookings (${(s.ms / 1000).toFixed(1)} s)`,
@@ -379,48 +405,59 @@ export async function startLocalCloud(opts: LocalCloudOptions = {}): Promise<Loc
       jwksUri: idp.jwksUri,
     };
 
-    let app: BackendApp | null = null;
-    if (opts.app !== false) {
-      const appStart = await timed(async () => {
-        const { startBackendApp } = await import('./app.js');
-        return startBackendApp({
-          dynamodbEndpoint: db.endpoint,
-          tablePrefix,
-          kafkaBrokers: broker.brokers,
-          cognito: cognitoEndpoints,
-          smtpPort: sink.port,
-          sms,
-          ...(ports.api ? { port: ports.api } : {}),
-          ...opts.appOptions,
-        });
-      });
-      const started = appStart.value;
-      app = started;
-      stops.push(() => started.stop());
-      if (started.redriven.length)
-        log(`approval workflows re-driven from the LOCALCB registry: ${started.redriven.length} still waiting`);
-      services.push({ name: 'api', address: started.apiUrl, pid: null, log: null, readyMs: appStart.ms });
-    }
-
-    const seed =
+    // The app (whose consumers take seconds to join their Kafka groups) and the core demo seed
+    // (DynamoDB only) start together.
+    const appStarting =
+      opts.app === false
+        ? null
+        : timed(async () => {
+            const { startBackendApp } = await import('./app.js');
+            return startBackendApp({
+              dynamodbEndpoint: db.endpoint,
+              tablePrefix,
+              kafkaBrokers: broker.brokers,
+              cognito: cognitoEndpoints,
+              smtpPort: sink.port,
+              sms,
+              ...(ports.api ? { port: ports.api } : {}),
+              ...opts.appOptions,
+            });
+          });
+    const seedStarting =
       opts.seed === false
-        ? { core: null, all: Promise.resolve(null) }
-        : await seedDemo(
+        ? Promise.resolve({ core: null, all: Promise.resolve(null) })
+        : seedDemo(
             dir,
             ephemeral,
             {
               dynamodbEndpoint: db.endpoint,
               tablePrefix,
               demo: opts.demo ?? {},
-              background: opts.backgroundSeed ?? false,
+              // A persistent cloud is ready once today's flights are in; the rest streams in.
+              background: opts.backgroundSeed ?? !ephemeral,
+              // New flights re-drive the ops events parked for them (none on a fresh cloud).
+              ...(appStarting ? { onFlightsCreated: async (flights: Flight[]) => void (await (await appStarting).value.redriveParked(flights)) } : {}),
             },
             log,
           );
+    const [appResult, seedResult] = await Promise.allSettled([appStarting ?? Promise.resolve(null), seedStarting]);
+    let app: BackendApp | null = null;
+    if (appResult.status === 'fulfilled' && appResult.value) {
+      const started = appResult.value.value;
+      app = started;
+      stops.push(() => started.stop());
+      if (started.redriven.length)
+        log(`approval workflows re-driven from the LOCALCB registry: ${started.redriven.length} still waiting`);
+      services.push({ name: 'api', address: started.apiUrl, pid: null, log: null, readyMs: appResult.value.ms });
+    }
+    if (appResult.status === 'rejected') throw appResult.reason;
+    if (seedResult.status === 'rejected') throw seedResult.reason;
+    const seed = seedResult.value;
     const seeded = seed.core;
     if (seeded) {
       log(
         `seeded ${seeded.flights} flights, ${seeded.passengers} passengers, ${seeded.bookings} bookings (${(seeded.ms / 1000).toFixed(1)} s)` +
-          (opts.backgroundSeed ? '; the rest of the demo passengers follow in the background' : ''),
+          ((opts.backgroundSeed ?? !ephemeral) ? '; the rest of the schedule and the passengers follow in the background' : ''),
       );
     }
 

@@ -1,84 +1,74 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DataContext } from '../data/client.js';
-import { keys } from '../data/keys.js';
-import type { EmailMessage, EmailTransport, SmsTransport } from './transports.js';
+import { createOutbox, type Delivery, type Outbox, type OutboxInput, type OutboxOptions } from './outbox.js';
+import type { Personaliser } from './personalise.js';
+import { PermanentSendError, type EmailMessage, type EmailTransport, type SmsTransport } from './transports.js';
 
 /**
- * Sends notifications at most once per idempotency key (e.g. the issuance id).
- *
- * Powertools-Idempotency-style record in the main table (`NOTIFY#<key>`): a conditional put
- * claims the key (IN_PROGRESS, with an expiry), the send happens, the record becomes
- * COMPLETED with the transport's message id. A retry finds COMPLETED and does not send again;
- * a claim whose holder crashed is taken over after `inProgressExpirySeconds`. We do not use
- * Powertools' DynamoDBPersistenceLayer on the single table because with a sort key it keeps
- * every record under one static partition key (a hot partition, STYLE.md); see docs/decisions.md.
+ * Every message to a passenger or to staff goes through the durable outbox (outbox.ts): stored once
+ * per idempotency key, tried at once, retried with backoff by the drainer until delivered or given
+ * up, sent at most once (Powertools Idempotency). `emailOnce`/`smsOnce` are the compact form for
+ * callers that only need "sent / already sent": a failed first try throws (the outbox keeps the
+ * message and retries it).
  */
 export interface Notifier {
-  /** Whether an SMS transport is configured (SNS in AWS is a later issue; the local SMS log here). */
+  /** Whether an SMS transport is configured (SNS in AWS, the SMS log locally). */
   readonly canSms: boolean;
-  emailOnce(key: string, msg: EmailMessage): Promise<'sent' | 'already-sent' | 'in-progress'>;
-  smsOnce(key: string, to: string, text: string): Promise<'sent' | 'already-sent' | 'in-progress'>;
+  /** The outbox behind it (absent in stand-ins of unit-level tests). */
+  readonly outbox?: Outbox;
+  /** Optional LLM re-wording of notice bodies (off unless configured; template fallback). */
+  readonly personalise?: Personaliser | null;
+  /** Enqueue once + try now. */
+  send?(input: OutboxInput): Promise<{ outcome: Delivery; error?: string }>;
+  emailOnce(key: string, msg: EmailMessage, opts?: { caseId?: string | null; topic?: string; language?: string }): Promise<'sent' | 'already-sent' | 'in-progress'>;
+  smsOnce(key: string, to: string, text: string, opts?: { caseId?: string | null; topic?: string; language?: string }): Promise<'sent' | 'already-sent' | 'in-progress'>;
+  /** Deliver what is due for a retry. */
+  drain?(opts?: { limit?: number }): ReturnType<Outbox['drain']>;
 }
 
-export interface NotifierOptions {
+export interface NotifierOptions extends Omit<OutboxOptions, 'ctx' | 'email' | 'sms'> {
   ctx: DataContext;
   email: EmailTransport;
   sms?: SmsTransport;
-  inProgressExpirySeconds?: number;
-  log?: { warn(msg: string, extra?: Record<string, unknown>): void };
+  personalise?: Personaliser | null;
 }
 
-export function createNotifier(opts: NotifierOptions): Notifier {
-  const { ctx } = opts;
-  const expiry = opts.inProgressExpirySeconds ?? 60;
+type ItemOpts = { caseId?: string | null; topic?: string; language?: string };
 
-  async function once(key: string, channel: string, send: () => Promise<string>): Promise<'sent' | 'already-sent' | 'in-progress'> {
-    const k = keys.notification(`${channel}:${key}`);
-    const now = Date.now();
-    try {
-      await ctx.doc.send(
-        new PutCommand({
-          TableName: ctx.table,
-          Item: { ...k, entityType: 'notification', channel, key, status: 'IN_PROGRESS', claimedAt: now, inProgressUntil: now + expiry * 1000 },
-          // New key, or a stale claim whose sender died before completing.
-          ConditionExpression: 'attribute_not_exists(PK) OR (#s = :ip AND inProgressUntil < :now)',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':ip': 'IN_PROGRESS', ':now': now },
-        }),
-      );
-    } catch (err) {
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
-      const cur = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: k, ConsistentRead: true }));
-      return cur.Item?.status === 'COMPLETED' ? 'already-sent' : 'in-progress';
-    }
-    let messageId: string;
-    try {
-      messageId = await send();
-    } catch (err) {
-      // Release the claim so a retry may send (the message was not accepted by the transport).
-      await ctx.doc.send(new UpdateCommand({ TableName: ctx.table, Key: k, UpdateExpression: 'SET inProgressUntil = :z', ExpressionAttributeValues: { ':z': 0 } })).catch(() => undefined);
-      throw err;
-    }
-    await ctx.doc.send(
-      new UpdateCommand({
-        TableName: ctx.table,
-        Key: k,
-        UpdateExpression: 'SET #s = :c, messageId = :m, completedAt = :t',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':c': 'COMPLETED', ':m': messageId, ':t': new Date().toISOString() },
-      }),
-    );
-    return 'sent';
-  }
-
+/** The outbox item of `emailOnce(key, …)` (id `email:<key>`): also what an enqueue-only caller stores. */
+export function emailItem(key: string, msg: EmailMessage, o: ItemOpts = {}): OutboxInput {
   return {
-    canSms: Boolean(opts.sms),
-    emailOnce: (key, msg) => once(key, 'email', async () => (await opts.email.send(msg)).messageId),
-    smsOnce: (key, to, text) =>
-      once(key, 'sms', async () => {
-        if (!opts.sms) throw new Error('no SMS transport configured');
-        await opts.sms.send(to, text);
-        return `sms:${key}`;
-      }),
+    id: `email:${key}`,
+    channel: 'email',
+    to: msg.to,
+    subject: msg.subject,
+    text: msg.text,
+    ...(msg.html ? { html: msg.html } : {}),
+    topic: o.topic ?? key.split(':')[0] ?? 'message',
+    caseId: o.caseId ?? null,
+    ...(o.language ? { language: o.language } : {}),
+  };
+}
+
+/** The outbox item of `smsOnce(key, …)` (id `sms:<key>`). */
+export function smsItem(key: string, to: string, text: string, o: ItemOpts = {}): OutboxInput {
+  return { id: `sms:${key}`, channel: 'sms', to, text, topic: o.topic ?? key.split(':')[0] ?? 'message', caseId: o.caseId ?? null, ...(o.language ? { language: o.language } : {}) };
+}
+
+function compact(r: { outcome: Delivery; error?: string }): 'sent' | 'already-sent' | 'in-progress' {
+  if (r.outcome === 'sent' || r.outcome === 'already-sent' || r.outcome === 'in-progress') return r.outcome;
+  if (r.outcome === 'dead') throw new PermanentSendError(r.error ?? 'notification given up');
+  throw new Error(`${r.error ?? 'send failed'} (kept in the outbox; retried later)`);
+}
+
+export function createNotifier(opts: NotifierOptions): Notifier & Required<Pick<Notifier, 'outbox' | 'send' | 'drain'>> {
+  const outbox = createOutbox(opts);
+  return {
+    canSms: outbox.canSms,
+    outbox,
+    personalise: opts.personalise ?? null,
+    send: (input) => outbox.send(input),
+    emailOnce: async (key, msg, o = {}) => compact(await outbox.send(emailItem(key, msg, o))),
+    smsOnce: async (key, to, text, o = {}) => compact(await outbox.send(smsItem(key, to, text, o))),
+    drain: (o) => outbox.drain(o),
   };
 }

@@ -4,6 +4,7 @@
  * Jetway events carry the flight-instance key.
  */
 import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
+import type { KafkaClientConfig } from '../ingest/msk.js';
 import { FLIGHT_OPERATIONS_TOPIC } from './events.js';
 
 export interface OutMessage {
@@ -22,6 +23,8 @@ export async function createEventProducer(opts: {
   clientId?: string;
   /** TLS to the brokers (e.g. an MSK TLS listener). */
   ssl?: boolean;
+  /** SASL, e.g. MSK IAM (ingest/msk.ts kafkaClientConfigFromEnv). */
+  sasl?: KafkaClientConfig['sasl'];
   log?: (line: string) => void;
 }): Promise<EventProducer> {
   const topic = opts.topic ?? FLIGHT_OPERATIONS_TOPIC;
@@ -30,6 +33,7 @@ export async function createEventProducer(opts: {
     clientId: opts.clientId ?? 'jetway-simulator',
     brokers: opts.brokers,
     ssl: opts.ssl ?? false,
+    ...(opts.sasl ? { sasl: opts.sasl } : {}),
     connectionTimeout: 5000,
     retry: { retries: 5 },
     logLevel: logLevel.ERROR,

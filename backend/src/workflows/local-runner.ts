@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { WorkflowDeps } from './deps.js';
+import { idsOf, scopedLog } from '../observability/logger.js';
 import { DisruptionWorkflowInputSchema, type DisruptionWorkflowInput, type WorkflowStarter } from './starter.js';
 import { evaluatePassengers } from './tasks/evaluate-passengers.js';
 import { loadBookingsPage } from './tasks/load-bookings-page.js';
@@ -11,26 +12,61 @@ import { queueNotifications } from './tasks/queue-notifications.js';
 
 export const DISRUPTION_ASL_PATH = fileURLToPath(new URL('./statemachines/disruption.asl.json', import.meta.url));
 
+/** Fields only a Distributed Map has; the inline stand-in drops them (they tune AWS's child executions). */
+const DISTRIBUTED_ONLY = ['Label', 'ToleratedFailurePercentage', 'ToleratedFailurePercentagePath', 'ToleratedFailureCount', 'ToleratedFailureCountPath'];
+/** Fields whose meaning an inline Map cannot reproduce (S3 reads/writes, batching of items): refused. */
+const DISTRIBUTED_UNSUPPORTED = ['ItemReader', 'ItemBatcher', 'ResultWriter'];
+
+type AslState = { Type?: string; ItemProcessor?: AslMachine; Iterator?: AslMachine; Branches?: AslMachine[] } & Record<string, unknown>;
+type AslMachine = { States: Record<string, AslState> } & Record<string, unknown>;
+
+/**
+ * The ARCHITECTURE.md stand-in for a Distributed Map: the same state as an inline Map (same
+ * ItemsPath, MaxConcurrency, ItemProcessor, Catch), child Express executions becoming
+ * iterations in this process. Returns a copy; a Map that reads from S3 or batches items is
+ * refused, since running it inline would change what each iteration receives.
+ */
+export function inlineDistributedMaps<T extends AslMachine>(machine: T, where = ''): T {
+  const states: Record<string, AslState> = {};
+  for (const [name, state] of Object.entries(machine.States)) {
+    let s: AslState = { ...state };
+    const processor = s.ItemProcessor as (AslMachine & { ProcessorConfig?: { Mode?: string } }) | undefined;
+    if (s.Type === 'Map' && processor?.ProcessorConfig?.Mode === 'DISTRIBUTED') {
+      const unsupported = DISTRIBUTED_UNSUPPORTED.filter((k) => k in s);
+      if (unsupported.length) throw new Error(`${where}${name}: the local inline Map cannot stand in for ${unsupported.join(', ')}`);
+      for (const k of DISTRIBUTED_ONLY) delete s[k];
+      s = { ...s, ItemProcessor: { ...processor, ProcessorConfig: { Mode: 'INLINE' } } };
+    }
+    if (s.ItemProcessor) s.ItemProcessor = inlineDistributedMaps(s.ItemProcessor, `${where}${name}/`);
+    if (s.Iterator) s.Iterator = inlineDistributedMaps(s.Iterator, `${where}${name}/`);
+    if (s.Branches) s.Branches = s.Branches.map((b) => inlineDistributedMaps(b, `${where}${name}/`));
+    states[name] = s;
+  }
+  return { ...machine, States: states };
+}
+
 /**
  * The definition with its `${<Handler>Arn}` placeholders substituted, as the CDK app's
- * DefinitionSubstitutions do in AWS; locally with placeholder function ARNs, since every Task
- * is overridden by a local handler anyway.
+ * DefinitionSubstitutions do in AWS (locally with placeholder function ARNs, since every Task
+ * is overridden by a local handler anyway), and its Distributed Map run inline.
  */
 export function loadDisruptionDefinition(): Record<string, unknown> {
   const text = readFileSync(DISRUPTION_ASL_PATH, 'utf8').replace(
     /\$\{([A-Za-z0-9]+)Arn\}/g,
     (_m, name: string) => `arn:aws:lambda:us-east-1:000000000000:function:jetway-local-${name}`,
   );
-  return JSON.parse(text) as Record<string, unknown>;
+  return inlineDistributedMaps(JSON.parse(text) as AslMachine);
 }
 
 /** State name → the same function the Lambda handler of that state runs (handlers.ts `states`). */
 export function localTaskHandlers(deps: WorkflowDeps): Record<string, (input: unknown) => Promise<unknown>> {
+  // Each task's log lines carry the ids of its input (eventId, flightId, …), as in Lambda (lambda.ts).
+  const d = (i: unknown): WorkflowDeps => ({ ...deps, log: scopedLog(deps.log, idsOf(i)) });
   return {
-    LoadBookingsPage: (i) => loadBookingsPage(deps, i),
-    EvaluatePassengers: (i) => evaluatePassengers(deps, i),
-    QueueNotifications: (i) => queueNotifications(deps, i),
-    MarkDisruptionFailed: (i) => markDisruptionFailed(deps, i),
+    LoadBookingsPage: (i) => loadBookingsPage(d(i), i),
+    EvaluatePassengers: (i) => evaluatePassengers(d(i), i),
+    QueueNotifications: (i) => queueNotifications(d(i), i),
+    MarkDisruptionFailed: (i) => markDisruptionFailed(d(i), i),
   };
 }
 
@@ -42,8 +78,8 @@ export interface LocalWorkflowRunner extends WorkflowStarter {
 }
 
 /**
- * Runs statemachines/disruption.asl.json unchanged with aws-local-stepfunctions; Task states
- * are bound by state name to the handler functions. Executions run in the background (like
+ * Runs statemachines/disruption.asl.json with aws-local-stepfunctions, unchanged but for the
+ * Distributed Map run inline; Task states are bound by state name to the handler functions. Executions run in the background (like
  * StartExecution); a name already run is not started again (Step Functions' execution-name
  * idempotency).
  */

@@ -5,11 +5,22 @@ import type { CommandEnvelope, CommandResult, PullResponse } from '../../../src/
 import { commitWithLog, putChange } from '../../src/data/changelog.js';
 import type { DataContext } from '../../src/data/client.js';
 import { items } from '../../src/data/repositories.js';
+import { signPushBody } from './desk-signing.js';
+
+const isPushBody = (b: unknown): b is { commands: CommandEnvelope[] } =>
+  typeof b === 'object' && b !== null && Array.isArray((b as { commands?: unknown }).commands);
 
 /** Minimal HTTP client for the local API. */
 export function apiClient(apiUrl: string) {
   return {
-    async call(method: string, path: string, opts: { token?: string; body?: string | object } = {}) {
+    /**
+     * One request. A push (`POST /v1/sync/push` with an object body and a token) is signed as
+     * the shared test desk for the token's user (desk-signing.ts), unless `unsigned` is set or a
+     * command already carries a signature.
+     */
+    async call(method: string, path: string, opts: { token?: string; body?: string | object; unsigned?: boolean } = {}) {
+      if (method === 'POST' && path === '/v1/sync/push' && opts.token && !opts.unsigned && isPushBody(opts.body))
+        opts = { ...opts, body: await signPushBody(apiUrl, opts.token, opts.body) };
       const res = await fetch(`${apiUrl}${path}`, {
         method,
         headers: {

@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHead } from '../../src/data/changelog.js';
 import { keys } from '../../src/data/keys.js';
@@ -6,6 +6,7 @@ import type { DataContext } from '../../src/data/client.js';
 import { getDisruption, getFlight } from '../../src/data/repositories.js';
 import { seedDemoData } from '../../src/data/seed.js';
 import { startLocalIngest, type LocalIngest } from '../../src/ingest/kafka-consumer.js';
+import { RECENT_EVENTS } from '../../src/ingest/fold.js';
 import { ingestRecord, type DeadLetter } from '../../src/ingest/processor.js';
 import { OPS_DLQ_TOPIC, OPS_TOPIC } from '../../src/ingest/topics.js';
 import type { DisruptionWorkflowInput, WorkflowStarter } from '../../src/workflows/starter.js';
@@ -53,23 +54,22 @@ describe('ingestRecord with a reused event_id', () => {
     expect(redelivery).toMatchObject({ outcome: 'duplicate', eventId: CANCEL_ID });
     expect(await getFlight(ctx, fpInstance('SW9012'))).toEqual(flightBefore);
     expect(await getDisruption(ctx, fpInstance('SW9012'))).toEqual(disruptionBefore);
-    expect(deps.workflows.starts).toHaveLength(1);
+    // The forged copy started nothing; the true redelivery asked for the same execution again.
+    expect(new Set(deps.workflows.starts.map((x) => x.eventId))).toEqual(new Set([CANCEL_ID]));
   });
 });
 
-describe('ingestRecord on a flight whose disruption can no longer grow', () => {
+describe('ingestRecord on a flight whose items can no longer be stored', () => {
   it('dead-letters UNPROCESSABLE (no endless redelivery), writes nothing, and other flights go on', async () => {
-    // Prepare: SW9012 already carries ~3,250 long event ids (a flood of distinct events), so
-    // one more no longer fits a change-log entry.
+    // Prepare: SW9012's flight item carries a 360 KB aircraft text (written by some other
+    // producer), so its next change no longer fits a change-log entry.
     const { ctx } = await s.newTables();
     await seedDemoData(ctx, flightpulseData());
     const letters: DeadLetter[] = [];
     const deps = { ctx, workflows: recordingStarter(), deadLetters: { send: async (l: DeadLetter) => void letters.push(l) } };
     const cancel = scenarioMessages('scenario3-cancellation.json')[0]!;
     expect(await ingestRecord(deps, cancel, meta)).toMatchObject({ outcome: 'applied' });
-    const flood = Array.from({ length: 3250 }, (_, i) => `flood-${String(i).padStart(6, '0')}-${'x'.repeat(100)}`);
-    const d = await getDisruption(ctx, fpInstance('SW9012'));
-    await ctx.doc.send(new UpdateCommand({ TableName: ctx.table, Key: keys.disruption(d!.flightId, d!.id), UpdateExpression: 'SET eventIds = :e', ExpressionAttributeValues: { ':e': [...d!.eventIds, ...flood] } }));
+    await ctx.doc.send(new UpdateCommand({ TableName: ctx.table, Key: keys.flight(fpInstance('SW9012')), UpdateExpression: 'SET aircraft = :a', ExpressionAttributeValues: { ':a': 'x'.repeat(360_000) } }));
     const before = { flight: await getFlight(ctx, fpInstance('SW9012')), disruption: await getDisruption(ctx, fpInstance('SW9012')), phx: await readHead(ctx, 'PHX') };
     const later = JSON.stringify({ ...JSON.parse(cancel), event_id: 'one-too-many', timestamp: '2025-01-15T09:00:00' });
 
@@ -81,7 +81,32 @@ describe('ingestRecord on a flight whose disruption can no longer grow', () => {
     expect(r).toEqual({ outcome: 'dead-lettered', reason: 'UNPROCESSABLE' });
     expect(letters).toEqual([expect.objectContaining({ reason: 'UNPROCESSABLE', eventId: 'one-too-many', originalValue: later })]);
     expect({ flight: await getFlight(ctx, fpInstance('SW9012')), disruption: await getDisruption(ctx, fpInstance('SW9012')), phx: await readHead(ctx, 'PHX') }).toEqual(before);
+    const marker = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.event('one-too-many'), ConsistentRead: true }));
+    expect(marker.Item).toBeUndefined();
     expect(other).toMatchObject({ outcome: 'applied' });
+  });
+
+  it('a disruption stored with every event id (before the bound) keeps only the bounded tail on its next event', async () => {
+    // Prepare: SW9012's disruption as an older version wrote it: 3,250 long event ids.
+    const { ctx } = await s.newTables();
+    await seedDemoData(ctx, flightpulseData());
+    const deps = { ctx, workflows: recordingStarter(), deadLetters: { send: async (l: DeadLetter) => void expect.fail(`unexpected dead letter ${l.reason}`) } };
+    const cancel = scenarioMessages('scenario3-cancellation.json')[0]!;
+    expect(await ingestRecord(deps, cancel, meta)).toMatchObject({ outcome: 'applied' });
+    const flood = Array.from({ length: 3250 }, (_, i) => `flood-${String(i).padStart(6, '0')}-${'x'.repeat(100)}`);
+    const d = await getDisruption(ctx, fpInstance('SW9012'));
+    await ctx.doc.send(new UpdateCommand({ TableName: ctx.table, Key: keys.disruption(d!.flightId, d!.id), UpdateExpression: 'SET eventIds = :e REMOVE eventCount', ExpressionAttributeValues: { ':e': [...d!.eventIds, ...flood] } }));
+    const later = JSON.stringify({ ...JSON.parse(cancel), event_id: 'one-more', timestamp: '2025-01-15T09:00:00' });
+
+    // Act
+    const r = await ingestRecord(deps, later, meta);
+
+    // Assess: applied; the count carries on from the old list's length, the list is the bounded tail.
+    expect(r).toMatchObject({ outcome: 'applied' });
+    const after = await getDisruption(ctx, fpInstance('SW9012'));
+    expect(after).toMatchObject({ eventCount: 3252, version: 2 });
+    expect(after!.eventIds.length).toBeLessThanOrEqual(RECENT_EVENTS);
+    expect(after!.eventIds).toContain('one-more');
   });
 });
 

@@ -5,21 +5,23 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/shared/audit.js';
-import { caseId, type Entitlement } from '../../../src/shared/domain/index.js';
+import { CHOICE_TYPES, caseId, type Entitlement } from '../../../src/shared/domain/index.js';
 import {
   DEFAULT_POLICY_DOCUMENTS,
   defaultPolicySet,
   parsePolicySet,
   type PolicySet,
 } from '../../../src/shared/policy/index.js';
-import { runAuditCli } from '../../../src/cli/audit.js';
+import { runAuditCli } from '../../src/cli/audit.js';
 import { readAuditTrail } from '../../src/data/audit.js';
+import { withoutNotices } from '../helpers/audit.js';
 import type { DataContext } from '../../src/data/client.js';
 import { keys } from '../../src/data/keys.js';
 import { getCase, getCaseWithEntitlements, getEntitlement, getIssuance } from '../../src/data/repositories.js';
 import { seedDemoData } from '../../src/data/seed.js';
 import type { BackendApp } from '../../src/local/app.js';
 import { addEntitlement, apiClient, command, confirmation, issueCommand, pushOne } from '../helpers/api.js';
+import { sharedDeskSerials, sharedTestDesk } from '../helpers/desk-signing.js';
 import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
 import { scanCount } from '../helpers/scan.js';
 import { cancelScenario3, eventually, idToken, startApp, startServices, type Services } from '../helpers/stack.js';
@@ -128,7 +130,7 @@ describe('confirmation before money', () => {
       passengerAgreement: { text: 'voucher of 300 EUR instead of cash, agreed at the desk' },
       offline: false,
     });
-    const last = (await readAuditTrail(ctx, ent.caseId)).at(-1);
+    const last = withoutNotices(await readAuditTrail(ctx, ent.caseId)).at(-1);
     expect(last).toMatchObject({
       action: 'issued',
       actor: 'agent.phx',
@@ -160,15 +162,16 @@ describe('offline rules, enforced by the server even when the desk let the comma
   it('offline care above the agent’s offline cap (an EU261 hotel night, valued 150.00 EUR > 50.00 EUR) is refused; a meal (15.00 EUR) is issued, marked offline', async () => {
     const hotel = await eu(2, 'hotel', 'N1', null);
     const meal = await eu(2, 'meal', 'M1', null);
-    const serial = `PHX-OFF-${Date.now()}`;
+    // Offline issues carry a serial of the desk's block (helpers/desk-signing.ts: the shared test desk's).
+    const [serial, hotelSerial] = await sharedDeskSerials(app.apiUrl, tokens['agent.phx']!, 2);
     expect(
       await push(
         'agent.phx',
-        issue(hotel, { offline: true, voucherSerial: `${serial}-H`, confirmation: confirmation('in_kind_voucher') }),
+        issue(hotel, { offline: true, voucherSerial: hotelSerial!, confirmation: confirmation('in_kind_voucher') }),
       ),
     ).toMatchObject({ status: 'rejected', code: 'OFFLINE_CAP_EXCEEDED' });
     await unchanged(hotel);
-    expect(await push('agent.phx', issue(meal, { offline: true, voucherSerial: serial }))).toMatchObject({
+    expect(await push('agent.phx', issue(meal, { offline: true, voucherSerial: serial! }))).toMatchObject({
       status: 'applied',
     });
     const iss = await getIssuance(ctx, (await getEntitlement(ctx, meal.id))!.issuanceId!);
@@ -229,9 +232,9 @@ describe('voucher serials are unique across the airline', () => {
   it('a duplicate desk serial is refused DUPLICATE_SERIAL and recorded; every issued serial has its SERIAL# item', async () => {
     const a = await eu(13, 'meal', 'S1', null);
     const b = await eu(14, 'meal', 'S1', null);
-    const serial = `PHX-B7-${Date.now()}`;
+    const [serial] = (await sharedDeskSerials(app.apiUrl, tokens['agent.phx']!, 1)) as [string];
     expect(await push('agent.phx', issue(a, { voucherSerial: serial }))).toMatchObject({ status: 'applied' });
-    const dup = issue(b, { voucherSerial: serial, deskId: 'desk-2' });
+    const dup = issue(b, { voucherSerial: serial });
     expect(await push('agent.phx', dup)).toMatchObject({ status: 'rejected', code: 'DUPLICATE_SERIAL' });
     await unchanged(b);
     const recorded = await ctx.doc.send(
@@ -240,7 +243,7 @@ describe('voucher serials are unique across the airline', () => {
     expect(recorded.Item).toMatchObject({
       serial,
       commandId: dup.commandId,
-      deskId: 'desk-2',
+      deskId: sharedTestDesk().deskId,
       user: 'agent.phx',
       entitlementId: b.id,
     });
@@ -288,7 +291,7 @@ describe('void and re-issue; the audit trail', () => {
     });
     // Audit: issued, voided, issued — verified, also by `jetway audit verify`.
     const trail = await readAuditTrail(ctx, meal.caseId);
-    expect(trail.map((e) => e.action).slice(-3)).toEqual(['issued', 'issuance_voided', 'issued']);
+    expect(withoutNotices(trail).map((e) => e.action).slice(-3)).toEqual(['issued', 'issuance_voided', 'issued']);
     expect(verifyAuditChain(trail)).toMatchObject({ ok: true });
     const ok = await cli(['verify', meal.caseId, '--endpoint', s.dynamo.endpoint, '--table-prefix', prefix]);
     expect(ok.code).toBe(0);
@@ -392,14 +395,14 @@ describe('case lifecycle', () => {
       code: 'CASE_CLOSED',
     });
     const trail = await readAuditTrail(ctx, id);
-    expect(trail.map((e) => e.action)).toEqual([
+    expect(withoutNotices(trail).map((e) => e.action)).toEqual([
       'case_claimed',
       'case_assigned',
       'case_released',
       'note',
       'case_closed',
     ]);
-    expect(trail[3]).toMatchObject({
+    expect(withoutNotices(trail)[3]).toMatchObject({
       actor: 'agent.phx',
       details: { text: 'passenger asked for a hotel near the airport' },
     });
@@ -408,7 +411,13 @@ describe('case lifecycle', () => {
 
   it('issuing the last open entitlement of a case resolves it', async () => {
     const id = caseOf(20);
-    const open = (await getCaseWithEntitlements(ctx, id))!.entitlements.filter((e) => e.status === 'OFFERED');
+    // A rebooking-or-refund entitlement is settled by the passenger's choice, not issued.
+    const before = (await getCaseWithEntitlements(ctx, id))!.entitlements;
+    if (before.some((e) => e.status === 'OFFERED' && CHOICE_TYPES.has(e.type))) {
+      const c = await push('agent.phx', command('recordChoice', { caseId: id, choice: 'rebook' }, { station: 'PHX' }));
+      expect(c.status, JSON.stringify(c)).toBe('applied');
+    }
+    const open = (await getCaseWithEntitlements(ctx, id))!.entitlements.filter((e) => e.status === 'OFFERED' && !CHOICE_TYPES.has(e.type));
     for (const e of open) {
       const r = await push(
         'admin',

@@ -1,7 +1,5 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataContext } from '../../src/data/client.js';
-import { keys } from '../../src/data/keys.js';
 import { getCaseWithEntitlements, getDisruption, getFlight } from '../../src/data/repositories.js';
 import { seedDemoData } from '../../src/data/seed.js';
 import { ingestRecord } from '../../src/ingest/processor.js';
@@ -45,7 +43,7 @@ describe('notifier: at most once per key (DynamoDB Local + SMTP sink)', () => {
     email.close();
   });
 
-  it('a failed send releases the claim so a retry sends; a completed record blocks further sends', async () => {
+  it('a failed send stays in the outbox; the next try sends; a sent item is never sent again', async () => {
     let calls = 0;
     const flaky: EmailTransport = {
       send: async () => {
@@ -60,23 +58,7 @@ describe('notifier: at most once per key (DynamoDB Local + SMTP sink)', () => {
     expect(await n.emailOnce('k-flaky', msg)).toBe('sent');
     expect(await n.emailOnce('k-flaky', msg)).toBe('already-sent');
     expect(calls).toBe(2);
-    const rec = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.notification('email:k-flaky') }));
-    expect(rec.Item).toMatchObject({ status: 'COMPLETED', messageId: 'm2' });
-  });
-
-  it('a claim left IN_PROGRESS by a crashed sender is taken over only after it expires', async () => {
-    let calls = 0;
-    const t: EmailTransport = { send: async () => ({ messageId: `m${++calls}` }) };
-    const n = createNotifier({ ctx, email: t });
-    const msg = { to: 'x@example.com', subject: 's', text: 't' };
-    // Prepare: a fresh claim by "another process" that never completed.
-    await ctx.doc.send(new UpdateCommand({ TableName: ctx.table, Key: keys.notification('email:k-crash'), UpdateExpression: 'SET #s = :ip, inProgressUntil = :u', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':ip': 'IN_PROGRESS', ':u': Date.now() + 60_000 } }));
-    expect(await n.emailOnce('k-crash', msg)).toBe('in-progress');
-    expect(calls).toBe(0);
-    // The claim expires.
-    await ctx.doc.send(new UpdateCommand({ TableName: ctx.table, Key: keys.notification('email:k-crash'), UpdateExpression: 'SET inProgressUntil = :u', ExpressionAttributeValues: { ':u': Date.now() - 1 } }));
-    expect(await n.emailOnce('k-crash', msg)).toBe('sent');
-    expect(calls).toBe(1);
+    expect(await n.outbox.get('email:k-flaky')).toMatchObject({ status: 'SENT', messageId: 'm2', attempts: 2, lastError: 'SMTP down' });
   });
 });
 
@@ -170,6 +152,12 @@ describe('auto-issue of policy-automatic entitlements (opt-in)', () => {
     expect(issuances.Items).toHaveLength(8);
     expect(issuances.Items!.every((i) => i.issuedBy === 'system:auto-issue')).toBe(true);
     expect(mails.filter((m) => m.includes('voucher'))).toHaveLength(8);
+    // One `notified` entry per voucher email on each case, even after the re-run.
+    const { readAuditTrail } = await import('../../src/data/audit.js');
+    for (const id of pax) {
+      const trail = await readAuditTrail(ctx, caseId(fpInstance('SW9012'), id));
+      expect(trail.filter((a) => a.action === 'notified' && String(a.details.topic).startsWith('voucher:'))).toHaveLength(1);
+    }
     await wf.stop();
   });
 });
@@ -195,9 +183,15 @@ describe('disruption notices', () => {
     await wf.idle();
     // Assess
     expect(wf.executions().map((e) => e.status)).toEqual(['SUCCEEDED']);
-    expect(warnings).toContain('disruption notice failed');
+    expect(warnings).toContain('passenger notice not delivered yet');
     expect(sms.messages().map((m) => m.to)).toContain('+15550001111');
     expect(sms.messages().some((m) => m.to === 'call me maybe')).toBe(false);
+    // Each message and its delivery status is on the case's audit trail (the desk's case timeline).
+    const { readAuditTrail } = await import('../../src/data/audit.js');
+    const bad = (await readAuditTrail(ctx, caseId(fpInstance('SW9012'), 'GX0001'))).filter((a) => a.action.startsWith('notif'));
+    expect(bad.map((a) => [a.action, a.details.channel, a.details.topic])).toEqual([['notification_failed', 'sms', 'disruption:CANCELLATION']]);
+    const good = (await readAuditTrail(ctx, caseId(fpInstance('SW9012'), 'GX0002'))).filter((a) => a.action.startsWith('notif'));
+    expect(good.map((a) => [a.action, a.details.channel, a.details.to])).toEqual([['notified', 'sms', '***1111']]);
     await wf.stop();
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSimulateCli } from '../../../src/cli/simulate.js';
+import { runSimulateCli } from '../../src/cli/simulate.js';
 import { startKafka, type LocalKafka } from '../../src/local/services/kafka.js';
 import { parseOpsEvent } from '../../src/ingest/events.js';
 import { FlightPulseEventSchema, NAIVE_UTC_ISO, buildDelayEvent, pythonJsonDumps } from '../../src/simulator/events.js';

@@ -230,6 +230,20 @@ const addCaseNote: OptimisticEffect = {
   clear: () => undefined,
 };
 
+/**
+ * A recorded choice changes nothing locally until the server's re-decision comes back (its new
+ * entitlements are the server's to create); tracked by case so that a second choice is refused
+ * while one waits (CommandService.recordChoice).
+ */
+const recordChoice: OptimisticEffect = {
+  entityRef: (env) => {
+    const p = env.payload as { caseId?: unknown } | null;
+    return typeof p?.caseId === 'string' ? `case:${p.caseId}` : null;
+  },
+  apply: () => undefined,
+  clear: () => undefined,
+};
+
 export const OPTIMISTIC_EFFECTS: Record<CommandType, OptimisticEffect> = {
   issueEntitlement,
   requestApproval,
@@ -249,4 +263,5 @@ export const OPTIMISTIC_EFFECTS: Record<CommandType, OptimisticEffect> = {
   ),
   closeCase,
   addCaseNote,
+  recordChoice,
 };

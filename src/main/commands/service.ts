@@ -1,7 +1,9 @@
 import { ulid } from 'ulid';
 import { OPEN_APPROVAL_STATUSES, type IssueConfirmation } from '../../shared/domain/entities.js';
 import { approvalId as approvalIdOf } from '../../shared/domain/ids.js';
-import { checkIssue, type ControlRole, type MoneyCheck } from '../../shared/policy/index.js';
+import { checkCare, checkIssue, roomGroupId, scaleValue, type ControlRole, type MoneyCheck } from '../../shared/policy/index.js';
+import { CHOICE_TYPES } from '../../shared/domain/case-status.js';
+import type { IssueCareInput } from '../../shared/rpc/care-choice.js';
 import type { ConfirmationInput, EntitlementView, Session } from '../../shared/rpc/contract.js';
 import {
   COMMAND_PAYLOAD_SCHEMAS,
@@ -11,6 +13,7 @@ import {
   type CommandType,
 } from '../../shared/sync/protocol.js';
 import type { AttentionRow, Outbox, WaitingRow } from '../db/outbox.js';
+import type { DeskIdentity } from '../desk/identity.js';
 import { controlRole, type CacheQueries } from '../db/queries.js';
 import { BadRequestError, CommandConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 
@@ -20,6 +23,12 @@ export interface CommandServiceDeps {
   outbox: Outbox;
   queries: CacheQueries;
   deskId: string;
+  /**
+   * The desk's identity: signs every command for its author (and a release for its supervisor)
+   * and hands out the voucher serials of offline issues. Without it (unit harnesses) commands
+   * are queued unsigned and offline issues carry no serial.
+   */
+  desk?: Pick<DeskIdentity, 'sign' | 'signRelease' | 'takeSerial'>;
   /** Called after a command is durably queued (the sync engine pushes it). */
   onQueued: () => void;
   /** The sync engine's current state; false = the command is created offline (offline money rules). */
@@ -100,18 +109,26 @@ export class CommandService {
   releaseCommands(commandIds: readonly string[], session: Session): { released: string[] } {
     if (!this.isSupervisor(session))
       throw new ForbiddenError('only supervisors and admins release other users’ commands', 'FORBIDDEN_ROLE');
-    const released = this.d.outbox.release(commandIds, session.username, (row) => {
-      this.stationOf(session, `command ${row.commandId}`, [row.station]);
-    });
+    const desk = this.d.desk;
+    const released = this.d.outbox.release(
+      commandIds,
+      session.username,
+      (row) => {
+        this.stationOf(session, `command ${row.commandId}`, [row.station]);
+      },
+      // The desk signs the release into the envelope: the server then accepts the command from this supervisor.
+      desk ? (env, by, at) => desk.signRelease(env, by, at) : undefined,
+    );
     if (released.length > 0) this.d.onQueued();
     return { released: released.map((r) => r.commandId) };
   }
 
-  /** Other users' queued commands on this desk, for a supervisor deciding a release (agents: refused). */
+  /** Other users' queued commands on this desk at the supervisor's stations, for a release decision (agents: refused). */
   waiting(session: Session): WaitingRow[] {
     if (!this.isSupervisor(session))
       throw new ForbiddenError('only supervisors and admins see other users’ queued commands', 'FORBIDDEN_ROLE');
-    return this.d.outbox.waiting(session.username);
+    const all = session.stations.includes('*');
+    return this.d.outbox.waiting(session.username).filter((w) => all || session.stations.includes(w.station));
   }
 
   private isSupervisor(session: Session): boolean {
@@ -137,7 +154,18 @@ export class CommandService {
     switch (env.type) {
       case 'issueEntitlement': {
         const p = S.issueEntitlement.parse(env.payload);
-        return this.issueEntitlement(p.entitlementId, session, input(p.confirmation ?? null));
+        const care: IssueCareInput | null = p.care
+          ? {
+              ...(p.care.nights !== undefined ? { nights: p.care.nights } : {}),
+              ...(p.care.transfers !== undefined ? { transfers: p.care.transfers } : {}),
+              ...(p.care.roomGroup ? { shareWith: p.care.roomGroup.passengerIds } : {}),
+            }
+          : null;
+        return this.issueEntitlement(p.entitlementId, session, input(p.confirmation ?? null), care);
+      }
+      case 'recordChoice': {
+        const p = S.recordChoice.parse(env.payload);
+        return this.recordChoice(p.caseId, p.choice, p.reason, session);
       }
       case 'requestApproval': {
         const p = S.requestApproval.parse(env.payload);
@@ -194,24 +222,55 @@ export class CommandService {
   }
 
   /** Issues an entitlement (the confirmation dialog's answer when the rules need one). */
-  issueEntitlement(entitlementId: string, session: Session, input: ConfirmationInput | null = null): CommandAck {
+  issueEntitlement(
+    entitlementId: string,
+    session: Session,
+    input: ConfirmationInput | null = null,
+    careInput: IssueCareInput | null = null,
+  ): CommandAck {
     const role = this.role(session);
     const ent = this.offeredEntitlement(entitlementId);
+    if (CHOICE_TYPES.has(ent.type))
+      throw new CommandConflictError(
+        'a rebooking-or-refund entitlement is not a voucher: record the passenger’s choice',
+        'NOT_ISSUABLE',
+      );
     const view = this.d.queries.caseView(ent.caseId);
     const station = this.stationOf(session, view.case.id, view.case.stations);
     this.notClosed(view.case.status);
     const offline = !this.online();
     const confirmation = this.confirmation(input, session);
-    const value = this.d.queries.valueOf(ent);
+    const at = this.d.queries.policyAt(ent.caseId);
+    // Care details: the room group is named after the booking; checked here and again on the server.
+    const care = this.careDetails(careInput, view.case.id, view.case.passengerId);
+    const travellers = care?.roomGroup ? this.d.queries.coTravellers(view.case.id).travellers.map((t) => t.passengerId) : [];
+    let careCheck: ReturnType<typeof checkCare>;
+    try {
+      careCheck = checkCare({
+        policy: this.d.queries.policy(at),
+        at,
+        entitlement: ent,
+        caseEntitlements: view.entitlements.map((e) => ({ ...e, status: e.effectiveStatus })),
+        care: care ?? null,
+        passengerId: view.case.passengerId,
+        coTravellers: travellers,
+      });
+    } catch (err) {
+      throw new CommandConflictError(`the care rules for this flight cannot be evaluated: ${(err as Error).message}`, 'NO_POLICY');
+    }
+    if (!careCheck.ok) throw new BadRequestError(careCheck.message, 'INVALID_CARE');
+    const units = careCheck.units;
+    const value = scaleValue(this.d.queries.valueOf(ent), units);
     const check = this.moneyCheck(() =>
       checkIssue({
-        policy: this.d.queries.policy(),
-        at: this.d.queries.policyAt(ent.caseId),
+        policy: this.d.queries.policy(at),
+        at,
         role,
         entitlement: ent,
         offline,
         issuedTodayMinor: value ? this.d.queries.issuedTodayMinor(session.username, value.currency) : 0,
         confirmation,
+        units,
       }),
     );
     if (!check.ok) throw this.moneyError(check);
@@ -219,9 +278,58 @@ export class CommandService {
       'issueEntitlement',
       station,
       { [entityRef('entitlement', ent.id)]: ent.version, ...this.caseExpectation(view.case.id, view.case.version) },
-      { entitlementId: ent.id, voucherSerial: null, confirmation } satisfies CommandPayload<'issueEntitlement'>,
+      { entitlementId: ent.id, voucherSerial: null, confirmation, ...(care ? { care } : {}) } satisfies CommandPayload<'issueEntitlement'>,
       session,
       offline,
+    );
+  }
+
+  /** The payload's care details from the dialog's input (the room group named after the booking's PNR). */
+  private careDetails(input: IssueCareInput | null, caseId: string, passengerId: string): CommandPayload<'issueEntitlement'>['care'] {
+    if (input === null) return null;
+    const share = input.shareWith ?? [];
+    let roomGroup: { id: string; passengerIds: string[] } | null = null;
+    if (share.length > 0) {
+      const { pnr } = this.d.queries.coTravellers(caseId);
+      if (pnr === null) throw new BadRequestError('the booking of this case is not in the cache', 'INVALID_CARE');
+      roomGroup = { id: roomGroupId(pnr, [passengerId, ...share]), passengerIds: [...share] };
+    }
+    return {
+      ...(input.nights !== undefined ? { nights: input.nights } : {}),
+      ...(input.transfers !== undefined ? { transfers: input.transfers } : {}),
+      ...(roomGroup ? { roomGroup } : {}),
+    };
+  }
+
+  /**
+   * Records the passenger's choice (refund or rebooking). Checked against the cache: the case is
+   * open and the user's; the same choice again, or one already waiting to sync, is refused here
+   * (the server treats a same-choice command as a no-op); a different recorded choice is changed
+   * only by a supervisor or admin, with a reason (CHOICE_ALREADY_RECORDED for agents).
+   */
+  recordChoice(caseId: string, choice: 'refund' | 'rebook', reason: string | null, session: Session): CommandAck {
+    const role = this.role(session);
+    const { c, station } = this.openCase(caseId, session);
+    const waiting = this.d.outbox
+      .queued('recordChoice')
+      .some((q) => (q.envelope.payload as { caseId?: unknown } | null)?.caseId === c.id);
+    if (waiting) throw new CommandConflictError('a choice for this passenger is already waiting to sync', 'ALREADY_PENDING');
+    const prev = c.passengerChoice ?? null;
+    if (prev && prev.choice === choice)
+      throw new CommandConflictError(`the passenger’s choice (${choice}) is already recorded`, 'CHOICE_ALREADY_RECORDED');
+    if (prev && role === 'agent')
+      throw new ForbiddenError(
+        `the passenger already chose ${prev.choice} (recorded by ${prev.recordedBy}); a supervisor may change it`,
+        'CHOICE_ALREADY_RECORDED',
+      );
+    if (prev && !reason) throw new BadRequestError('changing a recorded choice needs a reason', 'INVALID_PAYLOAD');
+    return this.queue(
+      'recordChoice',
+      station,
+      this.caseExpectation(c.id, c.version),
+      { caseId: c.id, choice, reason } satisfies CommandPayload<'recordChoice'>,
+      session,
+      !this.online(),
     );
   }
 
@@ -244,7 +352,7 @@ export class CommandService {
     // Judged as if online: a request is only a request; the issuance happens on the server.
     const check = this.moneyCheck(() =>
       checkIssue({
-        policy: this.d.queries.policy(),
+        policy: this.d.queries.policy(this.d.queries.policyAt(ent.caseId)),
         at: this.d.queries.policyAt(ent.caseId),
         role,
         entitlement: ent,
@@ -524,7 +632,7 @@ export class CommandService {
     session: Session,
     offline: boolean,
   ): CommandAck {
-    const envelope: CommandEnvelope = {
+    const base: CommandEnvelope = {
       commandId: (this.d.newId ?? ulid)(),
       type,
       schemaVersion: 1,
@@ -537,9 +645,21 @@ export class CommandService {
     };
     const also = this.alsoInQueue;
     this.alsoInQueue = null; // only the command being retried, not the note that follows
-    this.d.outbox.enqueue(envelope, session.username, also ? () => also(envelope.commandId) : undefined);
+    const desk = this.d.desk;
+    // Built inside the queuing transaction: an offline issue takes the next serial of the desk's
+    // block (consumed only if the command is queued; none left → NO_SERIALS, nothing queued),
+    // then the desk signs the command for its author.
+    const build = (): CommandEnvelope => {
+      let env = base;
+      if (desk && type === 'issueEntitlement' && offline) {
+        const p = COMMAND_PAYLOAD_SCHEMAS.issueEntitlement.parse(base.payload);
+        if (p.voucherSerial === null) env = { ...base, payload: { ...p, voucherSerial: desk.takeSerial() } };
+      }
+      return desk ? desk.sign(env, session.username) : env;
+    };
+    this.d.outbox.enqueue(build, session.username, also ? () => also(base.commandId) : undefined);
     this.d.onQueued();
-    return { commandId: envelope.commandId, syncState: 'pending' };
+    return { commandId: base.commandId, syncState: 'pending' };
   }
 }
 

@@ -46,6 +46,9 @@ export const ENTITY_TABLES = {
       flight_id: b.flightId,
       passenger_id: b.passengerId,
       pnr: b.pnr,
+      // 0120: what passenger search and the boarding-pass scan look up.
+      seat: b.seat === null ? null : b.seat.replace(/^0+(?=\d)/, '').toUpperCase(),
+      ticket_number: b.ticketNumber ?? null,
     }),
   },
   case: {
@@ -78,6 +81,9 @@ export const ENTITY_TABLES = {
       issued_by: i.issuedBy,
       issued_at: i.issuedAt,
       status: i.status,
+      // 0130: the board's issued-by-currency chart reads these from an index.
+      currency: i.amount?.currency ?? null,
+      amount_minor: i.amount?.amountMinor ?? null,
     }),
   },
   command_result: { table: 'command_result', schema: AnyObject, columns: () => ({}) },

@@ -1,17 +1,22 @@
 import crypto from 'node:crypto';
-import { ulid } from 'ulid';
+import { deskIdOf } from '../../shared/sync/desk-signing.js';
 import type { Db } from './open.js';
 
 /**
- * This desk's id: generated once per database and kept in it (commands carry it; voucher
- * serial blocks will be bound to it once enrolment exists).
+ * This desk's id: derived from its signing key's public key (src/shared/sync/desk-signing.ts
+ * deskIdOf), the id the server computes when it enrols that key. Kept in `meta.desk_id`.
  */
-export function deskId(db: Db, newId: () => string = ulid): string {
+export function deskId(db: Db): string {
   const existing = db.prepare(`SELECT value FROM meta WHERE key = 'desk_id'`).pluck().get() as string | undefined;
   if (existing) return existing;
-  const id = `DESK-${newId()}`;
+  const id = deskIdOf(deskPublicKeySpki(db));
   db.prepare(`INSERT INTO meta (key, value) VALUES ('desk_id', ?) ON CONFLICT(key) DO NOTHING`).run(id);
   return db.prepare(`SELECT value FROM meta WHERE key = 'desk_id'`).pluck().get() as string;
+}
+
+/** The desk's public key as enrolment sends it: SPKI DER, base64. */
+export function deskPublicKeySpki(db: Db): string {
+  return deskSigningKey(db).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
 }
 
 /**

@@ -69,11 +69,18 @@ export class Outbox {
    * inside the same transaction before the insert (a precondition on the cache that must still
    * hold when it commits, or a record that must commit with the command).
    */
-  enqueue(envelope: CommandEnvelope, createdBy: string | null = null, check?: () => void): void {
-    const env = CommandEnvelopeSchema.parse(envelope);
-    const effect = OPTIMISTIC_EFFECTS[env.type];
-    durably(this.db, () => {
+  enqueue(
+    envelope: CommandEnvelope | (() => CommandEnvelope),
+    createdBy: string | null = null,
+    check?: () => void,
+  ): CommandEnvelope {
+    // A builder runs inside the transaction (e.g. it takes a voucher serial of the desk's block
+    // and signs the command): what it consumes is consumed only if the command is queued.
+    const pre = typeof envelope === 'function' ? null : CommandEnvelopeSchema.parse(envelope);
+    return durably(this.db, () => {
       check?.();
+      const env = pre ?? CommandEnvelopeSchema.parse((envelope as () => CommandEnvelope)());
+      const effect = OPTIMISTIC_EFFECTS[env.type];
       this.db
         .prepare(
           `INSERT INTO outbox (command_id, type, station, entity_ref, envelope, state, created_at, created_by, desk_id, push_as)
@@ -91,6 +98,7 @@ export class Outbox {
           createdBy,
         );
       effect.apply(this.db, env);
+      return env;
     });
   }
 
@@ -165,15 +173,27 @@ export class Outbox {
    * `check` runs per command inside the transaction (e.g. the supervisor holds its station).
    * Returns the commands released (pending ones not already pushable by `by`).
    */
-  release(commandIds: readonly string[], by: string, check?: (row: WaitingRow) => void): WaitingRow[] {
+  release(
+    commandIds: readonly string[],
+    by: string,
+    check?: (row: WaitingRow) => void,
+    /** Rewrites the queued envelope for the release (the desk signs the release into it). */
+    amend?: (env: CommandEnvelope, by: string, at: string) => CommandEnvelope,
+  ): WaitingRow[] {
     return durably(this.db, () => {
       const rows = this.waiting(by).filter((w) => commandIds.includes(w.commandId));
       const out: WaitingRow[] = [];
       for (const r of rows) {
         check?.(r);
+        const at = this.now().toISOString();
         this.db
           .prepare(`UPDATE outbox SET push_as = ?, released_by = ?, released_at = ? WHERE command_id = ?`)
-          .run(by, by, this.now().toISOString(), r.commandId);
+          .run(by, by, at, r.commandId);
+        if (amend) {
+          const raw = this.db.prepare('SELECT envelope FROM outbox WHERE command_id = ?').pluck().get(r.commandId) as string;
+          const next = amend(CommandEnvelopeSchema.parse(JSON.parse(raw)), by, at);
+          this.db.prepare('UPDATE outbox SET envelope = ? WHERE command_id = ?').run(JSON.stringify(next), r.commandId);
+        }
         out.push(r);
       }
       return out;

@@ -1,4 +1,6 @@
 import { auditHash, verifyAuditChain } from '../../shared/audit.js';
+import { matchBoardingPass, type BoardingPass } from '../../shared/boarding-pass.js';
+import { airportByIata } from '../../shared/reference/airports.js';
 import {
   ApprovalSchema,
   AuditEntrySchema,
@@ -27,9 +29,14 @@ import {
   entitlementValue,
   isCashType,
   needsConfirmation,
+  evaluate,
+  parsePolicySet,
   type ControlRole,
+  type Decision,
   type PolicySet,
 } from '../../shared/policy/index.js';
+import { toClaimCase } from '../../shared/policy/claim-from-domain.js';
+import { resolvePolicyVersion, type PublishedRef } from '../../shared/policy/versions.js';
 import type {
   ApprovalView,
   BoardFlight,
@@ -40,12 +47,14 @@ import type {
   PassengerRow,
   QueueItem,
   QueueName,
+  ScanResponse,
   SearchHit,
   Session,
 } from '../../shared/rpc/contract.js';
 import { effectiveEntitlementStatus } from '../commands/effects.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { Db } from './open.js';
+import { sortByStationTime, stationZone } from '../../shared/board/station-movement.js';
 
 export { NotFoundError } from '../errors.js';
 
@@ -82,6 +91,13 @@ const QUEUE_WHERE: Record<Exclude<QueueName, 'rejected'>, string> = {
   unassigned: `q.station = @station AND q.status = 'OPEN' AND q.assignee IS NULL`,
   awaiting_approval: `q.station = @station AND q.status = 'AWAITING_APPROVAL'`,
   needs_review: `q.station = @station AND q.needs_review = 1 AND q.status <> 'CLOSED'`,
+};
+/** Each queue's count, from the tally the triggers keep (0100): a handful of rows, not an index scan. */
+const QUEUE_COUNT_WHERE: Record<Exclude<QueueName, 'rejected'>, string> = {
+  mine: `t.assignee = @me AND t.station = @station AND t.status IN ${OPEN_STATUSES}`,
+  unassigned: `t.station = @station AND t.status = 'OPEN' AND t.assignee = ''`,
+  awaiting_approval: `t.station = @station AND t.status = 'AWAITING_APPROVAL'`,
+  needs_review: `t.station = @station AND t.needs_review = 1 AND t.status <> 'CLOSED'`,
 };
 const QUEUES: QueueName[] = ['mine', 'unassigned', 'awaiting_approval', 'needs_review', 'rejected'];
 
@@ -131,7 +147,26 @@ export function auditVerifies(entries: readonly AuditEntry[]): boolean {
 }
 
 const DISRUPTED = new Set(['CANCELLED', 'DELAYED', 'DIVERTED']);
-const STATUS_RANK: Record<string, number> = { CANCELLED: 0, DIVERTED: 1, DELAYED: 2 };
+/** Open cases of a flight with something still owed (offered, or awaiting approval), pending local changes included. */
+const CASES_OWED_SQL = `SELECT count(*) FROM case_file c
+  WHERE c.flight_id = ? AND COALESCE(c.local_status, c.status) IN ${OPEN_STATUSES}
+    AND EXISTS (SELECT 1 FROM entitlement e WHERE e.case_id = c.id
+      AND COALESCE(e.local_status, e.status) IN ('OFFERED', 'PENDING_APPROVAL'))`;
+
+/** The same count as CASES_OWED_SQL, grouped by flight over a set of flights (`@flights`). */
+const CASES_OWED_BY_FLIGHT_SQL = `SELECT c.flight_id, count(*) AS n FROM case_file c
+  WHERE c.flight_id IN @flights AND COALESCE(c.local_status, c.status) IN ${OPEN_STATUSES}
+    AND EXISTS (SELECT 1 FROM entitlement e WHERE e.case_id = c.id
+      AND COALESCE(e.local_status, e.status) IN ('OFFERED', 'PENDING_APPROVAL'))
+  GROUP BY c.flight_id`;
+
+interface FlightStats {
+  disruption: string | undefined;
+  passengers: number;
+  cases: number;
+  owed: number;
+}
+const NO_STATS: FlightStats = Object.freeze({ disruption: undefined, passengers: 0, cases: 0, owed: 0 });
 
 type EntRow = { data: string; pending_command_id: string | null; local_status: string | null };
 
@@ -207,18 +242,19 @@ export class CacheQueries {
     )
       .pluck()
       .all({ station }) as string[];
-    const flights = rows.map((r) => this.boardFlight(FlightSchema.parse(JSON.parse(r))));
-    flights.sort((a, b) => {
-      if (a.disrupted !== b.disrupted) return a.disrupted ? -1 : 1;
-      if (a.disrupted) {
-        const r = (STATUS_RANK[a.status] ?? 3) - (STATUS_RANK[b.status] ?? 3);
-        if (r !== 0) return r;
-        if (a.delayMinutes !== b.delayMinutes) return b.delayMinutes - a.delayMinutes;
-      }
-      return a.scheduledDeparture.localeCompare(b.scheduledDeparture) || a.id.localeCompare(b.id);
-    });
+    // By the instant of this station's movement (an arrival by when it lands here), never by
+    // origin-local clock strings: see src/shared/board/station-movement.ts.
+    const stats = this.boardStats(station);
+    const flights = sortByStationTime(
+      rows.map((r) => {
+        const f = FlightSchema.parse(JSON.parse(r));
+        return this.boardFlight(f, stats.get(f.id) ?? NO_STATS);
+      }),
+      station,
+    );
     return {
       station,
+      timeZone: stationZone(station),
       flights,
       counts: {
         total: flights.length,
@@ -282,41 +318,95 @@ export class CacheQueries {
     };
   }
 
-  /** Name prefix (last or "first last") or PNR, case-insensitive. */
-  search(query: string, limit: number): SearchHit[] {
+  /**
+   * Passenger search: name prefix (last, or "first last"), PNR, seat (`12A`, zeros ignored) or
+   * ticket number (13 digits, or a prefix of 6 or more; spaces and dashes ignored), all
+   * case-insensitive, at the viewer's stations. One page (`limit` from `offset`) and the total:
+   * each kind of match is its own indexed lookup, unioned, so no branch scans the bookings.
+   */
+  search(query: string, limit: number, offset = 0): { hits: SearchHit[]; total: number; offset: number } {
     const q = query.trim();
     const words = q.split(/\s+/);
     const escaped = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
-    const rows = this.sql(
-      `SELECT p.data AS passenger, b.data AS booking, f.data AS flight, c.id AS case_id
-         FROM booking b JOIN passenger p ON p.id = b.passenger_id
-         LEFT JOIN flight f ON f.id = b.flight_id
-         LEFT JOIN case_file c ON c.flight_id = b.flight_id AND c.passenger_id = b.passenger_id
-         WHERE (b.pnr = @pnr
-            OR p.last_name LIKE @whole ESCAPE '\\'
-            OR (p.first_name LIKE @first ESCAPE '\\' AND p.last_name LIKE @rest ESCAPE '\\'))
-           AND (@stations IS NULL OR f.origin IN (SELECT value FROM json_each(@stations)) OR f.destination IN (SELECT value FROM json_each(@stations)))
-         ORDER BY p.last_name, p.first_name, f.scheduled_departure
-         LIMIT @limit`,
-    ).all({
+    const digits = q.replace(/[\s-]/g, '');
+    const ticket = /^\d{6,13}$/.test(digits) ? digits : null;
+    const seat = /^\d{1,3}[A-Za-z]$/.test(q) ? q.replace(/^0+(?=\d)/, '').toUpperCase() : null;
+    const params = {
       pnr: q,
       whole: `${escaped(q)}%`,
       first: `${escaped(words[0] ?? '')}%`,
-      rest: `${escaped(words.slice(1).join(' ') || '\u0000')}%`,
-      limit,
+      rest: words.length > 1 ? `${escaped(words.slice(1).join(' '))}%` : null,
+      seat,
+      tlo: ticket,
+      // ':' sorts right after '9': [prefix, prefix + ':') is every ticket number with that prefix.
+      thi: ticket === null ? null : `${ticket}:`,
       stations: this.stationFilter(),
-    }) as {
+    };
+    const matched = `WITH m(id) AS (
+         SELECT id FROM booking WHERE pnr = @pnr
+         UNION SELECT b.id FROM passenger p JOIN booking b ON b.passenger_id = p.id WHERE p.last_name LIKE @whole ESCAPE '\\'
+         UNION SELECT b.id FROM passenger p JOIN booking b ON b.passenger_id = p.id
+           WHERE @rest IS NOT NULL AND p.last_name LIKE @rest ESCAPE '\\' AND p.first_name LIKE @first ESCAPE '\\'
+         UNION SELECT id FROM booking WHERE seat = @seat
+         UNION SELECT id FROM booking WHERE ticket_number >= @tlo AND ticket_number < @thi
+       )`;
+    const visible = `(@stations IS NULL OR f.origin IN (SELECT value FROM json_each(@stations)) OR f.destination IN (SELECT value FROM json_each(@stations)))`;
+    const total = this.sql(
+      `${matched} SELECT count(*) FROM m JOIN booking b ON b.id = m.id LEFT JOIN flight f ON f.id = b.flight_id WHERE ${visible}`,
+    )
+      .pluck()
+      .get(params) as number;
+    const rows = this.sql(
+      `${matched}
+       SELECT p.data AS passenger, b.data AS booking, f.data AS flight, c.id AS case_id
+         FROM m JOIN booking b ON b.id = m.id JOIN passenger p ON p.id = b.passenger_id
+         LEFT JOIN flight f ON f.id = b.flight_id
+         LEFT JOIN case_file c ON c.flight_id = b.flight_id AND c.passenger_id = b.passenger_id
+         WHERE ${visible}
+         ORDER BY p.last_name, p.first_name, f.scheduled_departure, b.id
+         LIMIT @limit OFFSET @offset`,
+    ).all({ ...params, limit, offset }) as {
       passenger: string;
       booking: string;
       flight: string | null;
       case_id: string | null;
     }[];
-    return rows.map((r) => ({
+    return { hits: rows.map((r) => this.hit(r)), total, offset };
+  }
+
+  private hit(r: { passenger: string; booking: string; flight: string | null; case_id: string | null }): SearchHit {
+    return {
       passenger: PassengerSchema.parse(JSON.parse(r.passenger)),
       booking: BookingSchema.parse(JSON.parse(r.booking)),
       flight: r.flight === null ? null : FlightSchema.parse(JSON.parse(r.flight)),
       caseId: r.case_id,
+    };
+  }
+
+  /**
+   * The booking a scanned boarding pass is for, from this desk's cache (works offline): the
+   * bookings of the pass's PNR, narrowed by name, then flight (carrier, number, local date), then
+   * the viewer's stations (see matchBoardingPass).
+   */
+  scan(pass: BoardingPass): ScanResponse {
+    const rows = this.sql(
+      `SELECT p.data AS passenger, b.data AS booking, f.data AS flight, c.id AS case_id
+         FROM booking b JOIN passenger p ON p.id = b.passenger_id
+         LEFT JOIN flight f ON f.id = b.flight_id
+         LEFT JOIN case_file c ON c.flight_id = b.flight_id AND c.passenger_id = b.passenger_id
+         WHERE b.pnr = ?
+         ORDER BY b.id`,
+    ).all(pass.pnr) as { passenger: string; booking: string; flight: string | null; case_id: string | null }[];
+    const hits = rows.map((r) => this.hit(r));
+    const found = matchBoardingPass(pass, hits, (h) => ({
+      passenger: h.passenger,
+      flight: h.flight,
+      originTimeZone: (h.flight && airportByIata(h.flight.origin)?.tz) ?? 'UTC',
+      visible: h.flight !== null && (this.seesStation(h.flight.origin) || this.seesStation(h.flight.destination)),
     }));
+    return 'index' in found
+      ? { status: 'matched', pass, hit: hits[found.index]! }
+      : { status: 'unknown', pass, code: found.miss };
   }
 
   caseView(caseId: string): CaseView {
@@ -335,12 +425,16 @@ export class CacheQueries {
     const audit = (this.sql('SELECT data FROM audit WHERE case_id = ? ORDER BY seq').pluck().all(c.id) as string[]).map(
       (d) => AuditEntrySchema.parse(JSON.parse(d)),
     );
+    const passenger = one('SELECT data FROM passenger WHERE id = ?', c.passengerId, (x) => PassengerSchema.parse(x));
+    const booking = one('SELECT data FROM booking WHERE id = ?', c.bookingId, (x) => BookingSchema.parse(x));
+    const flight = one('SELECT data FROM flight WHERE id = ?', c.flightId, (x) => FlightSchema.parse(x));
+    const disruption = one('SELECT data FROM disruption WHERE id = ?', c.disruptionId, (x) => DisruptionSchema.parse(x));
     return {
       case: c,
-      passenger: one('SELECT data FROM passenger WHERE id = ?', c.passengerId, (x) => PassengerSchema.parse(x)),
-      booking: one('SELECT data FROM booking WHERE id = ?', c.bookingId, (x) => BookingSchema.parse(x)),
-      flight: one('SELECT data FROM flight WHERE id = ?', c.flightId, (x) => FlightSchema.parse(x)),
-      disruption: one('SELECT data FROM disruption WHERE id = ?', c.disruptionId, (x) => DisruptionSchema.parse(x)),
+      passenger,
+      booking,
+      flight,
+      disruption,
       entitlements: this.memoized(() => this.entitlements(c.id)),
       issuances: (
         this.sql('SELECT data FROM issuance WHERE case_id = ? ORDER BY issued_at, id').pluck().all(c.id) as string[]
@@ -350,7 +444,122 @@ export class CacheQueries {
       ).map((d) => ApprovalSchema.parse(JSON.parse(d))),
       audit,
       auditVerified: auditVerifies(audit),
+      ...this.preview(c, flight, disruption, booking, passenger),
+      policyPublishedAt: this.policyPublishedAt(c.policySetVersion),
     };
+  }
+
+  /** When the synced policy store version that decided a case was published (the policy table is a few rows). */
+  private policyPublishedAt(version: number | undefined): string | null {
+    if (version === undefined) return null;
+    const at = this.sql(
+      "SELECT json_extract(data, '$.publishedAt') FROM policy WHERE json_extract(data, '$.version') = ? AND json_extract(data, '$.publishedAt') IS NOT NULL LIMIT 1",
+    )
+      .pluck()
+      .get(version) as string | null | undefined;
+    return at ?? null;
+  }
+
+  private readonly syncedPolicies = new Map<string, PublishedRef & { rowVersion: number; label: string; contentHash: string }>();
+  private readonly policySets = new Map<string, PolicySet>();
+
+  /**
+   * The published versions synced into the `policy` table (issue #9): metadata per row, read once per
+   * row version (the content is parsed only for the version a preview needs, then kept by hash).
+   */
+  private syncedVersions(): (PublishedRef & { id: string; label: string; contentHash: string })[] {
+    const rows = this.sql('SELECT id, version FROM policy').all() as { id: string; version: number }[];
+    const out: (PublishedRef & { id: string; label: string; contentHash: string })[] = [];
+    for (const r of rows) {
+      let m = this.syncedPolicies.get(r.id);
+      if (!m || m.rowVersion !== r.version) {
+        const d = this.sql(
+          "SELECT json_extract(data, '$.version') AS v, json_extract(data, '$.publishSeq') AS ps, json_extract(data, '$.effectiveFrom') AS ef, json_extract(data, '$.label') AS label, json_extract(data, '$.contentHash') AS hash, json_extract(data, '$.status') AS st FROM policy WHERE id = ?",
+        ).get(r.id) as { v: number | null; ps: number | null; ef: string | null; label: string | null; hash: string | null; st: string | null };
+        if (d.v === null || d.ps === null || !d.ef || d.st === 'draft') continue;
+        m = { version: d.v, publishSeq: d.ps, effectiveFrom: d.ef, rowVersion: r.version, label: d.label ?? `v${d.v}`, contentHash: d.hash ?? '' };
+        this.syncedPolicies.set(r.id, m);
+      }
+      out.push({ ...m, id: r.id });
+    }
+    return out;
+  }
+
+  /** The policy set and label for a flight's scheduled departure: the newest synced version in force then, else the bundled set. */
+  policyForDeparture(departure: string): { set: PolicySet; label: string } {
+    const ref = resolvePolicyVersion(this.syncedVersions(), departure);
+    if (!ref) return { set: this.policyFn(), label: 'bundled' };
+    let set = this.policySets.get(ref.contentHash);
+    if (!set) {
+      const content = this.sql("SELECT json_extract(data, '$.content') FROM policy WHERE id = ?").pluck().get(ref.id) as string;
+      set = parsePolicySet(JSON.parse(content) as unknown[]);
+      this.policySets.set(ref.contentHash, set);
+    }
+    return { set, label: ref.label };
+  }
+
+  /**
+   * The policy a case's preview uses: the store version that decided it when this desk has it (the
+   * backend re-decides a recorded choice under that version), else the version in force at departure.
+   */
+  policyForCase(policySetVersion: number | undefined, departure: string): { set: PolicySet; label: string } {
+    if (policySetVersion !== undefined) {
+      const ref = this.syncedVersions().find((r) => r.version === policySetVersion);
+      if (ref) {
+        let set = this.policySets.get(ref.contentHash);
+        if (!set) {
+          const content = this.sql("SELECT json_extract(data, '$.content') FROM policy WHERE id = ?").pluck().get(ref.id) as string;
+          set = parsePolicySet(JSON.parse(content) as unknown[]);
+          this.policySets.set(ref.contentHash, set);
+        }
+        return { set, label: ref.label };
+      }
+    }
+    return this.policyForDeparture(departure);
+  }
+
+  /**
+   * The other passengers of a case's booking (same PNR, same flight) with their case ids: who may
+   * share the passenger's hotel room (care.ts checkCare).
+   */
+  coTravellers(caseId: string): { pnr: string | null; travellers: { passengerId: string; name: string; caseId: string | null }[] } {
+    const c = this.sql('SELECT flight_id, passenger_id, booking_id FROM case_file WHERE id = ?').get(caseId) as
+      { flight_id: string; passenger_id: string; booking_id: string } | undefined;
+    if (!c) throw new NotFoundError(`case ${caseId} is not in this desk's cache`);
+    const pnr = this.sql('SELECT pnr FROM booking WHERE id = ?').pluck().get(c.booking_id) as string | undefined;
+    if (pnr === undefined) return { pnr: null, travellers: [] };
+    const rows = this.sql(
+      `SELECT b.passenger_id AS pid, p.first_name AS fn, p.last_name AS ln, cf.id AS cid
+         FROM booking b LEFT JOIN passenger p ON p.id = b.passenger_id
+         LEFT JOIN case_file cf ON cf.flight_id = b.flight_id AND cf.passenger_id = b.passenger_id
+        WHERE b.flight_id = ? AND b.pnr = ? AND b.passenger_id <> ?
+        ORDER BY p.last_name, p.first_name, b.passenger_id`,
+    ).all(c.flight_id, pnr, c.passenger_id) as { pid: string; fn: string | null; ln: string | null; cid: string | null }[];
+    const seen = new Set<string>();
+    const travellers = rows
+      .filter((r) => !seen.has(r.pid) && (seen.add(r.pid), true))
+      .map((r) => ({ passengerId: r.pid, name: r.fn || r.ln ? `${r.fn ?? ''} ${r.ln ?? ''}`.trim() : r.pid, caseId: r.cid }));
+    return { pnr, travellers };
+  }
+
+  /** The desk's own decision for the case (the backend's claim mapping and engine), with its version label. */
+  private preview(
+    c: CaseView['case'],
+    flight: CaseView['flight'],
+    disruption: CaseView['disruption'],
+    booking: CaseView['booking'],
+    passenger: CaseView['passenger'],
+  ): { policyLabel: string | null; preview: Decision | null } {
+    if (!flight || !disruption || !booking) return { policyLabel: null, preview: null };
+    // The passenger's recorded choice is part of the claim (the backend's recordChoice re-decides with it).
+    const claim = toClaimCase({ caseId: c.id, flight, disruption, booking, passenger, choice: c.passengerChoice?.choice ?? null });
+    if (!claim) return { policyLabel: null, preview: null };
+    try {
+      const { set, label } = this.policyForCase(c.policySetVersion, flight.scheduledDeparture);
+      return { policyLabel: label, preview: evaluate(claim, set) };
+    } catch {
+      return { policyLabel: null, preview: null };
+    }
   }
 
   /** The cached approval, with this desk's pending decision (if any). */
@@ -380,14 +589,16 @@ export class CacheQueries {
     return r?.dep ?? r?.opened ?? this.now().toISOString();
   }
 
-  policy(): PolicySet {
-    return this.policyFn();
+  /** The policy set in force at `at` (the newest synced version then, else the bundled set); without `at`, the bundled/injected set. */
+  policy(at?: string): PolicySet {
+    return at === undefined ? this.policyFn() : this.policyForDeparture(at).set;
   }
 
   /** What an entitlement counts for under the policy of its case (null = no value or no policy). */
   valueOf(e: Pick<Entitlement, 'caseId' | 'regime' | 'type' | 'amount'>): Money | null {
     try {
-      return entitlementValue(this.policyFn(), e, this.policyAt(e.caseId));
+      const at = this.policyAt(e.caseId);
+      return entitlementValue(this.policy(at), e, at);
     } catch {
       return e.amount;
     }
@@ -490,7 +701,8 @@ export class CacheQueries {
   /** checkApprover for an approval's amount under its case's policy. */
   approverCheck(role: ControlRole, a: Approval): { ok: true } | { ok: false; code: string; message: string } {
     try {
-      const r = checkApprover(this.policyFn(), role, a.amount, this.policyAt(a.caseId));
+      const at = this.policyAt(a.caseId);
+      const r = checkApprover(this.policy(at), role, a.amount, at);
       return r.ok ? { ok: true } : r;
     } catch (err) {
       return {
@@ -515,7 +727,9 @@ export class CacheQueries {
         q,
         q === 'rejected'
           ? this.rejectedItems(station).length
-          : (this.sql(`SELECT count(*) FROM case_queue q WHERE ${QUEUE_WHERE[q]}`).pluck().get(params) as number),
+          : (this.sql(`SELECT COALESCE(sum(n), 0) FROM case_queue_tally t WHERE ${QUEUE_COUNT_WHERE[q]}`)
+              .pluck()
+              .get(params) as number),
       ]),
     ) as Record<QueueName, number>;
     if (queue === 'rejected') {
@@ -576,7 +790,8 @@ export class CacheQueries {
     const ageMinutes = minutesBetween(i.since, i.now);
     let sla: number | null = null;
     try {
-      sla = caseSlaMinutes(this.policyFn(), i.status, i.flight?.scheduledDeparture ?? i.now.toISOString());
+      const at = i.flight?.scheduledDeparture ?? i.now.toISOString();
+      sla = caseSlaMinutes(this.policy(at), i.status, at);
     } catch {
       sla = null;
     }
@@ -685,11 +900,14 @@ export class CacheQueries {
     this.requireStation(station);
     const agents = (
       this.sql(
-        `SELECT assignee AS user, count(*) AS open, sum(status = 'AWAITING_APPROVAL') AS awaiting FROM case_queue
-           WHERE station = ? AND status IN ${OPEN_STATUSES} AND assignee IS NOT NULL GROUP BY assignee ORDER BY open DESC, assignee`,
+        `SELECT assignee AS user, sum(n) AS open, sum(CASE WHEN status = 'AWAITING_APPROVAL' THEN n ELSE 0 END) AS awaiting
+           FROM case_queue_tally WHERE station = ? AND status IN ${OPEN_STATUSES} AND assignee <> ''
+           GROUP BY assignee HAVING sum(n) > 0 ORDER BY open DESC, assignee`,
       ).all(station) as { user: string; open: number; awaiting: number }[]
     ).map((r) => ({ user: r.user, openCases: r.open, awaitingApproval: r.awaiting }));
-    const unassigned = this.sql(`SELECT count(*) FROM case_queue q WHERE ${QUEUE_WHERE.unassigned}`)
+    const unassigned = this.sql(
+      `SELECT COALESCE(sum(n), 0) FROM case_queue_tally t WHERE ${QUEUE_COUNT_WHERE.unassigned}`,
+    )
       .pluck()
       .get({ station }) as number;
     const today = `${this.now().toISOString().slice(0, 10)}T00:00:00`;
@@ -764,11 +982,20 @@ export class CacheQueries {
       });
     } else if (e.status === 'ISSUED') syncState = 'synced';
     else if (rejection) syncState = 'rejected';
+    // An issue waiting in the outbox shows the serial it carries (an offline issue's, from the desk's block).
+    const pendingSerial =
+      valid === null && row.pending_command_id !== null
+        ? ((this.sql(
+            `SELECT json_extract(envelope, '$.payload.voucherSerial') FROM outbox WHERE command_id = ? AND type = 'issueEntitlement'`,
+          )
+            .pluck()
+            .get(row.pending_command_id) as string | null | undefined) ?? null)
+        : null;
     return {
       ...e,
       syncState,
       effectiveStatus,
-      voucherSerial: valid?.voucherSerial ?? null,
+      voucherSerial: valid?.voucherSerial ?? pendingSerial,
       rejection: rejection ?? null,
       controls: this.controls(e, effectiveStatus, syncState === 'pending', approval),
       approval,
@@ -785,8 +1012,8 @@ export class CacheQueries {
   ): EntitlementView['controls'] {
     const v = this.viewerFn();
     if (v === null) return null;
-    const policy = this.policyFn();
     const at = this.policyAt(e.caseId);
+    const policy = this.policy(at);
     try {
       const value = entitlementValue(policy, e, at);
       const isCash = isCashType(e.type);
@@ -838,12 +1065,45 @@ export class CacheQueries {
     }
   }
 
-  private boardFlight(f: Flight): BoardFlight {
-    const d = this.sql('SELECT data FROM disruption WHERE flight_id = ? ORDER BY id LIMIT 1').pluck().get(f.id) as
-      string | undefined;
+  /**
+   * Per-flight disruption and counts for every flight at a station, in four grouped queries (one
+   * per table) instead of four per flight: a 2,000-flight board is one pass over each index.
+   */
+  private boardStats(station: string): Map<string, FlightStats> {
+    const out = new Map<string, FlightStats>();
+    const at = (id: string): FlightStats => {
+      let s = out.get(id);
+      if (!s) out.set(id, (s = { disruption: undefined, passengers: 0, cases: 0, owed: 0 }));
+      return s;
+    };
+    const flights = `(SELECT id FROM flight WHERE origin = @station UNION SELECT id FROM flight WHERE destination = @station)`;
+    for (const r of this.sql(`SELECT flight_id, data FROM disruption WHERE flight_id IN ${flights} ORDER BY flight_id, id`).all({ station }) as { flight_id: string; data: string }[]) {
+      const s = at(r.flight_id);
+      if (s.disruption === undefined) s.disruption = r.data;
+    }
+    for (const r of this.sql(`SELECT flight_id, count(*) AS n FROM booking WHERE flight_id IN ${flights} GROUP BY flight_id`).all({ station }) as { flight_id: string; n: number }[])
+      at(r.flight_id).passengers = r.n;
+    for (const r of this.sql(`SELECT flight_id, count(*) AS n FROM case_file WHERE flight_id IN ${flights} GROUP BY flight_id`).all({ station }) as { flight_id: string; n: number }[])
+      at(r.flight_id).cases = r.n;
+    for (const r of this.sql(CASES_OWED_BY_FLIGHT_SQL.replace('@flights', flights)).all({ station }) as { flight_id: string; n: number }[])
+      at(r.flight_id).owed = r.n;
+    return out;
+  }
+
+  private boardFlight(f: Flight, stats?: FlightStats): BoardFlight {
+    let passengerCount: number;
+    let caseCount: number;
+    let casesOwed: number;
+    let d: string | undefined;
+    if (stats) {
+      ({ passengers: passengerCount, cases: caseCount, owed: casesOwed, disruption: d } = stats);
+    } else {
+      d = this.sql('SELECT data FROM disruption WHERE flight_id = ? ORDER BY id LIMIT 1').pluck().get(f.id) as string | undefined;
+      passengerCount = this.sql('SELECT count(*) FROM booking WHERE flight_id = ?').pluck().get(f.id) as number;
+      caseCount = this.sql('SELECT count(*) FROM case_file WHERE flight_id = ?').pluck().get(f.id) as number;
+      casesOwed = this.sql(CASES_OWED_SQL).pluck().get(f.id) as number;
+    }
     const disruption = d === undefined ? null : DisruptionSchema.parse(JSON.parse(d));
-    const passengerCount = this.sql('SELECT count(*) FROM booking WHERE flight_id = ?').pluck().get(f.id) as number;
-    const caseCount = this.sql('SELECT count(*) FROM case_file WHERE flight_id = ?').pluck().get(f.id) as number;
     const delay = Math.max(f.delayMinutes, disruption?.delayMinutes ?? 0);
     return {
       ...f,
@@ -852,6 +1112,7 @@ export class CacheQueries {
       disrupted: DISRUPTED.has(f.status) || (disruption !== null && disruption.kind !== 'GATE_CHANGE'),
       passengerCount,
       caseCount,
+      casesOwed,
     };
   }
 }

@@ -8,6 +8,7 @@ import {
   type RpcResponse,
   type RpcResult,
 } from '../../shared/rpc/contract.js';
+import { AdminCallError } from '../admin/policy-admin.js';
 import { AuthFailedError } from '../auth/cognito.js';
 import { NotSignedInError } from '../auth/session.js';
 import { BadRequestError, CommandConflictError, ForbiddenError, NotFoundError } from '../errors.js';
@@ -23,6 +24,8 @@ const zodMessage = (e: ZodError): string =>
 
 function toRpcError(err: unknown, log: (msg: string, err: unknown) => void): RpcError {
   if (err instanceof ZodError) return { code: 'BAD_REQUEST', message: zodMessage(err) };
+  if (err instanceof AdminCallError)
+    return { code: err.code, message: err.message, ...(err.path !== undefined ? { path: err.path } : {}), ...(err.issues ? { issues: err.issues } : {}) };
   if (err instanceof NotFoundError) return { code: 'NOT_FOUND', message: err.message };
   if (err instanceof NotSignedInError) return { code: 'UNAUTHENTICATED', message: err.message };
   if (err instanceof AuthFailedError) return { code: 'AUTH_FAILED', message: err.message };

@@ -2,13 +2,16 @@ import { useEffect } from 'react';
 import { ApprovalsView } from './components/ApprovalsView.js';
 import { Board } from './components/Board.js';
 import { CasePanel } from './components/CasePanel.js';
+import { CommandPalette } from './components/CommandPalette.js';
 import { Dialogs } from './components/Dialogs.js';
 import { FlightView } from './components/FlightView.js';
 import { HelpOverlay } from './components/HelpOverlay.js';
 import { QueuesView } from './components/QueuesView.js';
+import { PoliciesView } from './components/PoliciesView.js';
 import { OfflineSessionNotice, SignIn } from './components/SignIn.js';
 import { SyncBar } from './components/SyncBar.js';
 import { TopBar } from './components/TopBar.js';
+import { UsersView } from './components/UsersView.js';
 import { desk } from './rpc/client.js';
 import { useDeskStore } from './store/index.js';
 import { sessionSelectors } from './store/session/selectors.js';
@@ -64,10 +67,13 @@ export function App() {
         )}
         {view === 'queues' && <QueuesView />}
         {view === 'approvals' && <ApprovalsView />}
-        <CasePanel />
+        {view === 'policies' && <PoliciesView />}
+        {view === 'users' && <UsersView />}
+        {view !== 'policies' && view !== 'users' && <CasePanel />}
       </main>
       <SyncBar />
       <HelpOverlay />
+      <CommandPalette />
       <Dialogs />
     </div>
   );

@@ -7,8 +7,8 @@ const typing = (t: EventTarget | null): boolean =>
   (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
 
 /** The second key after `g`: which view it goes to. */
-const GO: Record<string, View> = { b: 'board', q: 'queues', a: 'approvals' };
-const NUMBER_VIEW: Record<string, View> = { '1': 'board', '2': 'queues', '3': 'approvals' };
+const GO: Record<string, View> = { b: 'board', q: 'queues', a: 'approvals', p: 'policies', u: 'users' };
+const NUMBER_VIEW: Record<string, View> = { '1': 'board', '2': 'queues', '3': 'approvals', '4': 'policies', '5': 'users' };
 /** How long `g` waits for its second key. */
 const CHORD_MS = 1500;
 
@@ -49,6 +49,8 @@ export function useShortcuts(): void {
         case '1':
         case '2':
         case '3':
+        case '4':
+        case '5':
           s.setView(NUMBER_VIEW[e.key]!);
           break;
         case '/':

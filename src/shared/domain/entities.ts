@@ -59,6 +59,8 @@ export const BookingSchema = z.object({
   passengerId: z.string(),
   flightId: z.string(), // flightInstanceId
   seat: z.string().nullable(),
+  /** 13-digit e-ticket number (airline numeric code + serial), when the airline's feed carries it (optional: older snapshots have none). */
+  ticketNumber: z.string().regex(/^\d{13}$/).nullish(),
   fareClass: z.string().nullable(),
   cabin: z.enum(['economy', 'premium_economy', 'business', 'first']).default('economy'),
   fare: MoneySchema.nullable().default(null),
@@ -108,8 +110,13 @@ export const DisruptionSchema = z.object({
   causeCode: z.string().nullable().default(null),
   causeDetail: z.string().nullable().default(null),
   urgent: z.boolean().default(false),
-  /** Event ids folded into this disruption, in order applied. */
+  /**
+   * The most recent event ids folded into this disruption (at most 20, by event time): a bounded
+   * tail, so the item and its change-log entries never grow with the number of events.
+   */
   eventIds: z.array(z.string()),
+  /** How many events were folded into it (each once); absent on disruptions written before the count. */
+  eventCount: z.number().int().nonnegative().optional(),
   detectedAt: InstantSchema,
   version: z.number().int().nonnegative(),
 });
@@ -148,6 +155,18 @@ export type Entitlement = z.infer<typeof EntitlementSchema>;
 export const CaseStatusSchema = z.enum(['OPEN', 'IN_PROGRESS', 'AWAITING_APPROVAL', 'RESOLVED', 'CLOSED']);
 export type CaseStatus = z.infer<typeof CaseStatusSchema>;
 
+/** What the passenger chose where the rules give a choice (refund or rebooking), who recorded it and when. */
+export const PassengerChoiceSchema = z.object({
+  choice: z.enum(['refund', 'rebook']),
+  recordedBy: z.string(),
+  recordedAt: InstantSchema,
+  commandId: z.string(),
+  /** A supervisor's change of an earlier choice: the earlier one and the reason. */
+  previous: z.enum(['refund', 'rebook']).nullable().default(null),
+  reason: z.string().nullable().default(null),
+});
+export type PassengerChoice = z.infer<typeof PassengerChoiceSchema>;
+
 export const CaseSchema = z.object({
   id: z.string(),
   flightId: z.string(),
@@ -156,6 +175,8 @@ export const CaseSchema = z.object({
   bookingId: z.string(),
   status: CaseStatusSchema,
   policyVersion: z.string().nullable(),
+  /** The policy store version (`v<n>`, docs/admin.md) that decided the case; absent when decided by a fixed policy set. */
+  policySetVersion: z.number().int().positive().optional(),
   primaryRegime: z.string().nullable(),
   needsReview: z.array(z.string()).default([]),
   /** Stations whose change logs carry this case (the flight's origin and destination). */
@@ -166,6 +187,13 @@ export const CaseSchema = z.object({
   openedAt: InstantSchema.nullable().default(null),
   /** When the status last changed (SLA clock of the current status). */
   statusSince: InstantSchema.nullable().default(null),
+  /** The passenger's recorded choice (recordChoice): refund or rebooking; null until recorded. */
+  passengerChoice: PassengerChoiceSchema.nullable().optional(),
+  /** Hand-off to re-accommodation (set by a `rebook` choice): the booking waits for a new flight. */
+  reaccommodation: z
+    .object({ status: z.enum(['REQUESTED']), requestedAt: InstantSchema, requestedBy: z.string() })
+    .nullable()
+    .optional(),
   version: z.number().int().nonnegative(),
 });
 export type Case = z.infer<typeof CaseSchema>;
@@ -196,6 +224,15 @@ export const IssuanceSchema = z.object({
   voidedAt: InstantSchema.nullable().default(null),
   voidedBy: z.string().nullable().default(null),
   voidReason: z.string().nullable().default(null),
+  /** In-kind care details: hotel nights and shared room, transport transfers (null: one unit, e.g. a meal). */
+  care: z
+    .object({
+      nights: z.number().int().positive().nullable().default(null),
+      transfers: z.number().int().positive().nullable().default(null),
+      roomGroup: z.object({ id: z.string(), passengerIds: z.array(z.string()) }).nullable().default(null),
+    })
+    .nullable()
+    .optional(),
   version: z.number().int().nonnegative(),
 });
 export type Issuance = z.infer<typeof IssuanceSchema>;
@@ -254,6 +291,9 @@ export const AuditActionSchema = z.enum([
   'case_closed',
   'note',
   'rejected',
+  'choice_recorded',
+  'notified',
+  'notification_failed',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 

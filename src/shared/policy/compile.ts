@@ -1,3 +1,4 @@
+import { carrierByIata } from '../reference/carriers.js';
 import { PolicyInputError, formatPath } from './errors.js';
 import { canonicalJson, sha256Hex } from './hash.js';
 import {
@@ -19,6 +20,7 @@ import {
   type RoleLimits,
   type MoneyControls,
   type ScopeRule,
+  type YieldRule,
 } from './schema.js';
 
 /**
@@ -183,10 +185,15 @@ export interface CompiledRegime {
   notApplicableWork: unknown;
 }
 
+/** A carrier as the engine sees it: the maintained dataset merged with our own classification. */
 export interface CarrierRef {
   name: string;
-  country: string;
-  size: 'large' | 'small';
+  /** Licence country (ISO 3166-1 alpha-2); null when neither the dataset nor our classification has it. */
+  country: string | null;
+  /** APPR large / small; null when we have not classified the carrier. */
+  size: 'large' | 'small' | null;
+  /** Where the country came from: our classification (`policy`) or the dataset (`dataset`). */
+  source: 'policy' | 'dataset';
 }
 export interface CauseRef {
   category: 'within_control' | 'within_control_safety' | 'extraordinary';
@@ -202,11 +209,20 @@ export interface ActivePolicy {
   groups: Map<string, ReadonlySet<string>>;
   /** Country → bit mask of the country groups (in force) it belongs to. */
   countryMask: Map<string, number>;
-  carriers: Map<string, CarrierRef>;
+  /** Our own carrier classification (reference document `carriers`); see carrierRef for the merged view. */
+  carriers: Map<
+    string,
+    { name?: string | undefined; country?: string | undefined; size?: 'large' | 'small' | undefined }
+  >;
+  /** Cache of carrierRef (dataset + classification), per designator. */
+  carrierCache: Map<string, CarrierRef | null>;
   causes: Map<string, CauseRef>;
   roles: Partial<Record<'agent' | 'supervisor' | 'admin', RoleLimits>>;
   moneyControls: MoneyControls | null;
+  /** Tie-break order of regimes. */
   precedence: string[];
+  /** Rules by which a regime yields to others that pay compensation (reference `precedence.yields`). */
+  yields: YieldRule[];
   regimes: CompiledRegime[];
   /** Engine-private cache of reference data per airport code (airport, country-group mask, distances). */
   airportInfo: Map<string, unknown>;
@@ -233,6 +249,30 @@ export interface PolicySet {
   roleLimits(instant: string | number): Partial<Record<'agent' | 'supervisor' | 'admin', RoleLimits>>;
   /** Money controls in force at an instant (null when no document in force defines them). */
   moneyControls(instant: string | number): MoneyControls | null;
+}
+
+/**
+ * The carrier `code` under the policy in force: the maintained dataset (name, country) merged with our own
+ * classification in the reference document (size; name and country where they override the dataset).
+ * null when neither knows the designator. Cached per ActivePolicy.
+ */
+export function carrierRef(a: ActivePolicy, code: string): CarrierRef | null {
+  let c = a.carrierCache.get(code);
+  if (c === undefined) {
+    const own = a.carriers.get(code);
+    const data = carrierByIata(code);
+    c =
+      own || data
+        ? {
+            name: own?.name ?? data?.name ?? code,
+            country: own?.country ?? data?.country ?? null,
+            size: own?.size ?? null,
+            source: own?.country ? 'policy' : 'dataset',
+          }
+        : null;
+    a.carrierCache.set(code, c);
+  }
+  return c;
 }
 
 interface StoredDoc {
@@ -625,11 +665,12 @@ export function parsePolicySet(docs: unknown[]): PolicySet {
 
   const build = (chosen: StoredDoc[], key: string): ActivePolicy => {
     const groups = new Map<string, ReadonlySet<string>>();
-    const carriers = new Map<string, CarrierRef>();
+    const carriers: ActivePolicy['carriers'] = new Map();
     const causes = new Map<string, CauseRef>();
     let roles: ActivePolicy['roles'] = {};
     let moneyControls: MoneyControls | null = null;
     let precedence: string[] = [];
+    let yields: YieldRule[] = [];
     const regimes: CompiledRegime[] = [];
     for (const s of chosen) {
       const d = s.doc;
@@ -638,7 +679,10 @@ export function parsePolicySet(docs: unknown[]): PolicySet {
       for (const [c, ref] of Object.entries(d.causes ?? {})) causes.set(c.toUpperCase(), ref);
       if (d.roles) roles = { ...roles, ...d.roles };
       if (d.moneyControls) moneyControls = d.moneyControls;
-      if (d.precedence) precedence = d.precedence;
+      if (d.precedence) {
+        precedence = Array.isArray(d.precedence) ? d.precedence : d.precedence.order;
+        yields = Array.isArray(d.precedence) ? [] : d.precedence.yields;
+      }
       let cr = compiledRegimes.get(s);
       if (!cr) {
         cr = (d.regimes ?? []).map((r) => compileRegime(r, `${d.id}@${d.version}`, gi));
@@ -653,7 +697,10 @@ export function parsePolicySet(docs: unknown[]): PolicySet {
       return i < 0 ? precedence.length : i;
     };
     regimes.sort((a, b) => rank(a.regime) - rank(b.regime));
-    const policies = chosen.map((s) => ({ id: s.doc.id, version: s.doc.version, hash: s.hash }));
+    // Shared by every decision made under this ActivePolicy: frozen.
+    const policies = Object.freeze(
+      chosen.map((s) => Object.freeze({ id: s.doc.id, version: s.doc.version, hash: s.hash })),
+    ) as ActivePolicy['policies'];
     return {
       key,
       policyVersion: policies.map((p) => `${p.id}@${p.version}`).join('+'),
@@ -661,10 +708,12 @@ export function parsePolicySet(docs: unknown[]): PolicySet {
       groups,
       countryMask,
       carriers,
+      carrierCache: new Map(),
       causes,
       roles,
       moneyControls,
       precedence,
+      yields,
       regimes,
       airportInfo: new Map(),
     };

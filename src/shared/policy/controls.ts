@@ -1,4 +1,5 @@
 import type { Money } from '../money.js';
+import { scaleValue } from './care.js';
 import type { PolicySet } from './compile.js';
 import type { MoneyControls, RoleLimits } from './schema.js';
 
@@ -69,9 +70,9 @@ export function entitlementValue(policy: PolicySet, ent: EntitlementLike, at: st
 }
 
 /** Cash always needs the confirmation dialog; so does any value above `confirmAbove`. */
-export function needsConfirmation(policy: PolicySet, ent: EntitlementLike, at: string): boolean {
+export function needsConfirmation(policy: PolicySet, ent: EntitlementLike, at: string, units = 1): boolean {
   if (isCashType(ent.type)) return true;
-  const v = entitlementValue(policy, ent, at);
+  const v = scaleValue(entitlementValue(policy, ent, at), units);
   if (!v) return false;
   const above = controlsAt(policy, at).confirmAbove[v.currency];
   return typeof above === 'number' && v.amountMinor > above;
@@ -112,6 +113,8 @@ export interface IssueCheckInput {
    * total do not apply (the approver's limit does, see {@link checkApprover}).
    */
   approved?: boolean;
+  /** Units of care this issue covers (hotel nights, transfers: care.ts careUnits); the value counted is multiplied. Default 1. */
+  units?: number;
 }
 
 /**
@@ -122,9 +125,10 @@ export function checkIssue(i: IssueCheckInput): MoneyCheck {
   const { policy, at, role, entitlement: ent } = i;
   const limits = limitsOf(policy, role, at);
   if (!limits) return { ok: false, code: 'FORBIDDEN_ROLE', message: `no limits are defined for role ${role}` };
-  const value = entitlementValue(policy, ent, at);
+  const units = i.units ?? 1;
+  const value = scaleValue(entitlementValue(policy, ent, at), units);
   const cash = isCashType(ent.type);
-  if (needsConfirmation(policy, ent, at) && !i.confirmation) {
+  if (needsConfirmation(policy, ent, at, units) && !i.confirmation) {
     return { ok: false, code: 'CONFIRMATION_REQUIRED', message: `${cash ? 'cash' : 'this amount'} needs a confirmation (amount, regime, payment method) before it is issued` };
   }
   if (i.confirmation && needsAgreement(policy, ent, i.confirmation.paymentMethod, at) && !i.confirmation.passengerAgreement) {

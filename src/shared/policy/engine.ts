@@ -14,8 +14,11 @@ import {
   type CompiledRowBase,
   type PolicySet,
   type Template,
+  TEMPLATE_VARS,
+  carrierRef,
 } from './compile.js';
 import type {
+  YieldRule,
   AmountSpec,
   CauseCategory,
   ClaimCase,
@@ -59,6 +62,10 @@ MISSING_DATUM[M_BLOCK] = 'scheduled block time';
 
 const MIN = 60_000;
 
+const METRICS_SCRATCH: number[] = [NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN];
+if (METRICS_SCRATCH.length !== METRIC_COUNT) throw new Error('metric vector out of date');
+const VARS_SCRATCH: (string | undefined)[] = new Array<string | undefined>(TEMPLATE_VARS.length).fill(undefined);
+
 interface Ctx {
   c: ClaimCase;
   a: ActivePolicy;
@@ -87,73 +94,80 @@ interface Ctx {
   volunteer: boolean;
   review: string[];
   nights: number; // -2 not computed, -1 unknown
+  /** Title of the regime being evaluated (for review items that name it). */
+  regimeTitle: string;
+  /** Set by scopeRule when a rule could not be decided because the carrier's licence country is unknown. */
+  licenceUnknown: boolean;
+  /** Set by scopeOf: the review item about an unknown licence country, or null. */
+  scopeReview: string | null;
   /** Set by rowMatches when a row failed only because a datum is missing (the table cannot be decided). */
   undecided: boolean;
   /** Memoised template variable texts by code (see compile.TEMPLATE_VARS). */
   vars: (string | undefined)[];
   schedDepMs: number;
   newDepMs: number;
+  /** The route's memo (origin, final destination, carrier). */
+  route: RouteMemo;
 }
 
 function addReview(ctx: Ctx, msg: string): void {
   if (!ctx.review.includes(msg)) ctx.review.push(msg);
 }
 
-// ─────────── time zones (cached per zone and UTC hour; Intl is slow) ───────────
+// ─────────── local dates (for "overnight") ───────────
 
-const tzFormatters = new Map<string, Intl.DateTimeFormat>();
-const tzOffsets = new Map<string, Map<number, number>>();
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
-function tzHours(tz: string): Map<number, number> {
-  let perTz = tzOffsets.get(tz);
-  if (!perTz) {
-    perTz = new Map();
-    tzOffsets.set(tz, perTz);
-  }
-  return perTz;
-}
+/** The parts of a local date and time that utcOffsetMinutes reads back. */
+const LOCAL_PARTS: Intl.DateTimeFormatOptions = {
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+};
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Offset in minutes per zone and UTC hour: Intl is slow, and offsets change only on the hour. */
+const offsetsByZone = new Map<string, Map<number, number>>();
 
-/** Offset of `tz` at `ms` in minutes; perTz is tzHours(tz). */
-function tzOffsetMin(tz: string, perTz: Map<number, number>, ms: number): number {
-  const hour = Math.floor(ms / 3_600_000);
-  const hit = perTz.get(hour);
-  if (hit !== undefined) return hit;
-  let fmt = tzFormatters.get(tz);
-  if (!fmt) {
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
     try {
-      fmt = new Intl.DateTimeFormat('en-US', {
-        timeZone: tz,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-      });
+      f = new Intl.DateTimeFormat('en-US', { ...LOCAL_PARTS, timeZone: tz });
     } catch {
-      fmt = new Intl.DateTimeFormat('en-US', {
-        timeZone: 'UTC',
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-      });
+      f = new Intl.DateTimeFormat('en-US', { ...LOCAL_PARTS, timeZone: 'UTC' }); // unknown zone: UTC
     }
-    tzFormatters.set(tz, fmt);
+    formatters.set(tz, f);
   }
-  const t = hour * 3_600_000;
-  const p: Record<string, number> = {};
-  for (const part of fmt.formatToParts(new Date(t))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const local = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!);
-  const off = Math.round((local - t) / MIN);
-  perTz.set(hour, off);
-  return off;
+  return f;
 }
 
-function localDay(tz: string, perTz: Map<number, number>, ms: number): number {
-  return Math.floor((ms + tzOffsetMin(tz, perTz, ms) * MIN) / 86_400_000);
+/** UTC offset of the time zone `tz` at the instant `ms`, in minutes (e.g. +60 for Paris in winter). */
+function utcOffsetMinutes(tz: string, ms: number): number {
+  let byHour = offsetsByZone.get(tz);
+  if (!byHour) offsetsByZone.set(tz, (byHour = new Map()));
+  const hour = Math.floor(ms / HOUR_MS);
+  let offset = byHour.get(hour);
+  if (offset === undefined) {
+    // Format the start of that UTC hour as local wall time, read it back as if it were UTC: the
+    // difference is the offset.
+    const utc = hour * HOUR_MS;
+    const p: Record<string, number> = {};
+    for (const part of formatter(tz).formatToParts(new Date(utc)))
+      if (part.type !== 'literal') p[part.type] = Number(part.value);
+    const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!);
+    offset = Math.round((wall - utc) / MIN);
+    byHour.set(hour, offset);
+  }
+  return offset;
+}
+
+/** Days since 1970-01-01 of the local date in `tz` at the instant `ms`. */
+function localDay(tz: string, ms: number): number {
+  return Math.floor((ms + utcOffsetMinutes(tz, ms) * MIN) / DAY_MS);
 }
 
 /** Nights between the scheduled departure and the new departure, in the origin's local dates. */
@@ -162,8 +176,7 @@ function nights(ctx: Ctx): number {
   let n = -1;
   if (ctx.origin && !Number.isNaN(ctx.newDepMs)) {
     const tz = ctx.origin.tz;
-    const perTz = tzHours(tz);
-    n = Math.max(0, localDay(tz, perTz, ctx.newDepMs) - localDay(tz, perTz, ctx.schedDepMs));
+    n = Math.max(0, localDay(tz, ctx.newDepMs) - localDay(tz, ctx.schedDepMs));
   }
   if (ctx.c.overnight !== undefined) n = ctx.c.overnight ? Math.max(1, n) : 0;
   ctx.nights = n;
@@ -189,14 +202,47 @@ interface AirportInfo {
   mask: number;
   /** Great-circle km to other airports (keyed by the other airport's info). */
   dist: Map<AirportInfo, number>;
+  /** What a journey from this airport decides whatever the case, by final destination and carrier. */
+  routes: Map<AirportInfo, Map<string, RouteMemo>>;
 }
+
+/**
+ * What a journey (origin, final destination, operating carrier) decides under one ActivePolicy whatever
+ * the rest of the case: the distance, and per regime and disruption kind its scope rule, bands and the
+ * scope and band clauses (frozen, shared by every decision on the route). The same flight produces many
+ * cases, so each is worked out once.
+ */
+interface RouteMemo {
+  distance: number;
+  carrier: CarrierRef | null;
+  /** Per regime (index in ActivePolicy.regimes) × disruption kind (KIND_INDEX), filled on first use. */
+  regimes: (RegimeRoute | undefined)[];
+  bandClauses: Map<CompiledBand, Clause>;
+}
+
+/** One regime on one route for one kind of disruption. */
+interface RegimeRoute {
+  /** Scope rule that applies; null: none applies; undefined: undecided (a datum is missing). */
+  rule: CompiledScope | null | undefined;
+  /** Review item about the carrier's unknown licence country (scopeOf), or null. */
+  review: string | null;
+  /** The scope clause of `rule` (frozen). */
+  sc: Clause | null;
+  defBand: CompiledBand | null;
+  /** Band of each of the regime's tables (null: none). */
+  tableBands: (CompiledBand | null)[];
+}
+
+/** Routes remembered per origin airport before that airport's memo starts over (bounds the memory). */
+const MAX_ROUTES_PER_ORIGIN = 4096;
+const KIND_COUNT = KIND_INDEX.size;
 
 function airportInfo(a: ActivePolicy, code: string): AirportInfo {
   const cache = a.airportInfo as Map<string, AirportInfo>;
   let info = cache.get(code);
   if (!info) {
     const ref = airport(code);
-    info = { ref, mask: ref ? (a.countryMask.get(ref.country) ?? 0) : -1, dist: new Map() };
+    info = { ref, mask: ref ? (a.countryMask.get(ref.country) ?? 0) : -1, dist: new Map(), routes: new Map() };
     cache.set(code, info);
   }
   return info;
@@ -215,75 +261,146 @@ function distanceKm(o: AirportInfo, d: AirportInfo): number {
   return km;
 }
 
-/**
- * Epoch ms of an ISO-8601 instant `YYYY-MM-DDTHH:MM[:SS[.fff…]](Z|±HH:MM)` (what the schema admits),
- * parsed by hand: Date.parse is several times slower and this runs ~6 times per evaluation.
- */
-function dg(s: string, i: number): number {
-  return s.charCodeAt(i) - 48;
-}
+// ─────────── instants ───────────
 
+// Character codes of the ISO-8601 separators.
+const T = 84;
+const COLON = 58;
+const DOT = 46;
+const PLUS = 43;
+const MINUS = 45;
+const Z_UPPER = 90;
+const Z_LOWER = 122;
+
+/**
+ * Epoch ms of an ISO-8601 instant as the schema admits it: `YYYY-MM-DDTHH:MM[:SS[.fff…]](Z|±HH:MM)`.
+ * The fields sit at fixed positions, so they are read directly: Date.parse is several times slower and
+ * an evaluation reads about six instants. Anything unexpected falls back to Date.parse.
+ */
 export function isoMs(s: string): number {
   const n = s.length;
-  if (n < 17 || s.charCodeAt(10) !== 84 /* T */) return Date.parse(s);
-  const y = dg(s, 0) * 1000 + dg(s, 1) * 100 + dg(s, 2) * 10 + dg(s, 3);
-  const mo = dg(s, 5) * 10 + dg(s, 6);
-  const da = dg(s, 8) * 10 + dg(s, 9);
-  const h = dg(s, 11) * 10 + dg(s, 12);
-  const mi = dg(s, 14) * 10 + dg(s, 15);
+  if (n === 24) {
+    const fast = isoMs24(s);
+    if (fast === fast) return fast; // not NaN
+  }
+  if (n < 17 || s.charCodeAt(10) !== T) return Date.parse(s);
+  const year = twoDigits(s, 0) * 100 + twoDigits(s, 2);
+  const month = twoDigits(s, 5);
+  const day = twoDigits(s, 8);
+  const hour = twoDigits(s, 11);
+  const minute = twoDigits(s, 14);
+  let second = 0;
+  let millis = 0;
   let i = 16;
-  let sec = 0;
-  let frac = 0;
-  if (s.charCodeAt(i) === 58 /* : */) {
-    sec = dg(s, 17) * 10 + dg(s, 18);
+  if (s.charCodeAt(i) === COLON) {
+    second = twoDigits(s, 17);
     i = 19;
-    if (s.charCodeAt(i) === 46 /* . */) {
-      i++;
-      let scale = 100;
-      while (i < n) {
-        const c = s.charCodeAt(i);
-        if (c < 48 || c > 57) break;
-        frac += (c - 48) * scale;
-        scale /= 10;
-        i++;
+    if (s.charCodeAt(i) === DOT) {
+      // Fraction of a second: milliseconds are its first three digits (further digits truncated).
+      const ms3 = n === 24 ? twoDigits(s, 20) * 10 + s.charCodeAt(22) - 48 : NaN;
+      if (ms3 >= 0 && ms3 <= 999 && isDigit(s.charCodeAt(22))) {
+        // `.fffZ` (toISOString's form, the usual one): three digits, then the zone designator at 23.
+        millis = ms3;
+        i = 23;
+      } else {
+        let scale = 100;
+        for (i++; i < n && isDigit(s.charCodeAt(i)); i++, scale /= 10) millis += (s.charCodeAt(i) - 48) * scale;
+        millis = Math.floor(millis);
       }
-      frac = Math.floor(frac);
     }
   }
-  let off = 0;
-  const z = s.charCodeAt(i);
-  if (z === 90 /* Z */ || z === 122) off = 0;
-  else if (z === 43 || z === 45) {
-    off = (dg(s, i + 1) * 10 + dg(s, i + 2)) * 60 + dg(s, i + 4) * 10 + dg(s, i + 5);
-    if (z === 43) off = -off;
-  } else return Date.parse(s);
-  if (mo < 1 || mo > 12 || da < 1 || da > 31 || h > 23 || mi > 59 || sec > 60) return Date.parse(s);
-  return civilDays(y, mo, da) * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000 + frac + off * MIN;
+  const offset = offsetMinutes(s, i);
+  // A NaN field (not a digit) makes the sum NaN; out-of-range fields are left to Date.parse too.
+  if (Number.isNaN(year + month + day + hour + minute + second + offset)) return Date.parse(s);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return Date.parse(s);
+  const days = daysFromCivil(year, month, day);
+  return (((days * 24 + hour) * 60 + minute - offset) * 60 + second) * 1000 + millis;
 }
 
-// Days since 1970-01-01 of the first of each month for 1970–2199, precomputed (calendar arithmetic,
-// not data): a table load instead of four divisions; other years compute.
-const TABLE_FROM = 1970;
-const TABLE_YEARS = 230;
-const MONTH_START = new Float64Array(TABLE_YEARS * 12);
-for (let yy = 0; yy < TABLE_YEARS; yy++)
-  for (let mm = 0; mm < 12; mm++) MONTH_START[yy * 12 + mm] = daysFromCivil(TABLE_FROM + yy, mm + 1, 1);
+/** Day number of the last date read by isoMs24 (cases read several instants of one day). */
+let lastDateKey = -1;
+let lastDateDays = 0;
 
-/** daysFromCivil, by table for 1970–2199 (da is 1–31; daysFromCivil is linear in the day). */
-function civilDays(y: number, mo: number, da: number): number {
-  const k = y - TABLE_FROM;
-  if (k >= 0 && k < TABLE_YEARS) return MONTH_START[k * 12 + mo - 1]! + da - 1;
-  return daysFromCivil(y, mo, da);
+/**
+ * `YYYY-MM-DDTHH:MM:SS.fffZ` (toISOString's form, 24 characters, the usual one): every digit read once
+ * and checked with one sign test (d and 9 − d are both ≥ 0 only for a digit); NaN for anything else
+ * (isoMs then reads it the general way).
+ */
+function isoMs24(s: string): number {
+  if (
+    s.charCodeAt(4) !== MINUS ||
+    s.charCodeAt(7) !== MINUS ||
+    s.charCodeAt(10) !== T ||
+    s.charCodeAt(13) !== COLON ||
+    s.charCodeAt(16) !== COLON ||
+    s.charCodeAt(19) !== DOT ||
+    s.charCodeAt(23) !== Z_UPPER
+  )
+    return NaN;
+  const y0 = s.charCodeAt(0) - 48;
+  const y1 = s.charCodeAt(1) - 48;
+  const y2 = s.charCodeAt(2) - 48;
+  const y3 = s.charCodeAt(3) - 48;
+  const mo0 = s.charCodeAt(5) - 48;
+  const mo1 = s.charCodeAt(6) - 48;
+  const d0 = s.charCodeAt(8) - 48;
+  const d1 = s.charCodeAt(9) - 48;
+  const h0 = s.charCodeAt(11) - 48;
+  const h1 = s.charCodeAt(12) - 48;
+  const mi0 = s.charCodeAt(14) - 48;
+  const mi1 = s.charCodeAt(15) - 48;
+  const s0 = s.charCodeAt(17) - 48;
+  const s1 = s.charCodeAt(18) - 48;
+  const f0 = s.charCodeAt(20) - 48;
+  const f1 = s.charCodeAt(21) - 48;
+  const f2 = s.charCodeAt(22) - 48;
+  const all = y0 | y1 | y2 | y3 | mo0 | mo1 | d0 | d1 | h0 | h1 | mi0 | mi1 | s0 | s1 | f0 | f1 | f2;
+  const rest =
+    (9 - y0) | (9 - y1) | (9 - y2) | (9 - y3) | (9 - mo0) | (9 - mo1) | (9 - d0) | (9 - d1) | (9 - h0) | (9 - h1);
+  if ((all | rest | (9 - mi0) | (9 - mi1) | (9 - s0) | (9 - s1) | (9 - f0) | (9 - f1) | (9 - f2)) < 0) return NaN;
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  const hour = h0 * 10 + h1;
+  const minute = mi0 * 10 + mi1;
+  const second = s0 * 10 + s1;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return NaN;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const key = (year * 100 + month) * 100 + day;
+  if (key !== lastDateKey) {
+    lastDateDays = daysFromCivil(year, month, day);
+    lastDateKey = key;
+  }
+  return (((lastDateDays * 24 + hour) * 60 + minute) * 60 + second) * 1000 + f0 * 100 + f1 * 10 + f2;
 }
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm; Date.UTC is slow). */
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** The two-digit decimal number at s[i], or NaN when either character is not a digit. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : NaN;
+}
+
+/** The zone designator at s[i]: `Z` → 0, `±HH:MM` → minutes east of UTC; NaN otherwise (or trailing text). */
+function offsetMinutes(s: string, i: number): number {
+  const sign = s.charCodeAt(i);
+  if ((sign === Z_UPPER || sign === Z_LOWER) && i + 1 === s.length) return 0;
+  if ((sign !== PLUS && sign !== MINUS) || s.charCodeAt(i + 3) !== COLON || i + 6 !== s.length) return NaN;
+  const m = twoDigits(s, i + 1) * 60 + twoDigits(s, i + 4);
+  return sign === PLUS ? m : -m;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
 function daysFromCivil(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
+  const yearOfEra = yy - era * 400;
+  const dayOfYear = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
 }
 
 /**
@@ -323,9 +440,14 @@ function buildCtx(
     review.push(`airport ${last.destination} not in reference data (country and coordinates unknown)`);
   else if (!dest) review.push(`airport ${last.destination} not in reference data (country and coordinates unknown)`);
 
-  const m: number[] = [NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN];
-  if (m.length !== METRIC_COUNT) throw new Error('metric vector out of date');
-  if (origin && dest) m[M_DISTANCE] = distanceKm(originInfo, destInfo);
+  const carrierCode = first.carrier;
+  const route = routeMemo(a, originInfo, destInfo, carrierCode);
+  // The metric vector and the variable texts are scratch space of this evaluation (evaluate is synchronous
+  // and never re-entered; no decision refers to them): reset, not reallocated.
+  const m = METRICS_SCRATCH;
+  m.fill(NaN);
+  VARS_SCRATCH.fill(undefined);
+  m[M_DISTANCE] = route.distance;
   // policyMs is the disrupted flight's scheduled departure (see evaluate): not parsed twice.
   const schedDep = policyMs;
   const schedArrFinal = isoMs(last.scheduledArrival);
@@ -376,7 +498,6 @@ function buildCtx(
   if (ecMin !== undefined && ecMin > 0) cat = 'partially_extraordinary';
   const causeLabel = ref ? ref.label : (code ?? 'not given');
 
-  const carrierCode = first.carrier;
   const kind = c.kind;
   const kindIndex = KIND_INDEX.get(kind)!;
   const tier = c.tier;
@@ -399,23 +520,62 @@ function buildCtx(
     causeBit: CAUSE_BIT.get(cat) ?? 0,
     causeLabel,
     carrierCode,
-    carrier: a.carriers.get(carrierCode) ?? null,
+    carrier: route.carrier,
     tier: tier ? normCode(tier) : null,
     choice: c.choice ?? 'none',
     volunteer: c.volunteer ?? false,
     review,
     nights: -2,
+    regimeTitle: '',
+    licenceUnknown: false,
+    scopeReview: null,
     undecided: false,
-    vars: [],
+    vars: VARS_SCRATCH,
     schedDepMs: schedDep,
     newDepMs: newDep,
+    route,
   };
+}
+
+function routeMemo(a: ActivePolicy, o: AirportInfo, d: AirportInfo, carrierCode: string): RouteMemo {
+  let byCarrier = o.routes.get(d);
+  if (!byCarrier) {
+    if (o.routes.size >= MAX_ROUTES_PER_ORIGIN) o.routes.clear();
+    byCarrier = new Map();
+    o.routes.set(d, byCarrier);
+  }
+  let route = byCarrier.get(carrierCode);
+  if (!route) {
+    if (byCarrier.size >= MAX_ROUTES_PER_ORIGIN) byCarrier.clear();
+    const regimes: (RegimeRoute | undefined)[] = new Array(a.regimes.length * KIND_COUNT).fill(undefined);
+    route = {
+      distance: o.ref && d.ref ? distanceKm(o, d) : NaN,
+      carrier: carrierRef(a, carrierCode),
+      regimes,
+      bandClauses: new Map(),
+    };
+    byCarrier.set(carrierCode, route);
+  }
+  return route;
 }
 
 // ─────────── predicates ───────────
 
-function carrierMissing(ctx: Ctx): void {
-  addReview(ctx, `carrier ${ctx.carrierCode} not in reference data (licence country and size unknown)`);
+/**
+ * Review items for an unknown or unclassified carrier name the carrier-dependent part only: whether a
+ * regime whose scope needs the licence country applies (e.g. EU261 Art 3(1)(b) Community carrier), or an
+ * amount that depends on the carrier's size (APPR large/small). Rights that apply whatever the carrier
+ * (e.g. care on a departure from the EU or the UK) are decided without it.
+ */
+function carrierScopeUnknown(ctx: Ctx, r: CompiledRegime, ruleIds: string): string {
+  return `carrier ${ctx.carrierCode} ${ctx.carrier ? 'has no licence country in reference data' : 'not in reference data'}: whether ${r.title} applies (${ruleIds}, carrier licence) needs review`;
+}
+
+function carrierSizeUnknown(ctx: Ctx): void {
+  addReview(
+    ctx,
+    `carrier ${ctx.carrierCode} ${ctx.carrier ? 'not classified as a large or small carrier' : 'not in reference data'}: the ${ctx.regimeTitle} amount that depends on the carrier's size needs review`,
+  );
 }
 
 /** true / false / null (unknown because an airport or carrier is missing from the reference data). */
@@ -444,8 +604,8 @@ function scopeRule(ctx: Ctx, cs: CompiledScope): boolean | null {
     if (r1 !== true && r2 !== true) unknown = true;
   }
   if (cs.licence) {
-    if (!ctx.carrier) {
-      carrierMissing(ctx);
+    if (!ctx.carrier || ctx.carrier.country === null) {
+      ctx.licenceUnknown = true;
       unknown = true;
     } else if (!((ctx.a.countryMask.get(ctx.carrier.country) ?? 0) & cs.licence)) return false;
   }
@@ -514,8 +674,10 @@ function rowMatches(ctx: Ctx, r: CompiledRowBase, band: CompiledBand | null): bo
     if (r.notCauseMask & ctx.causeBit) return false;
   }
   if (r.carrierSizes) {
-    if (!ctx.carrier) {
-      carrierMissing(ctx);
+    if (!ctx.carrier || ctx.carrier.size === null) {
+      // The amount depends on the size: the table cannot be decided (no other row is paid instead).
+      carrierSizeUnknown(ctx);
+      ctx.undecided = true;
       return false;
     }
     if (!r.carrierSizes.has(ctx.carrier.size)) return false;
@@ -779,6 +941,18 @@ function convert(m: Money, rate: string, to: string): Money {
   return { amountMinor: Number(rem * 2n >= scale ? q + 1n : q), currency: to };
 }
 
+/** amount ÷ rate (decimal string, the rate of `to`/amount's currency), rounded half-up once; integer arithmetic. */
+function convertInverse(m: Money, rate: string, to: string): Money {
+  const [i, f = ''] = rate.split('.');
+  const scale = 10n ** BigInt(f.length);
+  const r = BigInt(i! + f);
+  if (r === 0n) return { amountMinor: 0, currency: to };
+  const num = BigInt(m.amountMinor) * scale;
+  const q = num / r;
+  const rem = num % r;
+  return { amountMinor: Number(rem * 2n >= r ? q + 1n : q), currency: to };
+}
+
 // ─────────── regimes ───────────
 
 const NO_CASH: DecisionEntitlement[] = [];
@@ -802,50 +976,92 @@ interface RegimeWork {
   shared: boolean;
 }
 
+/** The regime on the case's route for the case's kind of disruption (worked out once per route). */
+function regimeRoute(ctx: Ctx, r: CompiledRegime, index: number): RegimeRoute {
+  const slot = index * KIND_COUNT + ctx.kindIndex;
+  let rr = ctx.route.regimes[slot];
+  if (rr === undefined) {
+    ctx.scopeReview = null;
+    const rule = scopeOf(ctx, r);
+    let defBand: CompiledBand | null = null;
+    const tableBands: (CompiledBand | null)[] = [];
+    if (rule) {
+      defBand = r.defaultBands ? resolveBand(ctx, r.defaultBands) : null;
+      for (const t of r.tables)
+        tableBands.push(t.bandList ? (t.bandIsDefault ? defBand : resolveBand(ctx, t.bandList)) : null);
+    }
+    rr = { rule, review: ctx.scopeReview, sc: rule ? scopeClause(ctx, rule) : null, defBand, tableBands };
+    ctx.route.regimes[slot] = rr;
+  }
+  return rr;
+}
+
 function scopeOf(ctx: Ctx, r: CompiledRegime): CompiledScope | null | undefined {
   let unknown = false;
   let best: CompiledScope | null = null;
+  let needLicence = ''; // ids of the rules left undecided by the carrier's unknown licence country
   for (const cs of r.scope) {
+    ctx.licenceUnknown = false;
     const x = scopeRule(ctx, cs);
     if (x === true && (!best || cs.rank < best.rank)) best = cs;
-    else if (x === null) unknown = true;
+    else if (x === null) {
+      unknown = true;
+      if (ctx.licenceUnknown) needLicence += `${needLicence ? ', ' : ''}${cs.id}`;
+    }
   }
-  if (best) return best;
+  if (best) return best; // a rule that does not need the carrier applies: nothing to review about it
+  if (needLicence) ctx.scopeReview = carrierScopeUnknown(ctx, r, needLicence);
   return unknown ? undefined : null;
 }
 
+/** The scope clause (route data only: frozen, shared by the route's decisions). */
 function scopeClause(ctx: Ctx, s: CompiledScope): Clause {
-  return {
+  return Object.freeze({
     id: s.id,
     reason: s.reason,
-    inputs: {
+    inputs: Object.freeze({
       origin: ctx.originCode,
       destination: ctx.destCode,
       originCountry: ctx.origin?.country ?? null,
       destinationCountry: ctx.dest?.country ?? null,
       carrier: ctx.carrierCode,
       carrierLicence: ctx.carrier?.country ?? null,
-    },
-  };
+    }),
+  });
 }
 
+/** The band clause (route data only: frozen, shared by the route's decisions). */
 function bandClause(ctx: Ctx, b: CompiledBand): Clause {
-  return {
-    id: b.clause,
-    reason: `Great-circle distance ${variableByCode(ctx, 0, b)} km from ${ctx.originCode} to the final destination ${ctx.destCode}: ${b.label}.`,
-    inputs: { distanceKm: num(ctx.m[M_DISTANCE]!), band: b.id, origin: ctx.originCode, destination: ctx.destCode },
-  };
+  let c = ctx.route.bandClauses.get(b);
+  if (!c) {
+    c = Object.freeze({
+      id: b.clause,
+      reason: `Great-circle distance ${variableByCode(ctx, 0, b)} km from ${ctx.originCode} to the final destination ${ctx.destCode}: ${b.label}.`,
+      inputs: Object.freeze({
+        distanceKm: num(ctx.m[M_DISTANCE]!),
+        band: b.id,
+        origin: ctx.originCode,
+        destination: ctx.destCode,
+      }),
+    });
+    ctx.route.bandClauses.set(b, c);
+  }
+  return c;
 }
 
 function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEntitlement[]): RegimeWork {
-  const rule = scopeOf(ctx, r);
+  ctx.regimeTitle = r.title;
+  const rr = regimeRoute(ctx, r, order);
+  if (rr.review !== null) addReview(ctx, rr.review);
+  const rule = rr.rule;
   if (rule === null) return notApplicableWork(r);
   const applies = rule === undefined ? null : true;
   if (rule && !(r.kindMask & ctx.kindBit)) {
     // In scope, but no rule for this kind of disruption (e.g. Montreal limits on a delay): one shared outcome.
     let o = rule.notCovered[ctx.kind];
     if (!o) {
-      o = {
+      // Shared by every decision on it: frozen, so that no caller's change reaches another decision.
+      o = Object.freeze({
         regime: r.regime,
         title: r.title,
         applies: true,
@@ -854,8 +1070,10 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
         band: null,
         primary: false,
         cash: null,
-        clauses: [{ id: rule.id, reason: rule.reason, inputs: {} }],
-      };
+        clauses: Object.freeze([
+          Object.freeze({ id: rule.id, reason: rule.reason, inputs: Object.freeze({}) }),
+        ]) as unknown as Clause[],
+      });
       rule.notCovered[ctx.kind] = o;
     }
     return { r, outcome: o, rank: rule.rank, order, cash: NO_CASH, shared: true };
@@ -876,14 +1094,16 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
     outcome.reason = applies === null ? r.undecidedReason : r.notApplicableReason;
     return work;
   }
-  const sc = scopeClause(ctx, rule);
+  const sc = rr.sc!;
   outcome.reason = rule.reason;
   outcome.clauses.push(sc);
-  const defBand = r.defaultBands ? resolveBand(ctx, r.defaultBands) : null;
+  const defBand = rr.defBand;
   if (defBand) outcome.band = defBand.id;
 
-  for (const t of r.tables) {
-    const band = t.bandList ? (t.bandIsDefault ? defBand : resolveBand(ctx, t.bandList)) : null;
+  const tables = r.tables;
+  for (let ti = 0; ti < tables.length; ti++) {
+    const t = tables[ti]!;
+    const band = rr.tableBands[ti]!;
     // First match wins; a row that cannot be decided for want of a datum stops the table (nothing is
     // paid on a guess: the later rows assume the earlier ones were decided).
     let row = null;
@@ -995,13 +1215,20 @@ function assist(
     out.push({
       regime: r.regime,
       type: x.type,
-      carePeriod: x.period === 'EVENT' ? 'EVENT' : `${x.period === 'PER_DAY' ? 'D' : 'N'}${i}`,
+      carePeriod: x.period === 'EVENT' ? 'EVENT' : periodLabel(x.period === 'PER_DAY' ? 'D' : 'N', i),
       amount,
       automatic: x.automatic,
       payable: true,
       clauses,
     });
   }
+}
+
+const DAY_LABELS = Array.from({ length: 16 }, (_, i) => `D${i}`);
+const NIGHT_LABELS = Array.from({ length: 16 }, (_, i) => `N${i}`);
+/** `D3`, `N1`, … (the usual ones are constants). */
+function periodLabel(prefix: 'D' | 'N', i: number): string {
+  return i < 16 ? (prefix === 'D' ? DAY_LABELS : NIGHT_LABELS)[i]! : `${prefix}${i}`;
 }
 
 // ─────────── primary regime and anti-double-dip ───────────
@@ -1014,25 +1241,57 @@ function better(a: RegimeWork, b: RegimeWork): boolean {
   return a.rank < b.rank || (a.rank === b.rank && a.order < b.order);
 }
 
-function selectPrimary(works: RegimeWork[]): { primary: RegimeWork | null; reason: string } {
+/** The yield rule (reference `precedence.yields`) by which `w` yields to another paying regime, if any. */
+function yieldOf(a: ActivePolicy, w: RegimeWork, works: RegimeWork[]): { rule: YieldRule; to: RegimeWork } | null {
+  for (const rule of a.yields) {
+    if (rule.regime !== w.r.regime) continue;
+    let to: RegimeWork | null = null;
+    for (const o of works)
+      if (o !== w && o.outcome.applies && cashTotal(o) && rule.to.includes(o.r.regime) && (!to || better(o, to)))
+        to = o;
+    if (to) return { rule, to };
+  }
+  return null;
+}
+
+function isPayer(w: RegimeWork): boolean {
+  return w.outcome.applies === true && cashTotal(w) !== null;
+}
+
+/** Works through `works` in place (no list of payers or of yields is built: usually one regime pays). */
+function selectPrimary(a: ActivePolicy, works: RegimeWork[]): { primary: RegimeWork | null; reason: string } {
+  // A regime that yields to another paying regime (e.g. APPR when EU261 pays) cannot be primary.
   let best: RegimeWork | null = null;
   let payers = 0;
-  for (const w of works)
-    if (w.outcome.applies && cashTotal(w)) {
-      payers++;
-      if (!best || better(w, best)) best = w;
-    }
+  let yielding = 0;
+  for (const w of works) {
+    if (!isPayer(w)) continue;
+    payers++;
+    if (yieldOf(a, w, works)) yielding++;
+    else if (!best || better(w, best)) best = w;
+  }
+  if (!best) for (const w of works) if (isPayer(w) && (!best || better(w, best))) best = w; // every payer yields: rank decides
   if (best) {
     const rule = best.outcome.clauses[0]?.id ?? '';
+    let why = '';
+    if (yielding)
+      for (const w of works) {
+        if (w === best || !isPayer(w)) continue;
+        const y = yieldOf(a, w, works);
+        if (!y) continue;
+        // The yielding regime's outcome is its own (it pays, so it is not a shared one): cite the rule there.
+        w.outcome.clauses.push({ id: y.rule.id, reason: y.rule.reason, inputs: { yieldsTo: y.to.r.regime } });
+        why += ` ${w.r.title} yields (${y.rule.id}): ${y.rule.reason}`;
+      }
     if (payers === 1)
       return { primary: best, reason: `${best.r.title} is the only regime that pays compensation (${rule}).` };
     let others = '';
     for (const o of works)
-      if (o !== best && o.outcome.applies && cashTotal(o))
+      if (o !== best && isPayer(o))
         others += `${others ? ', ' : ''}${o.r.regime} (${o.outcome.clauses[0]?.id}, rank ${o.rank})`;
     return {
       primary: best,
-      reason: `${best.r.title} is primary: its scope rule ${rule} (rank ${best.rank}) takes precedence over ${others}; compensation is paid once.`,
+      reason: `${best.r.title} is primary: its scope rule ${rule} (rank ${best.rank}) takes precedence over ${others}; compensation is paid once.${why}`,
     };
   }
   for (const w of works) if (w.outcome.applies && (!best || better(w, best))) best = w;
@@ -1044,8 +1303,30 @@ function selectPrimary(works: RegimeWork[]): { primary: RegimeWork | null; reaso
     : { primary: null, reason: 'No regime applies to this journey.' };
 }
 
+/**
+ * `m` in `to` at the case's exchange rate (fxRates `FROM/TO`, or the inverse `TO/FROM`), half-up once;
+ * null when the case supplies neither rate.
+ */
+function convertAtCaseRate(ctx: Ctx, m: Money, to: string): { money: Money; rateKey: string; rate: string } | null {
+  const rates = ctx.c.fxRates;
+  if (!rates) return null;
+  const direct = `${m.currency}/${to}`;
+  const inverse = `${to}/${m.currency}`;
+  if (rates[direct]) return { money: convert(m, rates[direct], to), rateKey: direct, rate: rates[direct] };
+  if (rates[inverse]) return { money: convertInverse(m, rates[inverse], to), rateKey: inverse, rate: rates[inverse] };
+  return null;
+}
+
+/**
+ * Anti-double-dip: a regime that is not primary either is barred (`bar`, e.g. APPR) or deducts what the
+ * primary regime and any compensation paid elsewhere already pay (`deduct`, Art 12). A deduction in another
+ * currency is converted at the case's exchange rate; without a rate the entitlement waits for review
+ * (not payable, amount kept): it is never wiped out.
+ */
+const NO_ELSEWHERE: readonly { regime: string; amount: Money }[] = Object.freeze([]);
+
 function antiDoubleDip(ctx: Ctx, works: RegimeWork[], primary: RegimeWork | null): void {
-  const elsewhere = ctx.c.compensatedElsewhere ?? [];
+  const elsewhere = ctx.c.compensatedElsewhere ?? NO_ELSEWHERE;
   for (const w of works) {
     const rule = w.r.antiDoubleDip;
     if (!rule || !w.cash.length) continue;
@@ -1057,30 +1338,51 @@ function antiDoubleDip(ctx: Ctx, works: RegimeWork[], primary: RegimeWork | null
     for (const e of w.cash) {
       if (!e.amount || !e.payable) continue;
       for (const o of others) {
-        const inputs = {
+        const inputs: Clause['inputs'] = {
           otherRegime: o.regime,
           otherMinor: o.amount.amountMinor,
           otherCurrency: o.amount.currency,
           ownMinor: e.amount.amountMinor,
         };
-        if (rule.mode === 'deduct' && o.amount.currency === e.amount.currency) {
-          const left = Math.max(0, e.amount.amountMinor - o.amount.amountMinor);
-          e.clauses.push({
-            id: rule.id,
-            reason: `${rule.reason} (${o.regime})`,
-            inputs: { ...inputs, remainingMinor: left },
-          });
-          e.amount = { amountMinor: left, currency: e.amount.currency };
-          if (left === 0) e.payable = false;
-        } else {
-          e.clauses.push({
-            id: rule.id,
-            reason: `${rule.reason} (${o.regime}${rule.mode === 'deduct' ? ', another currency: treated as fully offset' : ''})`,
-            inputs,
-          });
+        if (rule.mode === 'bar') {
+          e.clauses.push({ id: rule.id, reason: `${rule.reason} (${o.regime})`, inputs });
           e.payable = false;
+          break;
         }
-        if (!e.payable) break;
+        let deducted = o.amount;
+        if (o.amount.currency !== e.amount.currency) {
+          const conv = convertAtCaseRate(ctx, o.amount, e.amount.currency);
+          if (!conv) {
+            const key = `${o.amount.currency}/${e.amount.currency}`;
+            addReview(
+              ctx,
+              `exchange rate ${key} (fxRates) to deduct the ${o.regime} compensation from ${w.r.title} (Art 12)`,
+            );
+            e.clauses.push({
+              id: rule.id,
+              reason: `${rule.reason} (${o.regime}, paid in ${o.amount.currency}): the deduction waits for the ${key} exchange rate`,
+              inputs,
+            });
+            e.payable = false;
+            break;
+          }
+          inputs.rateKey = conv.rateKey;
+          inputs.rate = conv.rate;
+          inputs.otherConvertedMinor = conv.money.amountMinor;
+          deducted = conv.money;
+        }
+        const left = Math.max(0, e.amount.amountMinor - deducted.amountMinor);
+        inputs.remainingMinor = left; // this clause's own inputs object: same keys, same order as a copy
+        e.clauses.push({
+          id: rule.id,
+          reason: `${rule.reason} (${o.regime}${deducted === o.amount ? '' : `, converted at ${inputs.rateKey} ${inputs.rate}`})`,
+          inputs,
+        });
+        e.amount = { amountMinor: left, currency: e.amount.currency };
+        if (left === 0) {
+          e.payable = false;
+          break;
+        }
       }
     }
     let sum = 0;
@@ -1116,7 +1418,7 @@ export function evaluate(c: ClaimCase, p: PolicySet): Decision {
     const regimes = a.regimes;
     const works: RegimeWork[] = new Array(regimes.length);
     for (let i = 0; i < regimes.length; i++) works[i] = evalRegime(ctx, regimes[i]!, i, entitlements);
-    const { primary, reason } = selectPrimary(works);
+    const { primary, reason } = selectPrimary(a, works);
     if (primary) {
       if (primary.shared) {
         primary.outcome = { ...primary.outcome };

@@ -19,50 +19,81 @@ function formatMoney(m: Money): string {
   return `${Math.floor(m.amountMinor / p)}.${frac.length < e ? '0'.repeat(e - frac.length) + frac : frac} ${m.currency}`;
 }
 
-/** A decision for a person (agent, passenger, auditor): what is owed, under which rule, and why. */
+/**
+ * A decision for a person (agent, passenger, auditor): what is owed, under which rule, and why. Built by
+ * `+=` of few, large pieces (each line's constant text is one literal, the newline starts it): the result
+ * is a rope of about 100 nodes, never copied here (an array joined once measured 3× slower, as it copies
+ * ≈ 2,000 two-byte characters).
+ */
 export function explainDecision(d: Decision): string {
   const f = d.facts;
-  let out = `Decision${d.caseId ? ` for case ${d.caseId}` : ''} — policy ${d.policyVersion} (in force on ${d.policyDate})\n`;
-  out += `Journey ${f.origin} → ${f.destination}, ${f.distanceKm === null ? 'distance unknown' : `${thousands(f.distanceKm)} km`}, carrier ${f.liableCarrier}; `;
-  out += `arrival delay ${mins(f.arrivalDelayMinutes)}, departure delay ${mins(f.departureDelayMinutes)}; cause ${f.causeCode ?? 'not given'} (${f.causeCategory}).\n\n`;
-  out += `Primary regime: ${d.primaryRegime ?? 'none'}. ${d.primaryReason}\n`;
+  let o =
+    (d.caseId ? 'Decision for case ' + d.caseId + ' — policy ' : 'Decision — policy ') +
+    d.policyVersion +
+    ' (in force on ' +
+    d.policyDate +
+    ')\nJourney ' +
+    f.origin +
+    ' → ' +
+    f.destination +
+    (f.distanceKm === null ? ', distance unknown, carrier ' : ', ' + thousands(f.distanceKm) + ' km, carrier ') +
+    f.liableCarrier +
+    '; arrival delay ' +
+    mins(f.arrivalDelayMinutes) +
+    ', departure delay ' +
+    mins(f.departureDelayMinutes) +
+    '; cause ' +
+    (f.causeCode ?? 'not given') +
+    ' (' +
+    f.causeCategory +
+    ').\n\nPrimary regime: ' +
+    (d.primaryRegime ?? 'none') +
+    '. ' +
+    d.primaryReason;
   if (d.needsReview.length) {
-    out += '\nNEEDS REVIEW — missing or uncertain data:\n';
-    for (const r of d.needsReview) out += `  ! ${r}\n`;
+    o += '\n\nNEEDS REVIEW — missing or uncertain data:';
+    for (const r of d.needsReview) o += '\n  ! ' + r;
   }
-  out += '\nEntitlements:\n';
-  if (!d.entitlements.length) out += '  (none)\n';
+  o += d.entitlements.length ? '\n\nEntitlements:' : '\n\nEntitlements:\n  (none)';
   let lastClauses: unknown = null;
   for (const e of d.entitlements) {
-    let flags = '';
-    if (e.automatic) flags += 'automatic';
-    if (!e.payable) flags += (flags ? ', ' : '') + 'NOT PAYABLE';
-    if (e.carePeriod !== 'EVENT') flags += (flags ? ', ' : '') + e.carePeriod;
-    out += `  • ${e.regime} ${e.type}: ${e.amount ? formatMoney(e.amount) : 'in kind'}${flags ? ` [${flags}]` : ''}\n`;
-    // clauses[0] is the scope clause, shown once per regime below; the periods of one care entitlement
-    // (D1, D2, …) share their clauses, shown once.
+    o += '\n  • ' + e.regime + ' ' + e.type + ': ' + (e.amount ? formatMoney(e.amount) : 'in kind');
+    const care = e.carePeriod !== 'EVENT';
+    if (e.automatic)
+      o += !e.payable
+        ? care
+          ? ' [automatic, NOT PAYABLE, '
+          : ' [automatic, NOT PAYABLE]'
+        : care
+          ? ' [automatic, '
+          : ' [automatic]';
+    else if (!e.payable) o += care ? ' [NOT PAYABLE, ' : ' [NOT PAYABLE]';
+    else if (care) o += ' [';
+    if (care) o += e.carePeriod + ']';
     if (e.clauses === lastClauses) continue;
     lastClauses = e.clauses;
-    for (let i = 1; i < e.clauses.length; i++) out += `      ${e.clauses[i]!.id}: ${e.clauses[i]!.reason}\n`;
+    const cl = e.clauses;
+    for (let i = 1; i < cl.length; i++) o += '\n      ' + cl[i]!.id + ': ' + cl[i]!.reason;
   }
-  out += '\nRegimes evaluated:\n';
+  o += '\n\nRegimes evaluated:';
   let notApplicable = '';
   for (const r of d.regimes) {
     if (r.applies === false) {
-      // Out of scope: one line for all of them (the decision JSON keeps each reason).
       notApplicable = notApplicable ? notApplicable + ', ' + r.regime : r.regime;
       continue;
     }
-    const state = r.applies === null ? 'UNDECIDED' : 'applies';
-    out += `  - ${r.regime} (${r.policy}): ${state}${r.primary ? ', PRIMARY' : ''}${r.cash ? `, compensation ${formatMoney(r.cash)}` : ''}\n      ${r.reason}\n`;
-    for (let i = 1; i < r.clauses.length; i++) out += `      ${r.clauses[i]!.id}: ${r.clauses[i]!.reason}\n`;
+    o += '\n  - ' + r.regime + ' (' + r.policy + (r.applies === null ? '): UNDECIDED' : '): applies');
+    if (r.primary) o += ', PRIMARY';
+    if (r.cash) o += ', compensation ' + formatMoney(r.cash);
+    o += '\n      ' + r.reason;
+    const cl = r.clauses;
+    for (let i = 1; i < cl.length; i++) o += '\n      ' + cl[i]!.id + ': ' + cl[i]!.reason;
   }
-  if (notApplicable) out += `  - not applicable to this journey (no scope rule matches): ${notApplicable}\n`;
+  if (notApplicable) o += '\n  - not applicable to this journey (no scope rule matches): ' + notApplicable;
   const totals = d.totals;
   if (totals.length) {
-    out += '\nTotal payable: ' + formatMoney(totals[0]!);
-    for (let i = 1; i < totals.length; i++) out += ' + ' + formatMoney(totals[i]!);
-    out += '\n';
+    o += '\n\nTotal payable: ' + formatMoney(totals[0]!);
+    for (let i = 1; i < totals.length; i++) o += ' + ' + formatMoney(totals[i]!);
   }
-  return out;
+  return o + '\n';
 }

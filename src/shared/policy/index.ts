@@ -32,3 +32,4 @@ export {
   type CauseCategory,
 } from './schema.js';
 export * from './controls.js';
+export * from './care.js';

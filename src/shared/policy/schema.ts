@@ -336,7 +336,7 @@ export const RegimeSpecSchema = z.object({
     .optional(),
   /** Clause cited when partial attribution (Pešková) reduced the compensable delay. */
   partialAttribution: ClauseRef.optional(),
-  /** When another regime is primary: `bar` (no compensation) or `deduct` (Art 12: minus what the primary pays, same currency). */
+  /** When another regime is primary: `bar` (no compensation) or `deduct` (Art 12: minus what the primary pays, converted at the case's fxRates when the currencies differ). */
   antiDoubleDip: ClauseRef.extend({ mode: z.enum(['bar', 'deduct']) }).optional(),
 });
 export type RegimeSpec = z.infer<typeof RegimeSpecSchema>;
@@ -378,13 +378,43 @@ export const MoneyControlsSchema = z.object({
 });
 export type MoneyControls = z.infer<typeof MoneyControlsSchema>;
 
+/**
+ * Our own classification of a carrier. Name and licence country come from the maintained carrier
+ * dataset (src/shared/reference/carriers.data.ts); an entry here overrides them only where the dataset
+ * lacks the carrier (e.g. the demo network's fictional airlines) or is wrong for us. `size` (APPR large /
+ * small) is ours alone: a carrier without it is unclassified, and only the amounts that depend on it are
+ * marked for review.
+ */
 export const CarrierRefSchema = z.object({
-  name: z.string(),
+  name: z.string().optional(),
   /** Licence (AOC) country, ISO 3166-1 alpha-2. */
-  country: z.string().regex(/^[A-Z]{2}$/),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
   /** APPR: large = ≥ 2 million passengers in each of the two preceding years. */
-  size: z.enum(['large', 'small']),
+  size: z.enum(['large', 'small']).optional(),
 });
+
+/**
+ * A precedence rule: `regime` yields to the regimes in `to` when one of them pays compensation for the
+ * same event (e.g. APPR: no compensation when the passenger is compensated under another regime,
+ * RULES.md 1.3). The regime it yields to is primary whatever the scope ranks; the yielding regime's own
+ * anti-double-dip rule then applies to its cash.
+ */
+export const YieldRuleSchema = z.object({
+  id: z.string().min(1),
+  regime: z.string().min(1),
+  to: z.array(z.string().min(1)).min(1),
+  reason: z.string().min(1),
+});
+export type YieldRule = z.infer<typeof YieldRuleSchema>;
+
+/** Regime precedence: a tie-break order of regimes, or the order plus yield rules. */
+export const PrecedenceSchema = z.union([
+  z.array(z.string()),
+  z.object({ order: z.array(z.string()), yields: z.array(YieldRuleSchema).default([]) }),
+]);
 
 export const CauseRefSchema = z.object({
   category: z.enum(['within_control', 'within_control_safety', 'extraordinary']),
@@ -405,8 +435,8 @@ export const PolicyDocumentSchema = z.object({
   causes: z.record(z.string(), CauseRefSchema).optional(),
   roles: z.record(z.enum(['agent', 'supervisor', 'admin']), RoleLimitsSchema).optional(),
   moneyControls: MoneyControlsSchema.optional(),
-  /** Tie-break order of regimes for primary selection. */
-  precedence: z.array(z.string()).optional(),
+  /** Tie-break order of regimes for primary selection, and the rules by which one regime yields to another. */
+  precedence: PrecedenceSchema.optional(),
   regimes: z.array(RegimeSpecSchema).optional(),
 });
 export type PolicyDocument = z.infer<typeof PolicyDocumentSchema>;

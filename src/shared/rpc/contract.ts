@@ -1,5 +1,19 @@
 import { z } from 'zod';
+import { BoardingPassSchema, UnreadableCodeSchema } from '../boarding-pass.js';
 import { MoneySchema } from '../money.js';
+import {
+  CaseChoiceRequestSchema,
+  CoTravellersRequestSchema,
+  CoTravellersResponseSchema,
+  IssueCareInputSchema,
+} from './care-choice.js';
+import { DecisionSchema } from '../policy/schema.js';
+import {
+  VoucherDocumentRequestSchema,
+  VoucherDocumentSchema,
+  VoucherPrintRequestSchema,
+  VoucherPrintResponseSchema,
+} from '../voucher/document.js';
 import {
   ApprovalSchema,
   AuditEntrySchema,
@@ -15,6 +29,34 @@ import {
   PassengerSchema,
   StationSchema,
 } from '../domain/entities.js';
+import {
+  AdminUserSchema,
+  CreateDraftRequestSchema,
+  DiffResponseSchema,
+  EditDraftRequestSchema,
+  InstantSchema,
+  ListPoliciesResponseSchema,
+  ListUsersResponseSchema,
+  PolicyVersionDetailSchema,
+  PublishResponseSchema,
+  RollbackRequestSchema,
+  SimulationCasesResponseSchema,
+  SimulationJobSchema,
+  UpdateUserRequestSchema,
+  ValidateResponseSchema,
+  ValidationIssueSchema,
+  VersionNumberSchema,
+} from '../policy/admin-contract.js';
+import {
+  BulkCareIssueRequestSchema,
+  BulkCarePlanRequestSchema,
+  BulkCarePlanSchema,
+  BulkCareProgressSchema,
+  BulkCareRetryRequestSchema,
+  BulkCareRunRequestSchema,
+  BulkCareRunSchema,
+} from './bulk-care.js';
+import { BoardStatsRequestSchema, BoardStatsSchema } from './board-stats.js';
 
 /**
  * The desk RPC contract: the ONE list of calls the renderer may make to the main process.
@@ -41,7 +83,14 @@ export const RpcErrorCodeSchema = z.enum([
 export type RpcErrorCode = z.infer<typeof RpcErrorCodeSchema>;
 
 /** The error half of the envelope. `message` is for people; never a stack trace. */
-export const RpcErrorSchema = z.object({ code: RpcErrorCodeSchema, message: z.string() });
+export const RpcErrorSchema = z.object({
+  code: RpcErrorCodeSchema,
+  message: z.string(),
+  /** Admin calls: the JSON path of the field the backend refused (`content[2].regimes[0].currency`, `reason`). */
+  path: z.string().optional(),
+  /** Admin calls: the validation issues of a refused publication. */
+  issues: z.array(ValidationIssueSchema).optional(),
+});
 export type RpcError = z.infer<typeof RpcErrorSchema>;
 
 /** Every response travels in this envelope. */
@@ -99,13 +148,17 @@ export const BoardFlightSchema = FlightSchema.extend({
   disrupted: z.boolean(),
   passengerCount: z.number().int().nonnegative(),
   caseCount: z.number().int().nonnegative(),
+  /** Cases still open with something owed (an entitlement offered or awaiting approval), with this desk's pending changes. */
+  casesOwed: z.number().int().nonnegative().default(0),
 });
 export type BoardFlight = z.infer<typeof BoardFlightSchema>;
 
 export const BoardRequestSchema = z.object({ station: StationSchema });
 export const BoardResponseSchema = z.object({
   station: StationSchema,
-  /** Disrupted flights first (cancelled, then by delay), then the rest by scheduled departure. */
+  /** The station's IANA time zone (airport reference data): every board time is shown in it. */
+  timeZone: z.string().default('UTC'),
+  /** By the scheduled instant of the station's movement (departure here, or arrival here): src/shared/board. */
   flights: z.array(BoardFlightSchema),
   counts: z.object({
     total: z.number().int().nonnegative(),
@@ -178,9 +231,11 @@ export const FlightPassengersResponseSchema = z.object({
 });
 export type FlightPassengersResponse = z.infer<typeof FlightPassengersResponseSchema>;
 
+/** Name prefix ("last" or "first last"), PNR, seat (`12A`) or 13-digit ticket number; one page at `offset`. */
 export const SearchRequestSchema = z.object({
   query: z.string().trim().min(1, 'type a name or PNR').max(64),
   limit: z.number().int().min(1).max(200).default(50),
+  offset: z.number().int().min(0).max(1_000_000).default(0),
 });
 export const SearchHitSchema = z.object({
   passenger: PassengerSchema,
@@ -189,7 +244,36 @@ export const SearchHitSchema = z.object({
   caseId: z.string().nullable(),
 });
 export type SearchHit = z.infer<typeof SearchHitSchema>;
-export const SearchResponseSchema = z.object({ hits: z.array(SearchHitSchema) });
+/** One page of hits, and how many match in all (the page never hides a cap). */
+export const SearchResponseSchema = z.object({
+  hits: z.array(SearchHitSchema),
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+});
+
+/** A boarding pass as scanned (keyboard-wedge reader) or pasted: the raw BCBP text. */
+export const ScanRequestSchema = z.object({ barcode: z.string().min(1).max(1000) });
+/**
+ * What main made of a pass (decoded and matched against the cache, so it works offline):
+ * `matched` (the booking, its flight and case), `unknown` (readable, but no booking here:
+ * `no_booking` by PNR, `no_name` in that PNR, `no_flight` on that flight/date, `other_station`)
+ * or `unreadable` (why, in plain words).
+ */
+export const ScanResponseSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('matched'), pass: BoardingPassSchema, hit: SearchHitSchema }),
+  z.object({
+    status: z.literal('unknown'),
+    pass: BoardingPassSchema,
+    code: z.enum(['no_booking', 'no_name', 'no_flight', 'other_station']),
+  }),
+  z.object({
+    status: z.literal('unreadable'),
+    code: UnreadableCodeSchema,
+    field: z.string().nullable(),
+    reason: z.string(),
+  }),
+]);
+export type ScanResponse = z.infer<typeof ScanResponseSchema>;
 
 export const CaseRequestSchema = z.object({ caseId: z.string().min(1) });
 export const CaseViewSchema = z.object({
@@ -205,6 +289,15 @@ export const CaseViewSchema = z.object({
   /** The case's audit trail in chain order, and whether the chain verifies on this desk. */
   audit: z.array(AuditEntrySchema).default([]),
   auditVerified: z.boolean().default(true),
+  /**
+   * The policy version of the desk's preview (issue #9): the newest synced version in force at the
+   * flight's scheduled departure (`v3`), or `bundled` when no synced version covers it. Null without a preview.
+   */
+  policyLabel: z.string().nullable().default(null),
+  /** When the policy store version that decided the case (`case.policySetVersion`) was published, if synced here. */
+  policyPublishedAt: z.string().nullable().default(null),
+  /** The desk's own decision for the case under that version (the same engine and claim as the backend's workflow). */
+  preview: DecisionSchema.nullable().default(null),
 });
 export type CaseView = z.infer<typeof CaseViewSchema>;
 
@@ -216,7 +309,12 @@ export const ConfirmationInputSchema = z.object({
 });
 export type ConfirmationInput = z.infer<typeof ConfirmationInputSchema>;
 
-export const IssueRequestSchema = z.object({ entitlementId: z.string().min(1), confirmation: ConfirmationInputSchema.nullable().default(null) });
+export const IssueRequestSchema = z.object({
+  entitlementId: z.string().min(1),
+  confirmation: ConfirmationInputSchema.nullable().default(null),
+  /** Hotel nights and shared room, transport transfers (issue #12); absent = one unit. */
+  care: IssueCareInputSchema.nullable().default(null),
+});
 export const IssueResponseSchema = z.object({ commandId: z.string(), syncState: EntitlementSyncStateSchema });
 
 /** Every other command call answers with its queued command id. */
@@ -309,6 +407,17 @@ export const SyncStatusSchema = z.object({
   lastSyncAt: z.string().nullable(),
   lastError: z.string().nullable(),
   needsAttention: z.number().int().nonnegative(),
+  /** Stations loading from the server's snapshot (first sync, or back after the log's retention). */
+  bootstrap: z
+    .array(
+      z.object({
+        station: z.string(),
+        applied: z.number().int().nonnegative(),
+        /** Approximate; 0 until the first page arrived. */
+        total: z.number().int().nonnegative(),
+      }),
+    )
+    .default([]),
 });
 export type SyncStatus = z.infer<typeof SyncStatusSchema>;
 
@@ -337,7 +446,48 @@ export const WaitingCommandSchema = z.object({
   createdBy: z.string().nullable(),
   createdAt: z.string(),
 });
+export type WaitingCommand = z.infer<typeof WaitingCommandSchema>;
 export const OutboxReleaseSchema = z.object({ commandIds: z.array(z.string().min(1)).min(1).max(500) });
+/** This desk's identity (issue #10): its id, whether the server enrolled it, voucher serials left for offline issues. */
+export const DeskInfoSchema = z.object({ deskId: z.string(), enrolled: z.boolean(), serialsLeft: z.number().int().nonnegative() });
+export type DeskInfo = z.infer<typeof DeskInfoSchema>;
+
+// ───────── admin console (issue #9): admins only, online only; forwarded to the backend's /v1/admin API ─────────
+
+const VersionRequest = z.object({ version: VersionNumberSchema });
+export const PolicyDiffRequestSchema = z.object({ from: VersionNumberSchema, to: VersionNumberSchema });
+export const PolicySaveDraftRequestSchema = EditDraftRequestSchema.extend({ version: VersionNumberSchema });
+/** `content` = unsaved content to check (the editor's live check); absent = the stored version. */
+export const PolicyValidateRequestSchema = z.object({ version: VersionNumberSchema, content: z.array(z.unknown()).min(1).max(50).optional() });
+export const PolicySimulateRequestSchema = z.object({ version: VersionNumberSchema, days: z.number().int().min(1).max(366).default(30) });
+export const SimulationRequestSchema = z.object({ jobId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a job id') });
+export const SimulationCasesRequestSchema = SimulationRequestSchema.extend({
+  changed: z.boolean().optional(),
+  cursor: z.string().regex(/^\d{1,9}$/).nullable().default(null),
+});
+/** Publish a draft: `reason` is required when `effectiveFrom` is in the past (checked by main and the backend). */
+export const PolicyPublishRequestSchema = z.object({
+  version: VersionNumberSchema,
+  effectiveFrom: InstantSchema,
+  reason: z.string().trim().min(1).max(2000).optional(),
+});
+export const UserUpdateRequestSchema = UpdateUserRequestSchema.extend({ username: z.string().min(1).max(128) });
+/**
+ * The stations a user may show. Agents and supervisors: their own. Admins (`*`): the one picked in
+ * the top bar (`station:select`) plus any the desk is configured to sync (JETWAY_ADMIN_STATIONS);
+ * `choices` adds stations known from the user pool and this desk's cache.
+ */
+export const StationChoiceSchema = z.object({
+  /** The user may pick any station (admin). */
+  any: z.boolean(),
+  /** Stations synced now. */
+  synced: z.array(z.string()),
+  /** The admin's pick (null: none yet → "No station selected"). */
+  selected: z.string().nullable(),
+  choices: z.array(z.string()),
+});
+export type StationChoice = z.infer<typeof StationChoiceSchema>;
+export const StationSelectRequestSchema = z.object({ station: StationSchema.nullable() });
 
 /** The channel table. Adding a call = one entry here + one handler in src/main/rpc/handlers.ts. */
 export const contract = {
@@ -350,8 +500,10 @@ export const contract = {
   'session:signOut': { request: Empty, response: z.object({ signedOut: z.boolean() }) },
   'board:flights': { request: BoardRequestSchema, response: BoardResponseSchema },
   'flight:get': { request: FlightRequestSchema, response: BoardFlightSchema },
+  'board:stats': { request: BoardStatsRequestSchema, response: BoardStatsSchema },
   'flight:passengers': { request: FlightRequestSchema, response: FlightPassengersResponseSchema },
   'passenger:search': { request: SearchRequestSchema, response: SearchResponseSchema },
+  'passenger:scan': { request: ScanRequestSchema, response: ScanResponseSchema },
   'case:get': { request: CaseRequestSchema, response: CaseViewSchema },
   'entitlement:issue': { request: IssueRequestSchema, response: IssueResponseSchema },
   'approval:request': { request: ApprovalRequestSchema, response: CommandAckSchema },
@@ -363,6 +515,8 @@ export const contract = {
   'case:assign': { request: CaseAssignSchema, response: CommandAckSchema },
   'case:close': { request: CaseCloseSchema, response: CommandAckSchema },
   'case:note': { request: CaseNoteSchema, response: CommandAckSchema },
+  'case:choice': { request: CaseChoiceRequestSchema, response: CommandAckSchema },
+  'case:cotravellers': { request: CoTravellersRequestSchema, response: CoTravellersResponseSchema },
   'queue:list': { request: QueueRequestSchema, response: QueueResponseSchema },
   'team:load': { request: BoardRequestSchema, response: TeamLoadResponseSchema },
   'sync:status': { request: Empty, response: SyncStatusSchema },
@@ -372,6 +526,30 @@ export const contract = {
   'attention:dismiss': { request: AttentionDismissSchema, response: z.object({ noteCommandId: z.string().nullable() }) },
   'outbox:waiting': { request: Empty, response: z.object({ items: z.array(WaitingCommandSchema) }) },
   'outbox:release': { request: OutboxReleaseSchema, response: z.object({ released: z.array(z.string()) }) },
+  'desk:info': { request: Empty, response: DeskInfoSchema },
+  'station:list': { request: Empty, response: StationChoiceSchema },
+  'station:select': { request: StationSelectRequestSchema, response: StationChoiceSchema },
+  'policy:list': { request: Empty, response: ListPoliciesResponseSchema },
+  'policy:get': { request: VersionRequest, response: PolicyVersionDetailSchema },
+  'policy:diff': { request: PolicyDiffRequestSchema, response: DiffResponseSchema },
+  'policy:createDraft': { request: CreateDraftRequestSchema, response: PolicyVersionDetailSchema },
+  'policy:saveDraft': { request: PolicySaveDraftRequestSchema, response: PolicyVersionDetailSchema },
+  'policy:validate': { request: PolicyValidateRequestSchema, response: ValidateResponseSchema },
+  'policy:simulate': { request: PolicySimulateRequestSchema, response: SimulationJobSchema },
+  'policy:simulation': { request: SimulationRequestSchema, response: SimulationJobSchema },
+  'policy:simulationCases': { request: SimulationCasesRequestSchema, response: SimulationCasesResponseSchema },
+  'policy:publish': { request: PolicyPublishRequestSchema, response: PublishResponseSchema },
+  'policy:rollback': { request: RollbackRequestSchema, response: PublishResponseSchema },
+  'user:list': { request: Empty, response: ListUsersResponseSchema },
+  'user:update': { request: UserUpdateRequestSchema, response: AdminUserSchema },
+  // Printed vouchers (issue #12): the document from the cache (each call records one print), and Electron's print path.
+  'voucher:document': { request: VoucherDocumentRequestSchema, response: VoucherDocumentSchema },
+  'voucher:print': { request: VoucherPrintRequestSchema, response: VoucherPrintResponseSchema },
+  // Bulk care (issue #12): plan, start (progress by 'care:bulkProgress' events), a run's state, retry the refused.
+  'care:bulkPlan': { request: BulkCarePlanRequestSchema, response: BulkCarePlanSchema },
+  'care:bulkIssue': { request: BulkCareIssueRequestSchema, response: BulkCareRunSchema },
+  'care:bulkRun': { request: BulkCareRunRequestSchema, response: BulkCareRunSchema },
+  'care:bulkRetry': { request: BulkCareRetryRequestSchema, response: BulkCareRunSchema },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
 
 /** A `domain:verb` channel name. */
@@ -392,6 +570,8 @@ export const events = {
   'sync:status': SyncStatusSchema,
   /** The session changed in main (idle lock, sign-out): null = signed out. */
   'session:changed': SessionSchema.nullable(),
+  /** A bulk care run worked one more item (or finished). */
+  'care:bulkProgress': BulkCareProgressSchema,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;

@@ -43,6 +43,7 @@ export const CommandTypeSchema = z.enum([
   'releaseCase',
   'closeCase',
   'addCaseNote',
+  'recordChoice',
 ]);
 export type CommandType = z.infer<typeof CommandTypeSchema>;
 
@@ -51,6 +52,24 @@ export type CommandType = z.infer<typeof CommandTypeSchema>;
 const EntityId = z.string().min(1).max(256);
 /** A person's reason or note: required, trimmed, bounded. */
 const Reason = z.string().trim().min(1, 'a reason is required').max(500);
+
+/** Passengers of one booking (PNR) sharing a hotel room: the group's id and the OTHER members' passenger ids. */
+export const RoomGroupSchema = z.object({
+  id: z.string().regex(/^RG-[A-Za-z0-9._-]{1,120}$/, 'room group id: RG- and up to 120 of A-Z, a-z, 0-9, ., _, -'),
+  passengerIds: z.array(EntityId).max(8).refine((a) => new Set(a).size === a.length, 'a passenger is listed twice'),
+});
+export type RoomGroup = z.infer<typeof RoomGroupSchema>;
+
+/** What an in-kind care issue covers beyond "one": nights of a hotel stay, transfers of a transport voucher. */
+export const CareDetailsSchema = z.strictObject({
+  /** Hotel only: nights of the stay (1 when absent). */
+  nights: z.number().int().min(1).max(14).optional(),
+  /** Hotel only: the room shared with co-travellers of the same booking (none = a room of their own). */
+  roomGroup: RoomGroupSchema.nullable().optional(),
+  /** Transport only: transfers covered (airport ↔ hotel legs; 1 when absent). */
+  transfers: z.number().int().min(1).max(4).optional(),
+});
+export type CareDetails = z.infer<typeof CareDetailsSchema>;
 
 export const IssueEntitlementPayloadSchema = z.object({
   entitlementId: EntityId,
@@ -62,6 +81,13 @@ export const IssueEntitlementPayloadSchema = z.object({
    * needs the passenger's agreement.
    */
   confirmation: IssueConfirmationSchema.nullable().default(null),
+  /**
+   * Care details (hotel nights and room group, transport transfers); optional, so a plain issue
+   * (and a command queued by an older desk) stays valid. Checked against the entitlement's type and
+   * the policy by `checkCare` (src/shared/policy/care.ts) on the desk and on the server. Left out
+   * of a plain issue's payload (the payload of an issue without care is unchanged).
+   */
+  care: CareDetailsSchema.nullish(),
 });
 export type IssueEntitlementPayload = z.infer<typeof IssueEntitlementPayloadSchema>;
 
@@ -89,6 +115,18 @@ export const ReleaseCasePayloadSchema = z.object({ caseId: EntityId });
 export const AssignCasePayloadSchema = z.object({ caseId: EntityId, assignee: z.string().trim().min(1).max(128) });
 export const CloseCasePayloadSchema = z.object({ caseId: EntityId, reason: Reason });
 export const AddCaseNotePayloadSchema = z.object({ caseId: EntityId, text: z.string().trim().min(1, 'a note cannot be empty').max(2000) });
+/**
+ * The passenger's choice where the rules give one (EU261 Art 8, US DOT refund rule, APPR s.19):
+ * `refund` re-decides the case with the claim's choice = refund (refund entitlements appear);
+ * `rebook` hands the booking to re-accommodation. Strict: an unknown field refuses the command.
+ */
+export const RecordChoicePayloadSchema = z.strictObject({
+  caseId: EntityId,
+  choice: z.enum(['refund', 'rebook']),
+  /** Required when a supervisor changes a choice already recorded. */
+  reason: Reason.nullable().default(null),
+});
+export type RecordChoicePayload = z.infer<typeof RecordChoicePayloadSchema>;
 
 /** Payload schema per command type: the one place a payload is validated (desk and server). */
 export const COMMAND_PAYLOAD_SCHEMAS = {
@@ -101,6 +139,7 @@ export const COMMAND_PAYLOAD_SCHEMAS = {
   releaseCase: ReleaseCasePayloadSchema,
   closeCase: CloseCasePayloadSchema,
   addCaseNote: AddCaseNotePayloadSchema,
+  recordChoice: RecordChoicePayloadSchema,
 } as const satisfies Record<CommandType, z.ZodType>;
 export type CommandPayload<T extends CommandType> = z.output<(typeof COMMAND_PAYLOAD_SCHEMAS)[T]>;
 
@@ -136,6 +175,20 @@ export const REJECTION_CODES = [
   /** claimCase on a case another agent holds. */
   'CASE_TAKEN',
   'UNSUPPORTED_COMMAND',
+  /** The command's desk is not enrolled (no `DESK#<deskId>`), or the envelope names no desk the server knows. */
+  'DESK_NOT_ENROLLED',
+  /** The command's desk was revoked: nothing it signs is accepted any more. */
+  'DESK_REVOKED',
+  /** Unsigned, or the signature does not verify with the desk's enrolled public key (or a release's does not). */
+  'BAD_SIGNATURE',
+  /** The signed author is not the caller, and the command was not released to the caller (a supervisor) by its desk. */
+  'AUTHOR_MISMATCH',
+  /** An issue carries a voucher serial that is not from a serial block allocated to the command's desk. */
+  'SERIAL_NOT_ALLOCATED',
+  /** Care details that do not fit the entitlement (nights on a meal, too many nights, a room shared with someone off the booking). */
+  'INVALID_CARE',
+  /** recordChoice: a different choice is already recorded (only a supervisor changes it, with a reason). */
+  'CHOICE_ALREADY_RECORDED',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
@@ -157,6 +210,24 @@ export const CommandEnvelopeSchema = z.object({
   createdAt: z.iso.datetime({ offset: true }),
   /** The desk was offline when the command was created (its sync engine said so). */
   offline: z.boolean().default(false),
+  /**
+   * The user who created the command (signed with it). Optional in the schema only so that a
+   * command queued before desks signed still parses on the desk; the server refuses unsigned ones.
+   */
+  author: z.string().min(1).max(128).optional(),
+  /** Ed25519 signature (base64) by the desk's enrolled key over `commandSigningBytes` (src/shared/sync/desk-signing.ts). */
+  signature: z.string().min(1).max(200).optional(),
+  /**
+   * A supervisor's release of another user's queued command, recorded and signed by the desk
+   * (`releaseSigningBytes`): the server then accepts it from `by` although `author` is someone else.
+   */
+  release: z
+    .object({
+      by: z.string().min(1).max(128),
+      at: z.iso.datetime({ offset: true }),
+      signature: z.string().min(1).max(200),
+    })
+    .optional(),
 });
 export type CommandEnvelope = z.infer<typeof CommandEnvelopeSchema>;
 
@@ -240,3 +311,30 @@ export const PullResponseSchema = z.object({
   retention: z.object({ minSeq: z.number().int().nonnegative() }),
 });
 export type PullResponse = z.infer<typeof PullResponseSchema>;
+
+/**
+ * GET /v1/sync/snapshot: one page of a station's compacted state (issue #10). A desk whose cursor
+ * is past the log's retention, or a new desk on a trimmed log, bootstraps from it: it applies the
+ * pages' changes (same shape and rules as log changes: newer version wins, a delete is a
+ * tombstone) and then continues the log from the FIRST page's `asOf` (later pages may hold newer
+ * states; the version rule makes replaying the log from there converge).
+ */
+export const SnapshotResponseSchema = z.object({
+  station: StationSchema,
+  epoch: z.string(),
+  /** The log is folded into the snapshot up to this sequence: continue the log from here. */
+  asOf: z.number().int().nonnegative(),
+  changes: z.array(ChangeSchema),
+  /**
+   * Asked with `encoding=gzip`, a packed snapshot's page comes as its stored chunks instead of
+   * `changes`: each a base64 gzip of NDJSON, one Change a line (≤ 300 KB compressed, ≤ 3 MB
+   * decompressed, backend data/snapshot-pack.ts). The desk decodes them and checks every line
+   * with ChangeSchema; the changes of a page are those of its chunks in order, then `changes`.
+   */
+  packed: z.array(z.string().max(450_000)).max(8).optional(),
+  /** Opaque token of the next page; null on the last page. */
+  nextPage: z.string().max(2048).nullable(),
+  /** Approximate number of items in the whole snapshot, for progress display. */
+  total: z.number().int().nonnegative(),
+});
+export type SnapshotResponse = z.infer<typeof SnapshotResponseSchema>;

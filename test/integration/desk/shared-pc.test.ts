@@ -6,6 +6,7 @@ import type { BackendApp } from '../../../backend/src/local/app.js';
 import { flightpulseData, fpInstance, scenarioMessages } from '../../../backend/test/helpers/fixtures.js';
 import { startApp, startServices, type Services } from '../../../backend/test/helpers/stack.js';
 import { Outbox } from '../../../src/main/db/outbox.js';
+import { DeskIdentity } from '../../../src/main/desk/identity.js';
 import { createDesk, type Desk } from '../../../src/main/services.js';
 import { tokenUser } from '../../../src/main/sync/backend.js';
 import { caseId } from '../../../src/shared/domain/index.js';
@@ -144,7 +145,8 @@ describe('shared PC against the real backend', () => {
     await signInSynced('agent.phx');
     network.up = false;
     const n1 = await note(CASE1, 'before the DAL one');
-    const dal: CommandEnvelope = {
+    // Signed by this desk for agent.phx (the server checks who signed before the station).
+    const dal: CommandEnvelope = new DeskIdentity(desk.db).sign({
       commandId: '01JD0000000000000000000DA1',
       type: 'addCaseNote',
       schemaVersion: 1,
@@ -154,7 +156,7 @@ describe('shared PC against the real backend', () => {
       payload: { caseId: CASE1, text: 'for DAL' },
       createdAt: new Date().toISOString(),
       offline: true,
-    };
+    }, 'agent.phx');
     new Outbox(desk.db).enqueue(dal, 'agent.phx');
     const n2 = await note(CASE2, 'after the DAL one');
     // Act

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandEnvelope } from '../../../src/shared/sync/protocol.js';
-import { BackendClient } from '../../../src/main/sync/backend.js';
+import { BackendClient, BackendTimeoutError, HttpError } from '../../../src/main/sync/backend.js';
 import { deskHarness, until, type Harness } from './helpers/desk-harness.js';
 import { cancelledFlight, flight } from './helpers/factories.js';
 import { startFakeBackend, TOKEN, type FakeBackend } from './helpers/fake-backend.js';
@@ -97,6 +97,39 @@ describe('sync engine against a fake backend', () => {
     expect(d.engine.status()).toMatchObject({ online: true, lastError: null });
   });
 
+  it('a push that times out (slow backend) halves the next batch and does not report the desk offline', async () => {
+    fake.commit(['PHX'], cancelledFlight(12));
+    // The backend answers batches of up to 3 commands in time; bigger ones time out.
+    const sizes: number[] = [];
+    let online = true;
+    const real = new BackendClient({
+      apiUrl: fake.apiUrl,
+      tokens: { idToken: async () => TOKEN, refresh: async () => undefined },
+      timeoutMs: 3000,
+    });
+    const slow: Pick<BackendClient, 'pull' | 'push' | 'snapshot'> = {
+      pull: (...a) => real.pull(...a),
+      snapshot: (...a) => real.snapshot(...a),
+      push: async (batch, ...rest) => {
+        sizes.push(batch.length);
+        if (batch.length > 3) throw new BackendTimeoutError('backend did not answer within 15 s');
+        return real.push(batch, ...rest);
+      },
+    };
+    // Once pushing has started, every status report must still say online.
+    const d = desk({ backend: slow, onStatus: () => (online &&= sizes.length === 0 || d.engine.status().online) });
+    await d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(`CASE-${FLIGHT}-P012/goodwill/meal/day1`), 'entitlements cached');
+    for (let i = 1; i <= 12; i += 1)
+      d.outbox.enqueue(cmd(`CASE-${FLIGHT}-P${String(i).padStart(3, '0')}/goodwill/meal/day1`));
+    d.engine.kickPush();
+    await until(() => fake.pushed.length === 12, 'all 12 applied', 8000);
+    // 12 → 6 → 3 (answered), then +5 per success but never above what timed out… until it does again.
+    expect(sizes.slice(0, 3)).toEqual([12, 6, 3]);
+    expect(online).toBe(true);
+    expect(d.engine.status().online).toBe(true);
+  });
+
   it('reports offline while the backend is unreachable and recovers by itself', async () => {
     const d = desk();
     fake.fail(1000, 'drop');
@@ -135,7 +168,9 @@ describe('sync engine against a fake backend', () => {
     fake.truncate('PHX', 7);
     await d.engine.start(['PHX']);
     await until(() => d.queries.entitlement(ENT)?.syncState === 'synced', 'synced after resync');
-    expect(d.queries.board('PHX').counts.total).toBe(1); // only what the retained log holds
+    // Everything, not only what the retained log holds: the bootstrap came from the snapshot.
+    expect(d.queries.board('PHX').counts.total).toBe(6);
+    expect(fake.snapshotPages).toEqual([null]);
     expect(fake.pushed.filter((r) => r.status === 'applied')).toHaveLength(1);
   });
 
@@ -244,6 +279,30 @@ function deskWithPushAnswers(
 const err = (code: string, message: string) => ({ error: { code, message } });
 const ENT2 = `CASE-${FLIGHT}-P002/goodwill/meal/day1`;
 const ENT3 = `CASE-${FLIGHT}-P003/goodwill/meal/day1`;
+
+describe('push waits for the desk (beforePush: enrolment)', () => {
+  it('sends nothing while beforePush fails (a 4xx included: never a permanent failure of the commands), then pushes by itself', async () => {
+    fake.commit(['PHX'], cancelledFlight(2));
+    let ready = false;
+    let attempts = 0;
+    const d = desk({
+      beforePush: async () => {
+        attempts += 1;
+        if (!ready) throw new HttpError(403, 'forbidden_role', 'cannot enrol yet');
+      },
+    });
+    await d.engine.start(['PHX']);
+    await until(() => d.queries.entitlement(ENT), 'entitlement cached');
+    d.outbox.enqueue(cmd());
+    d.engine.kickPush();
+    await until(() => attempts >= 3, 'retried with backoff');
+    expect(fake.pushCalls).toBe(0);
+    expect(d.outbox.pendingCount()).toBe(1);
+    expect(d.engine.status().lastError).toMatch(/desk enrolment: 403/);
+    ready = true;
+    await until(() => fake.pushCalls > 0 && d.outbox.pendingCount() === 0, 'pushed once the desk is ready');
+  });
+});
 
 describe('push errors: permanent vs temporary', () => {
   it('a permanent 4xx for a batch finds the one bad command, moves it to needs-attention with the reason, and the queue moves on', async () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { time } from '../../../src/renderer/src/format.js';
+import { CommandTypeSchema } from '../../../src/shared/sync/protocol.js';
+import { commandLabel, time } from '../../../src/renderer/src/format.js';
+
+const COMMAND_TYPES = CommandTypeSchema.options;
 
 // A date far from "today" in every zone, so the day prefix is always shown.
 const SUMMER = '2025-07-01T15:30:00Z';
@@ -29,5 +32,12 @@ describe('time(): station-local times on the desk', () => {
   it('never throws on missing or bad input', () => {
     expect(time(null, 'PHX')).toBe('—');
     expect(time('not a time', 'PHX')).toBe('—');
+  });
+});
+
+describe('commandLabel', () => {
+  it('names every command type in plain words and keeps an unknown type as is', () => {
+    for (const t of COMMAND_TYPES) expect(commandLabel(t)).not.toBe(t);
+    expect(commandLabel('somethingNew')).toBe('somethingNew');
   });
 });

@@ -127,11 +127,78 @@ const PLANS: { version: number; sql: string; params: unknown[]; index: string }[
     params: ['agent.phx'],
     index: 'attention_user',
   },
+  // 100: every queue's page reads an index in its own order; the tab counts read the tally.
+  {
+    version: 100,
+    sql: `SELECT q.case_id FROM case_queue q JOIN case_file c ON c.id = q.case_id WHERE q.assignee = ? AND q.station = ? AND q.status IN ('OPEN', 'IN_PROGRESS', 'AWAITING_APPROVAL') ORDER BY q.since, q.case_id LIMIT 50`,
+    params: ['agent.phx', 'PHX'],
+    index: 'case_queue_mine',
+  },
+  {
+    version: 100,
+    sql: `SELECT q.case_id FROM case_queue q JOIN case_file c ON c.id = q.case_id WHERE q.station = ? AND q.status = 'AWAITING_APPROVAL' ORDER BY q.since, q.case_id LIMIT 50`,
+    params: ['PHX'],
+    index: 'case_queue_since',
+  },
+  {
+    version: 100,
+    sql: `SELECT COALESCE(sum(n), 0) FROM case_queue_tally t WHERE t.station = ? AND t.status = 'OPEN' AND t.assignee = ''`,
+    params: ['PHX'],
+    index: 'PRIMARY KEY',
+  },
+  // 95: an offline issue takes the next serial of a block (a handful of rows), by block number.
+  {
+    version: 95,
+    sql: 'SELECT next, size FROM serial_block WHERE block_no = ?',
+    params: [1],
+    index: 'PRIMARY KEY',
+  },
   // 80: offline sign-in looks a user's credential up by name.
   {
     version: 80,
     sql: 'SELECT salt, hash FROM offline_credential WHERE username = ?',
     params: ['agent.phx'],
+    index: 'PRIMARY KEY',
+  },
+  // 110: a snapshot page's queue rebuild reads the queue rows of the page's cases by key.
+  {
+    version: 110,
+    sql: 'SELECT station, status, count(*) FROM case_queue WHERE case_id IN (SELECT value FROM json_each(?)) GROUP BY station, status',
+    params: ['["C1"]'],
+    index: 'PRIMARY KEY',
+  },
+  {
+    version: 110,
+    sql: 'SELECT c.id, s.value FROM case_file c, json_each(c.stations) s WHERE c.id IN (SELECT value FROM json_each(?))',
+    params: ['["C1"]'],
+    index: 'sqlite_autoindex_case_file_1',
+  },
+  // 120: passenger search by seat and by ticket number.
+  { version: 120, sql: 'SELECT data FROM booking WHERE seat = ?', params: ['12A'], index: 'booking_seat' },
+  {
+    version: 120,
+    sql: 'SELECT data FROM booking WHERE ticket_number = ?',
+    params: ['5262400000001'],
+    index: 'booking_ticket',
+  },
+  // 130: the board's issued-by-currency chart and "cases owed" badge read only index entries.
+  {
+    version: 130,
+    sql: "SELECT i.currency, sum(i.amount_minor), count(*) FROM case_queue q JOIN issuance i ON i.case_id = q.case_id WHERE q.station = ? AND i.status = 'VALID' AND i.local_void_command_id IS NULL AND i.currency IS NOT NULL GROUP BY i.currency",
+    params: ['PHX'],
+    index: 'USING COVERING INDEX issuance_case_value',
+  },
+  {
+    version: 130,
+    sql: "SELECT count(*) FROM case_file c WHERE c.flight_id = ? AND COALESCE(c.local_status, c.status) IN ('OPEN') AND EXISTS (SELECT 1 FROM entitlement e WHERE e.case_id = c.id AND COALESCE(e.local_status, e.status) IN ('OFFERED'))",
+    params: ['F1'],
+    index: 'USING COVERING INDEX entitlement_case_status',
+  },
+  // 90: the sync engine reads a station's bootstrap progress before every pull.
+  {
+    version: 90,
+    sql: 'SELECT as_of, next_page, applied, total FROM sync_bootstrap WHERE station = ?',
+    params: ['PHX'],
     index: 'PRIMARY KEY',
   },
 ];
@@ -165,16 +232,18 @@ describe.each(MIGRATIONS.map((m) => [m.version, m.name, m] as const))(
       db.close();
       expect(plan).toContain(index);
       expect(plan).not.toMatch(
-        /SCAN (flight|booking|passenger|case_file|entitlement|issuance|outbox|attention|sync_cursor|approval|audit|case_queue)\b(?! USING)/,
+        /SCAN (flight|booking|passenger|case_file|entitlement|issuance|outbox|attention|sync_cursor|sync_bootstrap|approval|audit|case_queue)\b(?! USING)/,
       );
     });
   },
 );
 
 describe('migration files', () => {
-  it('are numbered in steps of 10, strictly increasing, and every one has a query-plan check', () => {
+  it('are numbered strictly increasing (steps of 10; 0095 was slotted between two parallel ones), and every one has a query-plan check', () => {
     const versions = MIGRATIONS.map((m) => m.version);
-    expect(versions).toEqual(versions.map((_, i) => (i + 1) * 10));
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(versions.length);
+    for (const v of versions) expect(v % 10 === 0 || v === 95, `migration ${v}`).toBe(true);
     for (const v of versions) expect(PLANS.some((p) => p.version === v)).toBe(true);
     const files = fs
       .readdirSync(path.resolve(import.meta.dirname, '../../../src/main/db/migrations'))
@@ -306,4 +375,50 @@ describe('an old database with data', () => {
     expect(db.prepare('SELECT count(*) FROM case_queue').pluck().get()).toBe(0);
     db.close();
   });
+});
+
+describe('a database created at every earlier migration', () => {
+  const latest = MIGRATIONS.at(-1)!.version;
+  it.each(MIGRATIONS.slice(0, -1).map((m) => [m.version] as const))(
+    'created at %i opens with the current desk and migrates to the latest, keeping its cache and outbox',
+    (version) => {
+      // Prepare: a desk file stopped at `version`, holding a flight and (from 0030 on) a queued command.
+      const file = path.join(tempDir(), 'desk.db');
+      const old = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= version) });
+      const flight = {
+        id: 'F1',
+        origin: 'PHX',
+        destination: 'OAK',
+        scheduledDeparture: '2026-11-24T15:00:00.000Z',
+        status: 'DELAYED',
+        version: 2,
+      };
+      old
+        .prepare(
+          `INSERT INTO flight (id, version, data, origin, destination, scheduled_departure, status) VALUES ('F1', 2, ?, 'PHX', 'OAK', ?, 'DELAYED')`,
+        )
+        .run(JSON.stringify(flight), flight.scheduledDeparture);
+      const hasOutbox = version >= 30;
+      if (hasOutbox)
+        old
+          .prepare(
+            `INSERT INTO outbox (command_id, type, station, entity_ref, envelope, state, created_at) VALUES ('CMD1', 'addCaseNote', 'PHX', 'case:C1', '{}', 'pending', '2026-11-24T15:41:00.000Z')`,
+          )
+          .run();
+      old.close();
+      // Act
+      const db = openDatabase(file);
+      // Assess
+      expect(schemaVersion(db)).toBe(latest);
+      expect(db.prepare(`SELECT id, version FROM flight`).all()).toEqual([{ id: 'F1', version: 2 }]);
+      if (hasOutbox)
+        expect(db.prepare(`SELECT command_id, state FROM outbox`).all()).toEqual([
+          { command_id: 'CMD1', state: 'pending' },
+        ]);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+      db.close();
+      expect(fs.existsSync(`${file}.v${version}.bak`)).toBe(true);
+    },
+  );
 });

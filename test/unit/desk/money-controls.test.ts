@@ -956,13 +956,13 @@ describe('station filter', () => {
     desk.write([...passengerWithCase('P1', 'Adams'), ent('P1', 'meal', null)]);
     desk.as(SUPER);
     expect(desk.queries.flight(FLIGHT).id).toBe(FLIGHT);
-    expect(desk.queries.search('Adams', 10)).toHaveLength(1);
+    expect(desk.queries.search('Adams', 10).hits).toHaveLength(1);
     desk.as(session('agent.dal', 'agent', ['DAL']));
     expectRefused(() => desk.queries.flight(FLIGHT), ForbiddenError, null, /not at one of your stations/);
     expectRefused(() => desk.queries.flightPassengers(FLIGHT), ForbiddenError, null);
     expectRefused(() => desk.queries.caseView(caseId('P1')), ForbiddenError, null);
-    expect(desk.queries.search('Adams', 10)).toEqual([]);
-    expect(desk.queries.search(`PNRP1`, 10)).toEqual([]);
+    expect(desk.queries.search('Adams', 10)).toEqual({ hits: [], total: 0, offset: 0 });
+    expect(desk.queries.search(`PNRP1`, 10)).toEqual({ hits: [], total: 0, offset: 0 });
     expectRefused(
       () => desk.commands.claimCase(caseId('P1'), session('agent.dal', 'agent', ['DAL'])),
       ForbiddenError,

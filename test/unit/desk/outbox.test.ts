@@ -227,10 +227,6 @@ describe('outbox: commands belong to their author', () => {
   it('migration 0070 keeps queued commands with their author, and author-less ones wait for a release', () => {
     const file = path.join(tempDir(), 'desk.db');
     const old = openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version <= 60) });
-    const cache = new CacheWriter(old);
-    old.transaction(() => {
-      for (const c of cancelledFlight(2)) cache.write(c);
-    })();
     const env = (n: number, e: string) => JSON.stringify(cmd(n, e));
     old
       .prepare(
@@ -244,6 +240,11 @@ describe('outbox: commands belong to their author', () => {
       .run(cmd(2).commandId, `entitlement:${E2}`, env(2, E2));
     old.close();
     const db = openDatabase(file);
+    // The cache rows are written by today's writer (it knows today's columns), after the upgrade.
+    const cache = new CacheWriter(db);
+    db.transaction(() => {
+      for (const c of cancelledFlight(2)) cache.write(c);
+    })();
     const outbox = new Outbox(db);
     expect(outbox.nextBatch(50, 'agent.a').map((c) => c.commandId)).toEqual([cmd(1).commandId]);
     expect(outbox.waiting('super.x').map((w) => [w.commandId, w.createdBy, w.deskId])).toEqual([

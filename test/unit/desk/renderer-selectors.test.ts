@@ -39,7 +39,7 @@ describe('renderer selectors', () => {
 
   it.each([
     [{ amountMinor: 2500, currency: 'USD' }, '25.00 USD'],
-    [{ amountMinor: 1000, currency: 'JPY' }, '1000 JPY'],
+    [{ amountMinor: 1000, currency: 'JPY' }, '1,000 JPY'], // thousands grouped (format.ts follows the language)
     [{ amountMinor: 60000, currency: 'XDR' }, '600.00 XDR'],
     [null, '—'],
   ])('formats %j as %s (integer minor units)', (m, text) => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runPolicyCli } from '../../../src/cli/policy.js';
+import { runPolicyCli } from '../../../backend/src/cli/policy.js';
 import { rawCase } from './helpers.js';
 
 async function run(argv: string[], stdinText = ''): Promise<{ code: number; out: string; err: string }> {

@@ -11,8 +11,9 @@ import {
 } from '../../../../src/shared/policy/controls.js';
 import type { Principal } from '../auth/verifier.js';
 import { putChange, type TransactItem } from '../../data/changelog.js';
+import { policySetAt } from '../../data/policy-store.js';
 import { getApproval, getCase, getEntitlement, getFlight, getPassenger, items } from '../../data/repositories.js';
-import { approvalDeniedEmail } from '../../notify/templates.js';
+import { notifyPassenger } from '../../notify/passenger.js';
 import { holdsAnyStation, roleOf } from '../principal.js';
 import { buildIssue, issueAuditDetails, sendVoucher } from './issue-core.js';
 import { loadIssuable } from './entitlement-checks.js';
@@ -100,8 +101,8 @@ export async function requestApproval(
       const checked = await loadIssuable(run, p.entitlementId, 'request approvals');
       if (checked.kind === 'refuse') return checked;
       const { loaded, ent, kase, stations, flight } = checked;
-      const policy = deps.policy();
       const at = flight.scheduledDeparture;
+      const policy = await policySetAt(deps, at);
       if (needsConfirmation(policy, ent, at) && !p.confirmation) {
         return run.refuse(
           stations,
@@ -276,8 +277,8 @@ export async function decideApproval(
       const kase = loaded.case;
       const flight = await getFlight(ctx, kase.flightId);
       if (!flight) return run.refuse(stations, 'NOT_FOUND', 'flight not found');
-      const policy = deps.policy();
       const at = flight.scheduledDeparture;
+      const policy = await policySetAt(deps, at);
       const now = run.now.toISOString();
       const decidedOffline = treatAsOffline(policy, at, env, run.now);
       const decided: Approval = {
@@ -430,23 +431,19 @@ export async function decideApproval(
   );
 }
 
+/** The passenger is told of a denial once (outbox), on their channels and in their language; the trail records it. */
 async function sendDenial(deps: CommandDeps, a: Approval): Promise<void> {
   const ent = await getEntitlement(deps.ctx, a.entitlementId);
   const kase = await getCase(deps.ctx, a.caseId);
   if (!ent || !kase) return;
   const passenger = await getPassenger(deps.ctx, kase.passengerId);
   const flight = await getFlight(deps.ctx, kase.flightId);
-  // Channel rules (as the disruption notices): email when the passenger has one and accepts email.
-  if (!passenger?.email || !passenger.contact.email || !flight) return;
-  await deps.notifier.emailOnce(
-    `approval-denied:${a.id}`,
-    approvalDeniedEmail({
-      to: passenger.email,
-      passengerName: `${passenger.firstName} ${passenger.lastName}`,
-      type: ent.type,
-      amount: a.amount,
-      reason: a.decisionReason ?? 'not given',
-      flight,
-    }),
-  );
+  if (!passenger || !flight) return;
+  const r = await notifyPassenger({ notifier: deps.notifier, log: deps.log }, passenger, {
+    changeId: `${a.id}:denied`,
+    topic: 'approval:denied',
+    caseId: a.caseId,
+    facts: { flight, entitlementType: ent.type, amount: a.amount, reason: a.decisionReason ?? '-' },
+  });
+  if (r.failed) throw new Error('denial message not delivered yet; the outbox retries it');
 }

@@ -14,10 +14,12 @@ import {
   type Issuance,
 } from '../../../../src/shared/domain/index.js';
 import type { Money } from '../../../../src/shared/money.js';
+import type { CareDetails } from '../../../../src/shared/sync/protocol.js';
+import { careUnits, scaleValue } from '../../../../src/shared/policy/care.js';
 import { putChange, type TransactItem } from '../../data/changelog.js';
 import { keys } from '../../data/keys.js';
 import { getCase, getFlight, getIssuance, getPassenger, items, type DailyCount } from '../../data/repositories.js';
-import { voucherEmail } from '../../notify/templates.js';
+import { notifyPassenger } from '../../notify/passenger.js';
 import type { CommandDeps } from './run.js';
 import { casePut, nextCase, utcDay, withEntitlement } from './run.js';
 
@@ -46,6 +48,8 @@ export interface IssueSpec {
   /** Largest daily total allowed (the counter's condition); null = counted without a bound (approved issuance). */
   dailyMax: number | null;
   now: string;
+  /** Care details recorded with the issuance (hotel nights and room group, transport transfers); absent = one unit. */
+  care?: CareDetails | null;
 }
 
 export interface IssueWrite {
@@ -77,7 +81,8 @@ export function buildIssue(s: IssueSpec): IssueWrite {
     caseId: s.kase.id,
     passengerId: s.kase.passengerId,
     type: s.ent.type,
-    amount: s.ent.amount,
+    // A multi-night hotel or multi-transfer voucher is worth its units (care.ts careUnits).
+    amount: scaleValue(s.ent.amount, careUnits(s.ent.type, s.care)),
     voucherSerial: serial,
     commandId: s.env.commandId,
     issuedBy: s.user,
@@ -92,6 +97,13 @@ export function buildIssue(s: IssueSpec): IssueWrite {
     voidedAt: null,
     voidedBy: null,
     voidReason: null,
+    care: s.care
+      ? {
+          nights: s.care.nights ?? (s.ent.type === 'hotel' ? 1 : null),
+          transfers: s.care.transfers ?? (s.ent.type === 'transport' ? 1 : null),
+          roomGroup: s.care.roomGroup ? { id: s.care.roomGroup.id, passengerIds: [...s.care.roomGroup.passengerIds] } : null,
+        }
+      : null,
     version: 1,
   };
   const entitlement: Entitlement = { ...s.ent, status: 'ISSUED', issuanceId: issuance.id, version: s.ent.version + 1 };
@@ -215,6 +227,14 @@ export function issueAuditDetails(
     serial: w.serial,
     offline: w.issuance.offline,
     approvalId: w.issuance.approvalId,
+    ...(w.issuance.care
+      ? {
+          nights: w.issuance.care.nights,
+          transfers: w.issuance.care.transfers,
+          roomGroup: w.issuance.care.roomGroup?.id ?? null,
+          roomShareWith: w.issuance.care.roomGroup?.passengerIds.join(',') ?? null,
+        }
+      : {}),
   };
 }
 
@@ -245,7 +265,11 @@ export function serialDuplicateItem(
   };
 }
 
-/** Voucher email after commit, at most once per issuance (notifier idempotency record). */
+/**
+ * Voucher message after commit, once per issuance (outbox idempotency), by email (the passenger's
+ * document, even without the email opt-in) and SMS if they opted in, in their language; the outbox
+ * records `notified` / `notification_failed` on the case trail and retries a failed send.
+ */
 export async function sendVoucher(deps: CommandDeps, result: CommandResult, known?: Issuance): Promise<void> {
   const ref = result.effects.find((e) => e.ref.startsWith('issuance:'));
   if (!ref || result.status !== 'applied') return;
@@ -255,16 +279,14 @@ export async function sendVoucher(deps: CommandDeps, result: CommandResult, know
   const passenger = await getPassenger(deps.ctx, issuance.passengerId);
   const kase = await getCase(deps.ctx, issuance.caseId);
   const flight: Flight | null = kase ? await getFlight(deps.ctx, kase.flightId) : null;
-  if (!passenger?.email || !flight) return;
-  await deps.notifier.emailOnce(
-    `voucher:${issuance.id}`,
-    voucherEmail({
-      to: passenger.email,
-      passengerName: `${passenger.firstName} ${passenger.lastName}`,
-      type: issuance.type,
-      amount: issuance.amount,
-      voucherSerial: issuance.voucherSerial,
-      flight,
-    }),
-  );
+  if (!passenger || !flight) return;
+  const r = await notifyPassenger({ notifier: deps.notifier, log: deps.log }, passenger, {
+    changeId: `${issuance.id}:voucher`,
+    topic: 'voucher',
+    auditTopic: `voucher:${issuance.type}`,
+    forceEmail: true,
+    caseId: issuance.caseId,
+    facts: { flight, entitlementType: issuance.type, voucherSerial: issuance.voucherSerial, amount: issuance.amount },
+  });
+  if (r.failed) throw new Error('voucher message not delivered yet; the outbox retries it');
 }

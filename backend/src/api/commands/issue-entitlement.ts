@@ -6,8 +6,15 @@ import {
   isCashType,
   treatAsOffline,
 } from '../../../../src/shared/policy/controls.js';
+import { checkCare, scaleValue } from '../../../../src/shared/policy/care.js';
+import { coTravellersOf } from './care-checks.js';
+import { CHOICE_TYPES } from '../../../../src/shared/domain/case-status.js';
 import type { Principal } from '../auth/verifier.js';
 import { getUserDayTotal } from '../../data/repositories.js';
+import { policySetAt } from '../../data/policy-store.js';
+import { getSerialBlock } from '../../data/desks.js';
+import type { DataContext } from '../../data/client.js';
+import { parseBlockSerial } from '../../../../src/shared/sync/desk-signing.js';
 import { buildIssue, issueAuditDetails, sendVoucher, serialDuplicateItem } from './issue-core.js';
 import { loadIssuable } from './entitlement-checks.js';
 import { runCommand, utcDay, type CommandDeps } from './run.js';
@@ -50,15 +57,40 @@ export async function issueEntitlement(
       const checked = await loadIssuable(run, p.entitlementId, 'issue entitlements');
       if (checked.kind === 'refuse') return checked;
       const { loaded, ent, kase, stations, role, flight } = checked;
+      if (CHOICE_TYPES.has(ent.type))
+        return run.refuse(stations, 'NOT_ISSUABLE', 'a rebooking-or-refund entitlement is not a voucher: record the passenger’s choice');
       const system = isSystemPrincipal(principal);
       if (system && (!ent.automatic || isCashType(ent.type)))
         return run.refuse(stations, 'FORBIDDEN_ROLE', 'the workflow issues only automatic care');
 
-      const policy = deps.policy();
+      // A desk-supplied serial must come from a block allocated to THIS desk (uniqueness: SERIAL#).
+      if (p.voucherSerial !== null) {
+        const refusal = await serialRefusal(ctx, env.deskId, p.voucherSerial);
+        if (refusal) return run.refuse(stations, 'SERIAL_NOT_ALLOCATED', refusal);
+      }
+
       const at = flight.scheduledDeparture;
+      // The policy version in force at the flight's departure (policy store), as the decision used.
+      const policy = await policySetAt(deps, at);
       const now = run.now.toISOString();
       const offline = !system && treatAsOffline(policy, at, env, run.now);
-      const value = entitlementValue(policy, ent, at);
+      // Care details (hotel nights and shared room, transport transfers): checked, then counted.
+      const care = p.care ?? null;
+      const travellers = care?.roomGroup ? await coTravellersOf(ctx, kase) : { pnr: null, passengerIds: [] };
+      const careCheck = checkCare({
+        policy,
+        at,
+        entitlement: ent,
+        caseEntitlements: loaded.entitlements,
+        care,
+        passengerId: kase.passengerId,
+        coTravellers: travellers.passengerIds,
+      });
+      if (!careCheck.ok) return run.refuse(stations, 'INVALID_CARE', careCheck.message);
+      if (care?.roomGroup && travellers.pnr && !care.roomGroup.id.toUpperCase().startsWith(`RG-${travellers.pnr.toUpperCase()}-`))
+        return run.refuse(stations, 'INVALID_CARE', `a room group of booking ${travellers.pnr} is named RG-${travellers.pnr}-…`);
+      const units = careCheck.units;
+      const value = scaleValue(entitlementValue(policy, ent, at), units);
       const issuedToday =
         value && !system ? await getUserDayTotal(ctx, principal.username, utcDay(now), value.currency) : 0;
       const check = checkIssue({
@@ -70,6 +102,7 @@ export async function issueEntitlement(
         issuedTodayMinor: issuedToday,
         confirmation: system ? { paymentMethod: 'in_kind_voucher', passengerAgreement: null } : p.confirmation,
         approved: system,
+        units,
       });
       if (!check.ok) return run.refuse(stations, check.code, check.message);
 
@@ -88,6 +121,7 @@ export async function issueEntitlement(
         count: system ? null : value,
         dailyMax: system || !value ? null : dailyLimit(policy, role, value.currency, at),
         now,
+        care,
       });
       return {
         kind: 'commit',
@@ -148,4 +182,14 @@ export async function issueEntitlement(
     },
     { onReplay: (stored) => sendVoucher(deps, stored) },
   );
+}
+
+/** Why a desk-supplied serial is not this desk's to use (null: it is from one of its blocks). */
+async function serialRefusal(ctx: DataContext, deskId: string, serial: string): Promise<string | null> {
+  const parsed = parseBlockSerial(serial);
+  if (!parsed) return `voucher serial ${serial} is not from a desk serial block (JW-B<block>-<n>)`;
+  const block = await getSerialBlock(ctx, parsed.blockNo);
+  if (!block || block.deskId !== deskId || parsed.n > block.count)
+    return `voucher serial ${serial} was not allocated to desk ${deskId}`;
+  return null;
 }

@@ -29,7 +29,12 @@ export function commandRecordPut(
         type: env.type,
         deskId: env.deskId,
         station: env.station,
+        /** The caller whose token pushed it (the server's actor). */
         user,
+        /** Who created it on the desk (signed), and the supervisor it was released to, if any. */
+        author: env.author ?? null,
+        pushedBy: user,
+        releasedBy: env.release?.by ?? null,
         receivedAt: new Date().toISOString(),
         result,
       },

@@ -13,6 +13,7 @@ import { ConditionFailedError, commitWithLog, type TransactItem } from '../../da
 import { auditAppend, readAuditHead, type AuditHead, type AuditInput } from '../../data/audit.js';
 import { getCaseWithEntitlements, items } from '../../data/repositories.js';
 import type { ApiDeps } from '../deps.js';
+import { scopedLog } from '../../observability/logger.js';
 import { commandRecordPut, commandResultChange, commitRejection, readCommandResult, replayed } from './record.js';
 
 /** What a command needs: the API passes its deps, the workflow (auto-issue) its own. */
@@ -73,6 +74,8 @@ export async function runCommand<T extends CommandType>(
   decide: (run: CommandRun<T>) => Promise<Refusal | Plan>,
   hooks: { onReplay?: (stored: CommandResult) => Promise<void> } = {},
 ): Promise<CommandResult> {
+  // Every log line of the command (and of its side effects) carries its id.
+  deps = { ...deps, log: scopedLog(deps.log, { commandId: env.commandId })! };
   const { ctx } = deps;
   for (let attempt = 1; ; attempt++) {
     const stored = await readCommandResult(ctx, env.commandId);
@@ -124,7 +127,14 @@ export async function runCommand<T extends CommandType>(
       effects: d.effects,
     };
     const audit = d.audit
-      ? auditAppend(ctx, d.audit.head, { ...d.audit.input, at: d.audit.input.at ?? run.now.toISOString() })
+      ? auditAppend(ctx, d.audit.head, {
+          ...d.audit.input,
+          // A desk command's audit entry names its desk, its (signed) author and who pushed it.
+          details: env.author
+            ? { ...d.audit.input.details, deskId: env.deskId, author: env.author, pushedBy: principal.username }
+            : d.audit.input.details,
+          at: d.audit.input.at ?? run.now.toISOString(),
+        })
       : null;
     const txItems = [commandRecordPut(ctx, env, result, principal.username), ...d.items, ...(audit?.items ?? [])];
     try {
@@ -171,7 +181,8 @@ export function nextCase(
   now: string,
 ): Case | null {
   const assignee = patch.assignee !== undefined ? patch.assignee : kase.assignee;
-  const status = patch.status ?? deriveCaseStatus({ status: kase.status, assignee }, entitlements);
+  const status =
+    patch.status ?? deriveCaseStatus({ status: kase.status, assignee, passengerChoice: kase.passengerChoice }, entitlements);
   if (status === kase.status && assignee === kase.assignee) return null;
   return {
     ...kase,

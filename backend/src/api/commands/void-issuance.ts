@@ -4,7 +4,7 @@ import type { Principal } from '../auth/verifier.js';
 import { putChange, type TransactItem } from '../../data/changelog.js';
 import { keys } from '../../data/keys.js';
 import { getCase, getFlight, getIssuance, getIssuanceRecord, getPassenger, items } from '../../data/repositories.js';
-import { voucherVoidedEmail } from '../../notify/templates.js';
+import { notifyPassenger } from '../../notify/passenger.js';
 import { holdsAnyStation, roleOf } from '../principal.js';
 import { casePut, nextCase, runCommand, withEntitlement, type CommandDeps } from './run.js';
 
@@ -166,21 +166,17 @@ export async function voidIssuance(
   );
 }
 
+/** The passenger is told once (outbox) that the voucher is void, on their channels and in their language; the trail records it. */
 async function sendVoided(deps: CommandDeps, iss: Issuance): Promise<void> {
   const passenger = await getPassenger(deps.ctx, iss.passengerId);
   const kase = await getCase(deps.ctx, iss.caseId);
   const flight = kase ? await getFlight(deps.ctx, kase.flightId) : null;
-  // Channel rules (as the disruption notices): email when the passenger has one and accepts email.
-  if (!passenger?.email || !passenger.contact.email || !flight) return;
-  await deps.notifier.emailOnce(
-    `voucher-void:${iss.id}`,
-    voucherVoidedEmail({
-      to: passenger.email,
-      passengerName: `${passenger.firstName} ${passenger.lastName}`,
-      type: iss.type,
-      voucherSerial: iss.voucherSerial,
-      reason: iss.voidReason ?? 'not given',
-      flight,
-    }),
-  );
+  if (!passenger || !flight) return;
+  const r = await notifyPassenger({ notifier: deps.notifier, log: deps.log }, passenger, {
+    changeId: `${iss.id}:void`,
+    topic: 'void',
+    caseId: iss.caseId,
+    facts: { flight, entitlementType: iss.type, voucherSerial: iss.voucherSerial, reason: iss.voidReason ?? '-' },
+  });
+  if (r.failed) throw new Error('void message not delivered yet; the outbox retries it');
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { StationSchema } from '../../../../src/shared/domain/index.js';
 import type { LogEntry, PullResponse } from '../../../../src/shared/sync/protocol.js';
-import { getEpoch, readHead, readLog, readMinSeq } from '../../data/changelog.js';
+import { getEpoch, readHead, readLog, readRetentionFloor } from '../../data/changelog.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, header, json, parseWith, route, type ApiEvent, type ApiResult } from '../http.js';
 import { lambdaRoute } from '../lambda-deps.js';
@@ -32,7 +32,8 @@ export const PullQuerySchema = z.object({
  * GET /v1/sync/pull?station=&cursor=&epoch=&limit=&wait= → PullResponse. Entries after the
  * cursor, read strongly consistent; `wait` long-polls until something is committed. `resync`
  * when the epoch differs (restored table), the cursor is ahead of the head, or older than the
- * retained log: no entries, cursor 0; the desk re-pulls the station from the start.
+ * retained log (trimmed by the compactor, data/compaction.ts): no entries, cursor 0; the desk
+ * bootstraps the station from the snapshot (routes/snapshot.ts) and continues from its asOf.
  */
 export function makePullHandler(deps: ApiDeps): (e: ApiEvent) => Promise<ApiResult> {
   return route(deps.log, async (event) => {
@@ -42,10 +43,12 @@ export function makePullHandler(deps: ApiDeps): (e: ApiEvent) => Promise<ApiResu
     const { ctx } = deps;
     const epoch = await getEpoch(ctx, { create: false });
     let head = await readHead(ctx, q.station);
-    const minSeq = (await readMinSeq(ctx, q.station)) ?? head + 1;
-    const resync = (q.epoch !== null && q.epoch !== epoch) || q.cursor > head || (q.cursor > 0 && q.cursor < minSeq - 1);
+    const minSeq = await readRetentionFloor(ctx, q.station, head);
+    // A cursor before the retained log (a long-offline desk, or a new desk, cursor 0, on a log
+    // that no longer starts at 1) cannot continue it: the desk bootstraps the station from
+    // GET /v1/sync/snapshot (keeping its outbox) and continues the log from the snapshot's asOf.
+    const resync = (q.epoch !== null && q.epoch !== epoch) || q.cursor > head || q.cursor < minSeq - 1;
     if (resync) {
-      // The desk drops its cache for the station (keeping its outbox) and pulls again from 0.
       const body: PullResponse = { station: q.station, epoch, entries: [], cursor: 0, hasMore: false, head, resync: true, retention: { minSeq: Math.max(1, minSeq) } };
       return json(200, body);
     }

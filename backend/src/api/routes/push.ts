@@ -10,6 +10,8 @@ import type { Principal } from '../auth/verifier.js';
 import { decideApproval, requestApproval } from '../commands/approvals.js';
 import { addCaseNote, assignCase, claimCase, closeCase, releaseCase } from '../commands/case-commands.js';
 import { issueEntitlement } from '../commands/issue-entitlement.js';
+import { recordChoice } from '../commands/record-choice.js';
+import { checkDesk } from '../commands/desk-check.js';
 import { commitRejection, readCommandResult, replayed } from '../commands/record.js';
 import type { CommandDeps } from '../commands/run.js';
 import { voidIssuance } from '../commands/void-issuance.js';
@@ -31,6 +33,7 @@ const HANDLERS: Record<CommandType, Handler> = {
   assignCase,
   closeCase,
   addCaseNote,
+  recordChoice,
 };
 
 /**
@@ -39,7 +42,9 @@ const HANDLERS: Record<CommandType, Handler> = {
  * desk's queue never blocks. A command for a station the user does not hold is a committed
  * FORBIDDEN_STATION rejection for that command only (written to no station's log: the user
  * cannot read that log; the result is in this response and in any replay); the batch's other
- * commands are applied. An infrastructure failure returns 500: the desk retries the same ULIDs
+ * commands are applied. Every command must be signed by an active enrolled desk for its author
+ * (commands/desk-check.ts): DESK_NOT_ENROLLED, DESK_REVOKED, BAD_SIGNATURE and AUTHOR_MISMATCH
+ * are committed rejections of that command only. An infrastructure failure returns 500: the desk retries the same ULIDs
  * and gets the stored results for those already applied.
  */
 export function makePushHandler(deps: ApiDeps): (e: ApiEvent) => Promise<ApiResult> {
@@ -48,6 +53,24 @@ export function makePushHandler(deps: ApiDeps): (e: ApiEvent) => Promise<ApiResu
     const req = parseJsonBody(event, PushRequestSchema);
     const results: CommandResult[] = [];
     for (const env of req.commands) {
+      // Who signed it: an active enrolled desk, for its author (or a supervisor it was released to).
+      const desk = await checkDesk(deps.ctx, principal, env);
+      if (!desk.ok) {
+        const stored = await readCommandResult(deps.ctx, env.commandId);
+        results.push(
+          stored
+            ? replayed(stored)
+            : await commitRejection(
+                deps.ctx,
+                env,
+                principal.username,
+                holdsStation(principal, env.station) ? [env.station] : [],
+                desk.code,
+                desk.message,
+              ),
+        );
+        continue;
+      }
       if (!holdsStation(principal, env.station)) {
         const stored = await readCommandResult(deps.ctx, env.commandId);
         results.push(

@@ -176,6 +176,7 @@ function flightPulseSample(today: string): DemoData {
       passengerId: b.passenger,
       flightId: flight.id,
       seat: b.seat,
+      ticketNumber: demoTicketNumber(flight.carrier, b.id),
       fareClass: b.fareClass,
       cabin: 'economy',
       // FlightPulse has no fares; a fixed Wanna-Get-Away fare from the route keeps the sample stable.
@@ -282,6 +283,15 @@ function generateSchedule(rng: Rng, today: string, days: number): ScheduledFligh
 
 const PNR_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
+/** Airline numeric (ticketing) codes: SW is Southwest's 526; the fictional demo airlines get 9xx. */
+const TICKET_PREFIX: Record<string, string> = { SW: '526', JE: '901', JK: '902', JC: '903' };
+
+/** A 13-digit e-ticket number from the booking's number (unique per booking; no random draw, so the sample is unchanged). */
+function demoTicketNumber(carrier: string, bookingId: string): string {
+  const n = Number(bookingId.replace(/\D/g, '')) || 0;
+  return `${TICKET_PREFIX[carrier] ?? '999'}${String(4_000_000_000 + n)}`;
+}
+
 function generatePassengersAndBookings(
   rng: Rng,
   schedule: ScheduledFlight[],
@@ -325,13 +335,15 @@ function generatePassengersAndBookings(
     const seat = takeSeat(sf.seats, cabin, rng) ?? takeSeat(sf.seats, 'economy', rng);
     if (!seat) return false;
     const classes = FARE_CLASSES[sf.flight.carrier] ?? FARE_CLASSES.default!;
+    const id = `B${bookingSeq++}`;
     bookings.push(
       BookingSchema.parse({
-        id: `B${bookingSeq++}`,
+        id,
         pnr,
         passengerId: p.id,
         flightId: sf.flight.id,
         seat,
+        ticketNumber: demoTicketNumber(sf.flight.carrier, id),
         fareClass: rng.pick(classes[cabin]),
         cabin,
         fare: fareFor(sf.originStation, sf.destinationStation, cabin, rng.next()),

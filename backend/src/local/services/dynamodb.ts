@@ -14,7 +14,7 @@ import {
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureDynamoDbLocal, requireJava } from '../../../../scripts/setup-services.mjs';
+import { ensureDynamoDbLocal, requireJava } from './setup.js';
 import { TABLES, tableName, type TableDefinition } from '../../data/tables.js';
 import { LOCAL_HOST, freePort, resolvePort } from './ports.js';
 import { ServiceError, fetchLog, spawnManaged, waitUntilReady, type ManagedProcess } from './process.js';

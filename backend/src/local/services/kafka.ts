@@ -1,6 +1,6 @@
 /**
  * A real single-node Apache Kafka 3.9 broker in KRaft mode (TOOLCHAIN.md: no broker is packaged
- * for npm or Debian; the jars come from Maven Central via scripts/setup-services.mjs). Honours
+ * for npm or Debian; the jars come from Maven Central via ./setup.ts). Honours
  * `KAFKA_BROKERS` (comma-separated host:port) to use a broker you already run instead.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { ensureKafka, requireJava } from '../../../../scripts/setup-services.mjs';
+import { ensureKafka, requireJava } from './setup.js';
 import { LOCAL_HOST, freePort, resolvePort } from './ports.js';
 import { ServiceError, fetchLog, spawnManaged, waitUntilReady } from './process.js';
 

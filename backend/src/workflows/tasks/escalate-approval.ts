@@ -100,7 +100,9 @@ export async function escalateApproval(deps: WorkflowDeps, raw: unknown): Promis
 async function notifyEscalation(deps: WorkflowDeps, a: Approval): Promise<number> {
   const kase = await getCase(deps.ctx, a.caseId);
   const flight = kase ? await getFlight(deps.ctx, kase.flightId) : null;
-  const controls = deps.policy().moneyControls(flight?.scheduledDeparture ?? a.requestedAt);
+  const at = flight?.scheduledDeparture ?? a.requestedAt;
+  const policy = deps.resolvePolicy ? (await (await deps.resolvePolicy())(at)).set : deps.policy();
+  const controls = policy.moneyControls(at);
   const failures: string[] = [];
   const recipients = new Set<string>();
   if (controls?.approvals.dutyAdminEmail) recipients.add(controls.approvals.dutyAdminEmail);

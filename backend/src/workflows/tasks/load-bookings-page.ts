@@ -7,8 +7,8 @@ export const LoadPageInputSchema = z.object({
   flightId: z.string().min(1),
   disruptionId: z.string().min(1),
   after: z.string().nullable().default(null),
-  pageSize: z.number().int().min(1).max(1000).default(500),
-  batchSize: z.number().int().min(1).max(100).default(25),
+  pageSize: z.number().int().min(1).max(1000).default(1000),
+  batchSize: z.number().int().min(1).max(100).default(100),
 });
 
 export interface BookingsPage {

@@ -1,63 +1,53 @@
 import { z } from 'zod';
 import { CaseSchema } from '../../../../src/shared/domain/index.js';
 import { keys, stripKeys } from '../../data/keys.js';
-import { batchGet, getDisruption, getFlight, getPassengers } from '../../data/repositories.js';
-import { disruptionEmail, disruptionSms } from '../../notify/templates.js';
+import { batchGet } from '../../data/repositories.js';
+import { noticeFlightChanges, type FlightNoticeResult } from '../../notify/changes.js';
+import { countCasesCreated } from '../../observability/metrics.js';
 import type { WorkflowDeps } from '../deps.js';
 import { lambdaHandler } from '../lambda.js';
+
+/** Time the task spends sending before it only enqueues (its Lambda and ASL timeout is 30 s). */
+export const DELIVER_BUDGET_MS = 20_000;
 
 export const QueueNotificationsInputSchema = z.object({
   flightId: z.string().min(1),
   disruptionId: z.string().min(1),
+  eventId: z.string().min(1).optional(),
   batchResults: z.array(z.object({ casesCreated: z.array(z.string()) }).passthrough()).default([]),
+  /** The page's booking batches (`$.page.batches`): every affected passenger of the page, not only new cases. */
+  bookingBatches: z.array(z.object({ bookingIds: z.array(z.string()) }).passthrough()).nullish(),
 });
 
 /**
- * Tells each passenger whose case was just opened about the disruption, by email and/or SMS as
- * they opted in. Idempotent per case, disruption kind and channel, so a re-run or a duplicate
- * event sends nothing twice. Returns passengers notified / not notified.
+ * The disruption workflow's notice step, once per page of bookings: every passenger of the page with
+ * an active booking is told about each material change of the flight's current state (a cancellation,
+ * a diversion, a delay past a new threshold, a new gate or terminal), once per passenger and change,
+ * by email and/or SMS as they opted in, in their language (notify/changes.ts → the outbox). So a
+ * delay that becomes a cancellation reaches passengers whose case was opened by the delay. A failed
+ * send does not fail the workflow (cases are committed): the outbox retries it.
+ *
+ * Without `bookingBatches` (an input from before this step took them) the passengers whose case the
+ * page opened are told.
  */
-export async function queueNotifications(deps: WorkflowDeps, raw: unknown): Promise<{ sent: number; skipped: number; failed: number }> {
+export async function queueNotifications(deps: WorkflowDeps, raw: unknown): Promise<{ sent: number; skipped: number; queued: number; failed: number; changes: string[] }> {
   const input = QueueNotificationsInputSchema.parse(raw);
-  const flight = await getFlight(deps.ctx, input.flightId);
-  const disruption = await getDisruption(deps.ctx, input.flightId);
-  if (!flight || !disruption) return { sent: 0, skipped: 0, failed: 0 };
-  const caseIds = input.batchResults.flatMap((b) => b.casesCreated);
-  const cases = (await batchGet(deps.ctx, caseIds.map((id) => keys.case(id)))).map((r) => CaseSchema.parse(stripKeys(r)));
-  const passengers = new Map((await getPassengers(deps.ctx, cases.map((c) => c.passengerId))).map((p) => [p.id, p]));
-  let sent = 0;
-  let failed = 0;
-  let skipped = caseIds.length - cases.length;
-  // A few sends in flight at once; each is idempotent on its own key.
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(8, cases.length) }, async () => {
-      while (next < cases.length) {
-        const c = cases[next++]!;
-        const p = passengers.get(c.passengerId);
-        const key = `disruption:${c.id}:${disruption.kind}`;
-        let any = false;
-        try {
-          if (p?.email && p.contact.email) {
-            const msg = disruptionEmail({ to: p.email, passengerName: `${p.firstName} ${p.lastName}`, kind: disruption.kind, delayMinutes: disruption.delayMinutes, flight });
-            if ((await deps.notifier.emailOnce(key, msg)) === 'sent') any = true;
-          }
-          if (p?.phone && p.contact.sms && deps.notifier.canSms) {
-            if ((await deps.notifier.smsOnce(key, p.phone, disruptionSms({ kind: disruption.kind, delayMinutes: disruption.delayMinutes, flight }))) === 'sent') any = true;
-          }
-        } catch (err) {
-          // One bad address or a transport hiccup must not fail the disruption (cases are committed);
-          // the claim was released, so a re-drive of the event retries exactly the unsent ones.
-          failed++;
-          deps.log?.warn('disruption notice failed', { caseId: c.id, error: (err as Error).message });
-          continue;
-        }
-        if (any) sent++;
-        else skipped++;
-      }
-    }),
+  const created = input.batchResults.flatMap((b) => b.casesCreated);
+  countCasesCreated(created.length);
+  let bookingIds: string[];
+  if (input.bookingBatches) bookingIds = input.bookingBatches.flatMap((b) => b.bookingIds);
+  else {
+    const cases = (await batchGet(deps.ctx, created.map((id) => keys.case(id)))).map((r) => CaseSchema.parse(stripKeys(r)));
+    bookingIds = cases.map((c) => c.bookingId);
+  }
+  if (bookingIds.length === 0) return { sent: 0, skipped: 0, queued: 0, failed: 0, changes: [] };
+  const r: FlightNoticeResult = await noticeFlightChanges(
+    { ctx: deps.ctx, notifier: deps.notifier, log: deps.log },
+    // Sends for up to 20 s of the task's 30 s; the rest is stored due now and sent by the outbox drainer.
+    { flightId: input.flightId, bookingIds, deliverUntil: Date.now() + DELIVER_BUDGET_MS, ...(input.eventId ? { eventId: input.eventId } : {}) },
   );
-  return { sent, skipped, failed };
+  deps.log?.info('passenger notices queued', { flightId: input.flightId, disruptionId: input.disruptionId, ...r });
+  return { sent: r.notified, skipped: r.skipped, queued: r.queued, failed: r.failed, changes: r.changes };
 }
 
 export const handler = lambdaHandler(queueNotifications);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HANDLERS } from '../../../src/handlers.js';
+import { ADMIN_ROUTE_KEYS } from '../../../../src/shared/policy/admin-contract.js';
 import { APPROVAL_WAIT_STATES, approvalTaskHandlers } from '../../../src/workflows/local-approvals.js';
 import { localTaskHandlers } from '../../../src/workflows/local-runner.js';
 
@@ -13,7 +14,17 @@ describe('handler manifest (read by the CDK app)', () => {
     expect(new Set(HANDLERS.map((h) => h.name)).size).toBe(HANDLERS.length);
     const routes = HANDLERS.flatMap((h) => h.routes ?? []);
     expect(new Set(routes).size).toBe(routes.length);
-    expect(routes.sort()).toEqual(['GET /v1/health', 'GET /v1/me', 'GET /v1/sync/pull', 'POST /v1/sync/push']);
+    expect(routes.sort()).toEqual([
+      ...ADMIN_ROUTE_KEYS,
+      'GET /v1/health',
+      'GET /v1/me',
+      'GET /v1/sync/pull',
+      'GET /v1/sync/snapshot',
+      'POST /v1/desks/enrol',
+      'POST /v1/desks/{id}/revoke',
+      'POST /v1/desks/{id}/serials',
+      'POST /v1/sync/push',
+    ].sort());
   });
 
   describe.each(HANDLERS.map((h) => [h.name, h] as const))('%s', (_name, h) => {

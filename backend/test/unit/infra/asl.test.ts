@@ -80,4 +80,25 @@ describe('the Task rule checker catches violations', () => {
     expect(checkMachine(map(false))).toEqual(['M/T: no Catch']);
     expect(checkMachine(map(true))).toEqual([]);
   });
+  it('a Distributed Map needs a bounded MaxConcurrency and a Catch', () => {
+    const inner = task({ Catch: undefined }).States.T!;
+    const dmap = (over: Partial<State>): Machine => ({
+      StartAt: 'M',
+      States: {
+        M: {
+          Type: 'Map',
+          ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' }, StartAt: 'T', States: { T: inner } },
+          MaxConcurrency: 8,
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'F' }],
+          End: true,
+          ...over,
+        },
+        F: { Type: 'Fail' },
+      },
+    });
+    expect(checkMachine(dmap({}))).toEqual([]);
+    expect(checkMachine(dmap({ MaxConcurrency: undefined }))).toEqual(['M: a Distributed Map needs a MaxConcurrency of 1–1000']);
+    expect(checkMachine(dmap({ MaxConcurrency: 0 }))).toEqual(['M: a Distributed Map needs a MaxConcurrency of 1–1000']);
+    expect(checkMachine(dmap({ Catch: undefined }))).toEqual(['M: no Catch', 'M/T: no Catch']);
+  });
 });

@@ -60,7 +60,7 @@ describe('every manifest handler is a Lambda with the house defaults', () => {
   it.each(HANDLERS.map((h) => [h.name, h] as const))('%s', (_name, h) => {
     const p = fns[functionIdFor(template, h.name)]!.Properties!;
     expect(p.Architectures).toEqual(['arm64']);
-    expect(p.Runtime).toBe('nodejs20.x');
+    expect(p.Runtime).toBe('nodejs24.x');
     expect(p.TracingConfig).toEqual({ Mode: 'Active' });
     expect(p.Handler).toBe(`index.${h.export}`);
     expect(p.MemorySize).toBe(h.memoryMb);
@@ -111,6 +111,9 @@ describe('least-privilege table access', () => {
       ['cognito-idp:ListUsersInGroup'],
     ],
     ['ApiSyncPull', [], ['states:SendTaskSuccess']],
+    ['ApiSyncSnapshot', ['dynamodb:Query', 'dynamodb:GetItem'], ['dynamodb:PutItem', 'dynamodb:DeleteItem']],
+    // The compactor: the change-log partitions only (LeadingKeys, checked below), no Scan.
+    ['SchedCompactChangeLog', ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem'], ['dynamodb:Scan', 'ses:SendEmail']],
     ['IngestFlightOperations', ['dynamodb:PutItem', 'states:StartExecution', 'kafka-cluster:WriteData'], []],
     ['WfQueueNotifications', ['ses:SendEmail', 'sns:Publish'], []],
     ['WfEvaluatePassengers', ['dynamodb:PutItem'], ['ses:SendEmail', 'sns:Publish', 'states:StartExecution']],
@@ -118,6 +121,25 @@ describe('least-privilege table access', () => {
     const actions = actionsOf(name);
     for (const a of allowed) expect(actions).toContain(a);
     for (const a of denied) expect(actions).not.toContain(a);
+  });
+});
+
+describe('scheduled compaction of the change log', () => {
+  it('an EventBridge rule runs SchedCompactChangeLog every 5 minutes', () => {
+    const rules = Object.values(resourcesOf(template, 'AWS::Events::Rule'));
+    const fnId = functionIdFor(template, 'SchedCompactChangeLog');
+    const rule = rules.find((r) => JSON.stringify(r.Properties!.Targets).includes(fnId));
+    expect(rule?.Properties?.ScheduleExpression).toBe('rate(5 minutes)');
+  });
+  it('its table statement is limited to the change-log partitions', () => {
+    const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
+    const statements = policies.flatMap(
+      (p) => (p.Properties!.PolicyDocument as { Statement: { Action: unknown; Condition?: unknown }[] }).Statement,
+    );
+    const compaction = statements.find((st) => JSON.stringify(st.Action).includes('dynamodb:BatchWriteItem') && st.Condition);
+    expect(compaction?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['LOG#*', 'SNAP#*', 'SNAPSTATE#*', 'SNAPPACK#*', 'STATION#*', 'STATIONS'] },
+    });
   });
 });
 
@@ -200,6 +222,24 @@ describe('Step Functions: every ASL file is a state machine', () => {
       }
     },
   );
+  it('the disruption workflow (a Distributed Map) may start and stop its own child executions, and only its own', () => {
+    const roleOf = (name: string) =>
+      (machines.find((x) => x.Properties!.StateMachineName === `jetway-dev-${name}`)!.Properties!.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    type Stmt = { Action: string | string[]; Resource: unknown };
+    const statements = (role: string) =>
+      Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties!.Roles).includes(role))
+        .flatMap((p) => (p.Properties!.PolicyDocument as { Statement: Stmt[] }).Statement);
+    const resourcesFor = (role: string, action: string) =>
+      statements(role)
+        .filter((st) => [st.Action].flat().includes(action))
+        .map((st) => JSON.stringify(st.Resource));
+    const disruption = roleOf('disruption');
+    expect(resourcesFor(disruption, 'states:StartExecution')).toEqual([expect.stringMatching(/:stateMachine:jetway-dev-disruption"/)]);
+    expect(resourcesFor(disruption, 'states:StopExecution')).toEqual([expect.stringMatching(/:execution:jetway-dev-disruption\/\*"/)]);
+    // The approval workflow has no Distributed Map: it starts nothing.
+    expect(resourcesFor(roleOf('approval'), 'states:StartExecution')).toEqual([]);
+  });
 });
 
 // Each test synthesizes a whole stack: seconds on a busy 2-core machine.
@@ -218,6 +258,89 @@ describe('MSK event source for ingest', { timeout: 60_000 }, () => {
     expect(env.Variables.KAFKA_BROKERS).toBe('b-1.ops:9098');
     expect(env.Variables.KAFKA_SSL).toBe('true');
     expect(env.Variables.DISRUPTION_STATE_MACHINE_ARN).toBeDefined();
+    // MSK IAM by default: the producer signs its SASL/OAUTHBEARER token for the cluster's region.
+    expect(env.Variables.KAFKA_AUTH).toBe('iam');
+    expect(env.Variables.KAFKA_IAM_REGION).toBe('eu-west-1');
+  });
+  it('partial batch responses with provisioned pollers (3 by default)', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 3 },
+    });
+  });
+  type Stmt = { Action: string | string[]; Resource: unknown };
+  const statementsOf = (t: typeof template, name?: string): Stmt[] => {
+    const role = name
+      ? (resourcesOf(t, 'AWS::Lambda::Function')[functionIdFor(t, name)]!.Properties!.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!
+      : null;
+    return Object.values(resourcesOf(t, 'AWS::IAM::Policy'))
+      .filter((p) => !role || JSON.stringify(p.Properties!.Roles).includes(role))
+      .flatMap((p) => (p.Properties!.PolicyDocument as { Statement: Stmt[] }).Statement);
+  };
+  const dataPlane = (t: typeof template, name?: string) =>
+    statementsOf(t, name)
+      .flatMap((st) => [st.Action].flat())
+      .filter((a) => a.startsWith('kafka-cluster:'))
+      .sort();
+  /** kafka-cluster action → the topic/group names it is granted on. */
+  const grants = (name: string) => {
+    const out: Record<string, string[]> = {};
+    for (const st of statementsOf(template, name)) {
+      for (const a of [st.Action].flat().filter((x) => x.startsWith('kafka-cluster:'))) {
+        out[a] = [...(out[a] ?? []), ...[st.Resource].flat().map((r) => String(r).split('/').slice(3).join('/') || 'cluster')].sort();
+      }
+    }
+    return out;
+  };
+  it('IAM auth: each Kafka client may read its topics, write its dead-letter topics and use its group, nothing wider', () => {
+    expect(grants('IngestFlightOperations')).toEqual({
+      'kafka-cluster:Connect': ['cluster'],
+      'kafka-cluster:DescribeCluster': ['cluster'],
+      'kafka-cluster:DescribeTopic': ['flight-operations', 'flight-operations.dlq'],
+      'kafka-cluster:ReadData': ['flight-operations'],
+      'kafka-cluster:WriteData': ['flight-operations.dlq'],
+      'kafka-cluster:AlterGroup': ['jetway-ingest'],
+      'kafka-cluster:DescribeGroup': ['jetway-ingest'],
+    });
+    expect(grants('IngestFeeds')).toEqual({
+      'kafka-cluster:Connect': ['cluster'],
+      'kafka-cluster:DescribeCluster': ['cluster'],
+      'kafka-cluster:DescribeTopic': ['flight-operations.dlq', 'flight-schedule', 'flight-schedule.dlq', 'passenger-manifests', 'passenger-manifests.dlq'],
+      'kafka-cluster:ReadData': ['flight-schedule', 'passenger-manifests'],
+      'kafka-cluster:WriteData': ['flight-operations.dlq', 'flight-schedule.dlq', 'passenger-manifests.dlq'],
+      'kafka-cluster:AlterGroup': ['jetway-feeds'],
+      'kafka-cluster:DescribeGroup': ['jetway-feeds'],
+    });
+    // The parking sweep reads no topic: it dead-letters parked ops events past their horizon.
+    expect(grants('SchedParkingSweep')).toEqual({
+      'kafka-cluster:Connect': ['cluster'],
+      'kafka-cluster:DescribeCluster': ['cluster'],
+      'kafka-cluster:DescribeTopic': ['flight-operations.dlq'],
+      'kafka-cluster:WriteData': ['flight-operations.dlq'],
+    });
+    expect(dataPlane(template, 'WfEvaluatePassengers')).toEqual([]);
+  });
+  it('the feeds: one mapping per feed topic (group jetway-feeds), whole-batch retries; the sweep starts the disruption workflow', () => {
+    const fn = functionIdFor(template, 'IngestFeeds');
+    const maps = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).filter((m) => JSON.stringify(m.Properties!.FunctionName).includes(fn));
+    expect(maps.map((m) => (m.Properties!.Topics as string[])[0]).sort()).toEqual(['flight-schedule', 'passenger-manifests']);
+    for (const m of maps) {
+      expect(m.Properties!.AmazonManagedKafkaEventSourceConfig).toEqual({ ConsumerGroupId: 'jetway-feeds' });
+      expect(m.Properties!.FunctionResponseTypes).toBeUndefined();
+    }
+    const sweepEnv = (resourcesOf(template, 'AWS::Lambda::Function')[functionIdFor(template, 'SchedParkingSweep')]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(sweepEnv.DISRUPTION_STATE_MACHINE_ARN).toBeDefined();
+    expect(sweepEnv.KAFKA_AUTH).toBe('iam');
+    expect(statementsOf(template, 'SchedParkingSweep').some((st) => [st.Action].flat().includes('states:StartExecution'))).toBe(true);
+  });
+  it('mskAuth none: no data-plane rights, no SASL for the producer; iam without TLS is refused', () => {
+    const t = synth({ mskClusterArn: MSK_ARN, mskBootstrapServers: 'b-1.ops:9094', mskAuth: 'none', mskMaxPollers: 10 }).template;
+    expect(dataPlane(t)).toEqual([]);
+    const env = resourcesOf(t, 'AWS::Lambda::Function')[functionIdFor(t, 'IngestFlightOperations')]!.Properties!.Environment as { Variables: Record<string, unknown> };
+    expect(env.Variables.KAFKA_AUTH).toBe('none');
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 10 } });
+    const ctx: Record<string, unknown> = { mskClusterArn: MSK_ARN, mskBootstrapServers: 'b-1.ops:9094', mskTls: 'false' };
+    expect(() => readInfraConfig((k) => ctx[k])).toThrow(/mskTls: mskAuth iam needs TLS/);
   });
   it('without a cluster ARN there is no event source (synth still works)', () => {
     const bare = synth({}).template;
@@ -237,6 +360,8 @@ describe('context parameters are parsed', { timeout: 60_000 }, () => {
     [{ mskClusterArn: 'not-an-arn' }, /mskClusterArn/],
     [{ logRetentionDays: 'x' }, /logRetentionDays/],
     [{ stage: 'Prod!' }, /stage/],
+    [{ mskAuth: 'scram' }, /mskAuth/],
+    [{ mskMaxPollers: 0 }, /mskMaxPollers/],
   ])('%j is refused', (ctx, msg) => {
     expect(() => readInfraConfig((k) => (ctx as Record<string, unknown>)[k])).toThrow(msg);
   });
@@ -322,10 +447,8 @@ describe('retention of data', { timeout: 60_000 }, () => {
 describe('MSK without bootstrap servers', { timeout: 60_000 }, () => {
   it('warns that the handler cannot reach the dead-letter topic', () => {
     const { stack } = synth({ mskClusterArn: MSK_ARN });
-    const warnings = Annotations.fromStack(stack).findWarning(
-      '*',
-      Match.stringLikeRegexp('cannot write flight-operations.dlq'),
-    );
-    expect(warnings).toHaveLength(1);
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cannot write .*flight-operations.dlq'));
+    // Ingest, the feeds and the parking sweep all dead-letter ops events.
+    expect(warnings).toHaveLength(3);
   });
 });

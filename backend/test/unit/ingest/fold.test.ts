@@ -44,8 +44,29 @@ function fold(events: OpsEvent[]) {
     ids.push(e.eventId);
     flight = deriveFlight(flight, a, baseFlight.version + i + 1);
   });
-  return { flight, disruption: deriveDisruption('DIS-x', baseFlight.id, a, ids, events.length) };
+  return { flight, disruption: deriveDisruption('DIS-x', baseFlight.id, a, ids.length, events.length) };
 }
+
+describe('estimated times: the schedule plus the delay, never the producer clock', () => {
+  it('a FlightPulse delay announced 3 h early is estimated from the schedule, not now + delay', () => {
+    // FlightPulse sends new_departure = now + delay: 05:00 + 200 min = 08:20, which is 20 min after
+    // the 08:00 schedule, though the flight leaves 200 min late.
+    const { flight } = fold([
+      ev({ eventId: 'e1', kind: 'DELAY', timestamp: '2025-01-15T05:00:00.000Z', delayMinutes: 200, causeCode: 'ATC', estimatedDeparture: '2025-01-15T08:20:00.000Z', estimatedArrival: '2025-01-15T10:50:00.000Z' }),
+    ]);
+    expect(flight.status).toBe('DELAYED');
+    expect(flight.estimatedDeparture).toBe('2025-01-15T11:20:00.000Z');
+    expect(flight.estimatedArrival).toBe('2025-01-15T13:50:00.000Z');
+  });
+  it('a later, smaller delay moves the estimate back; never before the schedule', () => {
+    const { flight } = fold([
+      ev({ eventId: 'e1', kind: 'DELAY', delayMinutes: 90, causeCode: 'ATC' }),
+      ev({ eventId: 'e2', kind: 'DELAY', timestamp: '2025-01-15T07:50:00.000Z', delayMinutes: 30, causeCode: 'ATC' }),
+    ]);
+    expect(flight.estimatedDeparture).toBe('2025-01-15T08:30:00.000Z');
+    expect(Date.parse(flight.estimatedDeparture!)).toBeGreaterThanOrEqual(Date.parse(flight.scheduledDeparture));
+  });
+});
 
 describe('delay categories (FlightPulse: minor < 30, major 30–120, severe > 120)', () => {
   it.each([

@@ -47,6 +47,9 @@ describe('hostile ops-event values', () => {
     ['event_type "__proto__"', JSON.stringify({ ...delay, event_type: '__proto__' }), 'UNKNOWN_EVENT_TYPE', 'event_type'],
     ['event_type "constructor"', JSON.stringify({ ...delay, event_type: 'constructor' }), 'UNKNOWN_EVENT_TYPE', 'event_type'],
     ['event_type a number', JSON.stringify({ ...delay, event_type: 7 }), 'SCHEMA_VIOLATION', 'event_type'],
+    ['Jetway remarks over 1,000 characters (copied into stored items)', JSON.stringify({ ...jetway, remarks: 'r'.repeat(1001) }), 'SCHEMA_VIOLATION', 'remarks'],
+    ['Jetway gate of 17 characters', JSON.stringify({ ...jetway, gate: { old: 'A1', new: 'G'.repeat(17), terminal_change: false } }), 'SCHEMA_VIOLATION', 'gate.new'],
+    ['Jetway delay with an estimate before the schedule', JSON.stringify({ ...jetway, estimated_departure: '2025-01-15T07:55:00Z' }), 'SCHEMA_VIOLATION', 'estimated_departure'],
     ['Jetway event with an unknown key (strict)', JSON.stringify({ ...jetway, constructor: { prototype: { polluted: true } } }), 'SCHEMA_VIOLATION', ''],
   ])('%s', (_name, value, reason, errorPath) => {
     // Act

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runSimulateCli } from '../../../../src/cli/simulate.js';
+import { runSimulateCli } from '../../../src/cli/simulate.js';
 import { FlightPulseEventSchema, NAIVE_UTC_ISO } from '../../../src/simulator/events.js';
 import { JetwayFlightEventSchema } from '../../../src/simulator/jetway-event.js';
 
@@ -77,6 +77,19 @@ describe('jetway simulate --dry-run (no broker needed)', () => {
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/jetway simulate|usage/);
     expect(r.out).toBe('');
+  });
+
+  it('--iam without a region is a usage error naming what is missing, and nothing is sent', async () => {
+    const saved = process.env.AWS_REGION;
+    delete process.env.AWS_REGION;
+    try {
+      const r = await run(['scenario', '2', '--iam', '--brokers', 'b-1.ops:9098']);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/--iam: .*needs the cluster region/);
+      expect(r.out).toBe('');
+    } finally {
+      if (saved !== undefined) process.env.AWS_REGION = saved;
+    }
   });
 
   it('--help prints the usage', async () => {

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { ApprovalView } from '../../../shared/rpc/contract.js';
 import { entitlementLabel, money } from '../format.js';
@@ -21,37 +22,39 @@ export function ApprovalsView() {
   const { select, openCase, openDialog } = useDeskStore(
     useShallow((s) => ({ select: s.select, openCase: s.openCase, openDialog: s.openDialog })),
   );
+  const { t } = useTranslation('approvals');
 
   return (
     <section
       className={`pane approvals ${zone === 'approvals' ? 'active' : ''}`}
-      aria-label="Approvals"
+      aria-label={t('label')}
       data-testid="approvals-view"
     >
       <h2>
-        Approvals{' '}
+        {t('title')}{' '}
         <span className="counts">
-          <kbd>a</kbd> approve · <kbd>d</kbd> deny · <kbd>Enter</kbd> open case
+          <kbd>a</kbd> {t('keys.approve')} · <kbd>d</kbd> {t('keys.deny')} · <kbd>Enter</kbd> {t('keys.open')}
         </span>
       </h2>
       <div className="approvals-body">
         <div className="approvals-main">
           {error && (
             <p className="error" role="alert" data-testid="approvals-error">
-              Could not load approvals: {error}
+              {t('loadError', { error })}
             </p>
           )}
           {loading && !loaded && (
             <p className="muted" data-testid="approvals-loading">
-              Loading approvals…
+              {t('loading')}
             </p>
           )}
           {loaded && items.length === 0 && (
             <p className="empty" data-testid="approvals-empty">
-              Nothing to approve. Requests from your station’s agents appear here (never your own).
+              {t('empty')}
             </p>
           )}
-          <ul className="approval-list" role="listbox" aria-label="Approval requests">
+          {/* A plain list: each request holds buttons, which an ARIA option may not (axe nested-interactive). */}
+          <ul className="approval-list" aria-label={t('list')}>
             {items.map((a, i) => (
               <ApprovalItem
                 key={a.id}
@@ -96,12 +99,12 @@ function ApprovalItem({
   useEffect(() => {
     if (selected) ref.current?.scrollIntoView({ block: 'nearest' });
   }, [selected]);
+  const { t } = useTranslation('approvals');
   const decidable = a.canDecide && a.pendingDecision === null && (a.status === 'PENDING' || a.status === 'ESCALATED');
   return (
     <li
       ref={ref}
-      role="option"
-      aria-selected={selected}
+      aria-current={selected ? 'true' : undefined}
       className={`approval ${selected ? 'selected' : ''} ${open ? 'open' : ''} ${a.status === 'ESCALATED' ? 'escalated' : ''}`}
       data-testid="approval-row"
       data-approval-id={a.id}
@@ -118,16 +121,16 @@ function ApprovalItem({
         </span>
       </div>
       <div className="muted">
-        <strong className="regime">{a.regime}</strong> · asked by{' '}
+        <strong className="regime">{a.regime}</strong> · {t('askedBy')}{' '}
         <span data-testid="approval-requester">{a.requestedBy}</span> ·{' '}
-        <span data-testid="approval-age">{minutes(a.ageMinutes)} ago</span> ·{' '}
+        <span data-testid="approval-age">{t('ago', { ago: minutes(a.ageMinutes) })}</span> ·{' '}
         <span className={`ap-status ap-${a.status.toLowerCase()}`} data-testid="approval-state">
           {approvalLine(a)}
         </span>
       </div>
       <p className="ap-reason">“{a.reason}”</p>
       {a.clauses.length > 0 && (
-        <ul className="why" aria-label="Why">
+        <ul className="why" aria-label={t('why')}>
           {a.clauses.map((c) => (
             <li key={c.id}>
               <span className="mono clause">{c.id}</span> {c.reason}
@@ -137,12 +140,12 @@ function ApprovalItem({
       )}
       {a.pendingDecision && (
         <p className="warn" data-testid="approval-pending-decision">
-          Your decision ({a.pendingDecision}) is queued and waits for the server.
+          {t('queued', { decision: a.pendingDecision })}
         </p>
       )}
       {!a.canDecide && !a.pendingDecision && (
         <p className="muted" data-testid="approval-cannot-decide">
-          {a.cannotDecideReason ?? 'You cannot decide this request.'}
+          {a.cannotDecideReason ?? t('cannotDecide')}
         </p>
       )}
       <div className="ap-actions">
@@ -156,7 +159,7 @@ function ApprovalItem({
                 onDecide('approve');
               }}
             >
-              Approve… <kbd>a</kbd>
+              {t('approve')} <kbd>a</kbd>
             </button>
             <button
               className="danger-outline"
@@ -166,7 +169,7 @@ function ApprovalItem({
                 onDecide('deny');
               }}
             >
-              Deny… <kbd>d</kbd>
+              {t('deny')} <kbd>d</kbd>
             </button>
           </>
         )}
@@ -178,7 +181,7 @@ function ApprovalItem({
             onOpen();
           }}
         >
-          Open case
+          {t('openCase')}
         </button>
       </div>
     </li>

@@ -1,3 +1,6 @@
+import type { TFunction } from 'i18next';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { Issuance } from '../../../shared/domain/entities.js';
 import type { CaseView, EntitlementView } from '../../../shared/rpc/contract.js';
@@ -16,7 +19,11 @@ import { useDeskStore } from '../store/index.js';
 import { sessionSelectors } from '../store/session/selectors.js';
 import { uiSelectors } from '../store/ui/selectors.js';
 import { CaseTimeline } from './CaseTimeline.js';
+import { CareIssueDialog, CareSummary, ChoiceControl, ChoiceHint, isCareDialogType, isChoiceType } from './CareChoice.js';
+import { PrintVoucherButton, VoucherPrintView } from './VoucherPrintView.js';
 import { SyncBadge } from './StatusBadge.js';
+import { CasePolicyLine } from './CasePolicyLine.js';
+import { carePeriodLabel, regimeLabel, rejectionLabel, reviewReasonLabel } from '../logic/humanize.js';
 
 /** The passenger's case: who, which flight, what they are owed under which regime and why, and its timeline. */
 export function CasePanel() {
@@ -29,25 +36,28 @@ export function CasePanel() {
   const { issue, select, closeCase, openDialog } = useDeskStore(
     useShallow((s) => ({ issue: s.issue, select: s.select, closeCase: s.closeCase, openDialog: s.openDialog })),
   );
+  const { t } = useTranslation('case');
+  const [careFor, setCareFor] = useState<string | null>(null);
+  const careEnt = careFor && view ? view.entitlements.find((x) => x.id === careFor) : undefined;
 
   if (!id)
     return (
       <aside className="pane case-panel empty-pane" data-testid="case-panel-empty">
-        <p className="empty">Open a passenger to see their case and entitlements.</p>
+        <p className="empty">{t('empty')}</p>
       </aside>
     );
   return (
     <aside
       className={`pane case-panel ${zone === 'case' ? 'active' : ''}`}
-      aria-label="Passenger case"
+      aria-label={t('label')}
       data-testid="case-panel"
     >
       {error && (
         <p className="error" role="alert">
-          Could not load the case: {error}
+          {t('loadError', { error })}
         </p>
       )}
-      {loading && !view && <p className="muted">Loading case…</p>}
+      {loading && !view && <p className="muted">{t('loading')}</p>}
       {view && (
         <>
           <CaseHeader view={view} onClose={closeCase} />
@@ -57,8 +67,9 @@ export function CasePanel() {
                 {issueError}
               </p>
             )}
+            <ChoiceControl view={view} />
             {view.entitlements.length === 0 ? (
-              <p className="empty">No entitlements for this case (yet).</p>
+              <p className="empty">{t('noEntitlements')}</p>
             ) : (
               <ul className="entitlements" data-testid="entitlements">
                 {view.entitlements.map((e, i) => (
@@ -73,7 +84,8 @@ export function CasePanel() {
                     mayVoid={(x) => canVoid(session, x)}
                     onSelect={() => select('case', i)}
                     onIssue={() => {
-                      if (needsConfirmDialog(e)) openDialog({ kind: 'issue', entitlementId: e.id });
+                      if (isCareDialogType(e.type)) setCareFor(e.id);
+                      else if (needsConfirmDialog(e)) openDialog({ kind: 'issue', entitlementId: e.id });
                       else void issue(e.id);
                     }}
                     onRequest={() => openDialog({ kind: 'request', entitlementId: e.id })}
@@ -83,6 +95,8 @@ export function CasePanel() {
               </ul>
             )}
             <CaseTimeline audit={view.audit} verified={view.auditVerified} airport={view.flight?.origin ?? null} />
+            <VoucherPrintView />
+            {careEnt && <CareIssueDialog e={careEnt} view={view} onClose={() => setCareFor(null)} />}
           </div>
         </>
       )}
@@ -96,6 +110,7 @@ function CaseHeader({ view, onClose }: { view: CaseView; onClose: () => void }) 
   const { caseCommand, openDialog, loadTeamLoad } = useDeskStore(
     useShallow((s) => ({ caseCommand: s.caseCommand, openDialog: s.openDialog, loadTeamLoad: s.loadTeamLoad })),
   );
+  const { t } = useTranslation('case');
   const c = view.case;
   const mine = c.assignee !== null && c.assignee === session?.username;
   const closed = c.status === 'CLOSED';
@@ -104,11 +119,11 @@ function CaseHeader({ view, onClose }: { view: CaseView; onClose: () => void }) 
       <h2 data-testid="case-passenger">
         {view.passenger ? `${view.passenger.firstName} ${view.passenger.lastName}` : c.passengerId}
       </h2>
-      <button className="link close" onClick={onClose} aria-label="Close case panel">
+      <button className="link close" onClick={onClose} aria-label={t('closePanel')}>
         ✕
       </button>
       <p className="muted">
-        PNR <span className="mono">{view.booking?.pnr ?? '—'}</span> · seat {view.booking?.seat ?? '—'}
+        {t('pnr')} <span className="mono">{view.booking?.pnr ?? '—'}</span> · {t('seat')} {view.booking?.seat ?? '—'}
         {view.passenger?.tier && <> · {view.passenger.tier}</>}
         {view.flight && (
           <>
@@ -119,35 +134,35 @@ function CaseHeader({ view, onClose }: { view: CaseView; onClose: () => void }) 
         )}
       </p>
       <p>
-        Case{' '}
+        {t('case')}{' '}
         <span
           className={`badge case status-${c.status.toLowerCase()}`}
           data-testid="case-status"
           data-status={c.status}
         >
-          {statusText(c.status)}
+          {t(`queues:status.${c.status}`, { defaultValue: statusText(c.status) })}
         </span>{' '}
-        · regime <strong>{c.primaryRegime ?? 'none'}</strong> ·{' '}
+        · {t('regime')} <strong title={c.primaryRegime ?? undefined}>{c.primaryRegime ? regimeLabel(c.primaryRegime).text : t('none')}</strong> ·{' '}
         <span data-testid="case-assignee" data-assignee={c.assignee ?? ''}>
-          {c.assignee ? (mine ? 'assigned to you' : `assigned to ${c.assignee}`) : 'unassigned'}
+          {c.assignee ? (mine ? t('assignedToYou') : t('assignedTo', { user: c.assignee })) : t('unassigned')}
         </span>
       </p>
-      {c.policyVersion && (
-        <p className="muted policy" title={c.policyVersion}>
-          policy {c.policyVersion}
+      {(view.policyLabel ?? c.policyVersion) && <CasePolicyLine view={view} />}
+      {c.needsReview.length > 0 && (
+        <p className="warn" title={c.needsReview.join(', ')}>
+          {t('needsReview', { what: c.needsReview.map((r) => reviewReasonLabel(r).text).join(', ') })}
         </p>
       )}
-      {c.needsReview.length > 0 && <p className="warn">Needs review: missing {c.needsReview.join(', ')}</p>}
       {!closed && (
         <div className="case-actions">
           {!mine && (
             <button data-testid="case-claim" disabled={busy} onClick={() => void caseCommand('claim')}>
-              {c.assignee ? 'Take over' : 'Claim'}
+              {c.assignee ? t('takeOver') : t('claim')}
             </button>
           )}
           {mine && (
             <button data-testid="case-release" disabled={busy} onClick={() => void caseCommand('release')}>
-              Release
+              {t('release')}
             </button>
           )}
           {isSupervisor(session) && (
@@ -158,14 +173,14 @@ function CaseHeader({ view, onClose }: { view: CaseView; onClose: () => void }) 
                 void loadTeamLoad();
               }}
             >
-              Assign…
+              {t('assign')}
             </button>
           )}
           <button data-testid="case-note" onClick={() => openDialog({ kind: 'note', caseId: c.id })}>
-            Add note
+            {t('addNote')}
           </button>
           <button data-testid="case-close" onClick={() => openDialog({ kind: 'close', caseId: c.id })}>
-            Close case…
+            {t('closeCase')}
           </button>
         </div>
       )}
@@ -178,11 +193,11 @@ function CaseHeader({ view, onClose }: { view: CaseView; onClose: () => void }) 
   );
 }
 
-function issueLabel(e: EntitlementView, busy: boolean): string {
-  if (e.effectiveStatus === 'ISSUED') return 'Issued';
-  if (busy) return 'Issuing…';
-  if (e.status !== 'OFFERED') return statusText(e.effectiveStatus);
-  return needsConfirmDialog(e) ? 'Issue…' : 'Issue';
+function issueLabel(t: TFunction<'case'>, e: EntitlementView, busy: boolean): string {
+  if (e.effectiveStatus === 'ISSUED') return t('issued');
+  if (busy) return t('issuing');
+  if (e.status !== 'OFFERED') return t(`entStatus.${e.effectiveStatus}`, { defaultValue: statusText(e.effectiveStatus) });
+  return needsConfirmDialog(e) ? t('issueConfirm') : t('issue');
 }
 
 function EntitlementItem({
@@ -210,6 +225,7 @@ function EntitlementItem({
   const issuable = canIssue(e) && !busy && block === null;
   const requestable = canRequestApproval(e);
   const a = e.approval;
+  const { t } = useTranslation('case');
   return (
     <li
       className={`entitlement ${selected ? 'selected' : ''}`}
@@ -227,13 +243,13 @@ function EntitlementItem({
         <SyncBadge state={e.syncState} />
       </div>
       <div className="muted">
-        {e.regime} · {e.carePeriod} · {e.automatic ? 'automatic' : 'on request'} · status{' '}
-        {statusText(e.effectiveStatus)}
-        {e.controls?.value && e.amount === null && <> · counts as {money(e.controls.value)}</>}
+        <span title={e.regime}>{regimeLabel(e.regime).text}</span> · <span title={e.carePeriod}>{carePeriodLabel(e.carePeriod).text}</span> · {e.automatic ? t('automatic') : t('onRequest')} · {t('status')}{' '}
+        {t(`entStatus.${e.effectiveStatus}`, { defaultValue: statusText(e.effectiveStatus) })}
+        {e.controls?.value && e.amount === null && <> · {t('countsAs', { amount: money(e.controls.value) })}</>}
         {e.voucherSerial && (
           <>
             {' '}
-            · voucher{' '}
+            · {t('voucher')}{' '}
             <span className="mono" data-testid="voucher-serial">
               {e.voucherSerial}
             </span>
@@ -241,7 +257,7 @@ function EntitlementItem({
         )}
       </div>
       {e.clauses.length > 0 && (
-        <ul className="why" aria-label="Why">
+        <ul className="why" aria-label={t('why')}>
           {e.clauses.map((c) => (
             <li key={c.id}>
               <span className="mono clause">{c.id}</span> {c.reason}
@@ -258,8 +274,8 @@ function EntitlementItem({
           {approvalLine(a)}
           <span className="muted">
             {' '}
-            · asked by {a.requestedBy}
-            {a.status === 'APPROVED' && e.effectiveStatus === 'OFFERED' && ' · its issuance was voided since'}
+            · {t('askedBy', { user: a.requestedBy })}
+            {a.status === 'APPROVED' && e.effectiveStatus === 'OFFERED' && ` · ${t('voidedSince')}`}
           </span>
         </p>
       )}
@@ -270,11 +286,12 @@ function EntitlementItem({
           data-issuance-id={issuance.id}
           data-status={issuance.status}
         >
-          {issuance.status === 'VOID' ? 'voided' : 'issued'} {time(issuance.issuedAt)} by {issuance.issuedBy}
+          {t(issuance.status === 'VOID' ? 'issuanceVoided' : 'issuanceIssued', { when: time(issuance.issuedAt), user: issuance.issuedBy })}
           {issuance.paymentMethod && <> · {issuance.paymentMethod.replaceAll('_', ' ')}</>}
-          {issuance.offline && <> · offline</>}
-          {issuance.approvalId && <> · approved</>}
-          {issuance.passengerAgreement && <> · passenger agreed</>}
+          <CareSummary care={issuance.care} />
+          {issuance.offline && <> · {t('offline')}</>}
+          {issuance.approvalId && <> · {t('approved')}</>}
+          {issuance.passengerAgreement && <> · {t('agreed')}</>}
         </p>
       )}
       {block && e.effectiveStatus === 'OFFERED' && (
@@ -284,21 +301,25 @@ function EntitlementItem({
       )}
       {e.rejection && e.syncState === 'rejected' && (
         <p className="error" data-testid="entitlement-rejection">
-          Rejected ({e.rejection.code}): {e.rejection.message}
+          {t('rejected')} <span title={e.rejection.code}>{rejectionLabel(e.rejection.code).text}</span> · {e.rejection.message}
         </p>
       )}
       <div className="ent-actions">
-        <button
-          className="primary"
-          data-testid={`issue-${e.type}`}
-          disabled={!issuable}
-          onClick={(ev) => {
-            ev.stopPropagation();
-            onIssue();
-          }}
-        >
-          {issueLabel(e, busy)}
-        </button>
+        {isChoiceType(e.type) ? (
+          <ChoiceHint />
+        ) : (
+          <button
+            className="primary"
+            data-testid={`issue-${e.type}`}
+            disabled={!issuable}
+            onClick={(ev) => {
+              ev.stopPropagation();
+              onIssue();
+            }}
+          >
+            {issueLabel(t, e, busy)}
+          </button>
+        )}
         {requestable && (
           <button
             data-testid={`request-approval-${e.type}`}
@@ -307,9 +328,10 @@ function EntitlementItem({
               onRequest();
             }}
           >
-            Request approval…
+            {t('requestApproval')}
           </button>
         )}
+        {issuance?.status === 'VALID' && <PrintVoucherButton issuanceId={issuance.id} testId={`print-${e.type}`} />}
         {issuance && mayVoid(issuance) && (
           <button
             className="danger-outline"
@@ -319,7 +341,7 @@ function EntitlementItem({
               onVoid(issuance.id);
             }}
           >
-            Void…
+            {t('void')}
           </button>
         )}
       </div>

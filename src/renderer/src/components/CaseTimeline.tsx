@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../../../shared/domain/entities.js';
 import { time, utc } from '../format.js';
 import { auditActionText, auditDetails, auditIds } from '../logic/money.js';
+import { PrintVoucherButton } from './VoucherPrintView.js';
 
 /** The case's append-only audit trail, newest first, with the hash chain's verdict on this desk. */
 export function CaseTimeline({
@@ -53,6 +54,9 @@ export function CaseTimeline({
                 <strong>{auditActionText(a.action)}</strong> <span className="muted">by {a.actor}</span>
                 {auditDetails(a.details).length > 0 && (
                   <span className="details">{auditDetails(a.details).join(' · ')}</span>
+                )}
+                {a.action === 'issued' && typeof a.details.issuanceId === 'string' && (
+                  <PrintVoucherButton issuanceId={a.details.issuanceId} testId="reprint-voucher" reprint />
                 )}
               </span>
             </li>

@@ -1,4 +1,6 @@
+import type { TFunction } from 'i18next';
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { PaymentMethod } from '../../../shared/domain/entities.js';
 import type { ApprovalView, EntitlementView } from '../../../shared/rpc/contract.js';
@@ -65,6 +67,7 @@ function Footer({
   danger?: boolean;
 }) {
   const cancel = useDeskStore((s) => s.cancelDialog);
+  const { t } = useTranslation('dialogs');
   const shown = localError ?? error;
   return (
     <>
@@ -75,10 +78,10 @@ function Footer({
       )}
       <div className="dialog-buttons">
         <button type="button" data-testid="dialog-cancel" onClick={cancel} disabled={busy}>
-          Cancel <kbd>Esc</kbd>
+          {t('cancel')} <kbd>Esc</kbd>
         </button>
         <button type="submit" className={danger ? 'danger' : 'primary'} data-testid="dialog-confirm" disabled={busy}>
-          {busy ? 'Sending…' : confirmLabel}
+          {busy ? t('sending') : confirmLabel}
         </button>
       </div>
     </>
@@ -86,9 +89,10 @@ function Footer({
 }
 
 function Clauses({ clauses }: { clauses: EntitlementView['clauses'] }) {
+  const { t } = useTranslation('dialogs');
   if (clauses.length === 0) return null;
   return (
-    <ul className="why" aria-label="Why" data-testid="dialog-clauses">
+    <ul className="why" aria-label={t('why')} data-testid="dialog-clauses">
       {clauses.map((c) => (
         <li key={c.id}>
           <span className="mono clause">{c.id}</span> {c.reason}
@@ -121,6 +125,7 @@ function MoneyDialog({ spec }: { spec: Extract<DialogSpec, { kind: 'issue' | 're
   const [agreementText, setAgreementText] = useState('');
   const [reason, setReason] = useState('');
   const [localError, setLocalError] = useState<string | null>(null);
+  const { t } = useTranslation('dialogs');
   const request = spec.kind === 'request';
   const edit =
     <T,>(setter: (v: T) => void) =>
@@ -132,14 +137,14 @@ function MoneyDialog({ spec }: { spec: Extract<DialogSpec, { kind: 'issue' | 're
   if (!e) {
     return (
       <Modal
-        title="Entitlement not found"
+        title={t('notFound')}
         testId={request ? 'request-approval-dialog' : 'issue-dialog'}
         onCancel={cancel}
       >
-        <p>This entitlement is no longer in the open case.</p>
+        <p>{t('notFoundText')}</p>
         <div className="dialog-buttons">
           <button type="button" data-testid="dialog-cancel" onClick={cancel}>
-            Close
+            {t('close')}
           </button>
         </div>
       </Modal>
@@ -164,7 +169,7 @@ function MoneyDialog({ spec }: { spec: Extract<DialogSpec, { kind: 'issue' | 're
 
   return (
     <Modal
-      title={request ? 'Request a supervisor’s approval' : 'Confirm before money leaves'}
+      title={request ? t('requestTitle') : t('issueTitle')}
       testId={request ? 'request-approval-dialog' : 'issue-dialog'}
       onCancel={cancel}
       wide
@@ -186,10 +191,10 @@ function MoneyDialog({ spec }: { spec: Extract<DialogSpec, { kind: 'issue' | 're
         </p>
         <Facts
           rows={[
-            ['Passenger', passenger],
-            ['Entitlement', `${entitlementLabel(e.type)} · ${e.carePeriod}`],
-            ['Regime', <strong key="r">{e.regime}</strong>],
-            ...(valueDiffers ? ([['Counts as', money(e.controls!.value)]] as [string, ReactNode][]) : []),
+            [t('fact.passenger'), passenger],
+            [t('fact.entitlement'), `${entitlementLabel(e.type)} · ${e.carePeriod}`],
+            [t('fact.regime'), <strong key="r">{e.regime}</strong>],
+            ...(valueDiffers ? ([[t('fact.countsAs'), money(e.controls!.value)]] as [string, ReactNode][]) : []),
           ]}
         />
         <Clauses clauses={e.clauses} />
@@ -199,7 +204,7 @@ function MoneyDialog({ spec }: { spec: Extract<DialogSpec, { kind: 'issue' | 're
           </p>
         )}
         <fieldset className="methods">
-          <legend>Payment method</legend>
+          <legend>{t('paymentMethod')}</legend>
           {paymentMethodsFor(e).map((m) => (
             <label key={m} className="radio">
               <input
@@ -241,28 +246,28 @@ function MoneyDialog({ spec }: { spec: Extract<DialogSpec, { kind: 'issue' | 're
           </fieldset>
         )}
         {request && (
-          <ReasonField label="Reason for the supervisor (required)" value={reason} onChange={edit(setReason)} />
+          <ReasonField label={t('requestReason')} value={reason} onChange={edit(setReason)} />
         )}
         <Footer
           busy={busy}
           error={error}
           localError={localError}
-          confirmLabel={request ? 'Request approval' : `Issue ${money(amount)}`}
+          confirmLabel={request ? t('requestConfirm') : t('issueConfirm', { amount: money(amount) })}
         />
       </form>
     </Modal>
   );
 }
 
-function approvalFacts(a: ApprovalView): [string, ReactNode][] {
+function approvalFacts(t: TFunction<'dialogs'>, a: ApprovalView): [string, ReactNode][] {
   return [
-    ['Passenger', a.passengerName],
-    ['Flight', a.flightLabel],
-    ['Entitlement', entitlementLabel(a.type)],
-    ['Regime', <strong key="r">{a.regime}</strong>],
-    ['Requested by', `${a.requestedBy} · ${minutes(a.ageMinutes)} ago`],
-    ['Their reason', a.reason],
-    ['Paid by', a.confirmation ? a.confirmation.paymentMethod.replaceAll('_', ' ') : '—'],
+    [t('fact.passenger'), a.passengerName],
+    [t('fact.flight'), a.flightLabel],
+    [t('fact.entitlement'), entitlementLabel(a.type)],
+    [t('fact.regime'), <strong key="r">{a.regime}</strong>],
+    [t('fact.requestedBy'), t('requestedAgo', { user: a.requestedBy, ago: minutes(a.ageMinutes) })],
+    [t('fact.theirReason'), a.reason],
+    [t('fact.paidBy'), a.confirmation ? a.confirmation.paymentMethod.replaceAll('_', ' ') : '—'],
   ];
 }
 
@@ -273,6 +278,7 @@ function DecideDialog({ approvalId, decision }: { approvalId: string; decision: 
   const [reason, setReason] = useState('');
   const [localError, setLocalError] = useState<string | null>(null);
   const approve = decision === 'approve';
+  const { t } = useTranslation('dialogs');
   const onSubmit = (ev: FormEvent) => {
     ev.preventDefault();
     const r = checkReason(reason);
@@ -281,24 +287,24 @@ function DecideDialog({ approvalId, decision }: { approvalId: string; decision: 
     void submit({ reason: reason.trim() });
   };
   return (
-    <Modal title={approve ? 'Approve this request' : 'Deny this request'} testId="decide-dialog" onCancel={cancel} wide>
+    <Modal title={approve ? t('approveTitle') : t('denyTitle')} testId="decide-dialog" onCancel={cancel} wide>
       <form onSubmit={onSubmit} noValidate data-decision={decision}>
         {a ? (
           <>
             <p className="dialog-amount" data-testid="dialog-amount">
               {money(a.amount)}
             </p>
-            <Facts rows={approvalFacts(a)} />
+            <Facts rows={approvalFacts(t, a)} />
             <Clauses clauses={a.clauses} />
             {a.confirmation?.passengerAgreement && (
-              <p className="muted">Passenger agreed: “{a.confirmation.passengerAgreement.text}”</p>
+              <p className="muted">{t('passengerAgreed', { text: a.confirmation.passengerAgreement.text })}</p>
             )}
           </>
         ) : (
-          <p className="warn">This request is no longer in the queue; the server will answer with its current state.</p>
+          <p className="warn">{t('gone')}</p>
         )}
         <ReasonField
-          label={`Reason for the ${approve ? 'approval' : 'denial'} (required)`}
+          label={approve ? t('approveReason') : t('denyReason')}
           value={reason}
           onChange={(v) => {
             setReason(v);
@@ -309,7 +315,7 @@ function DecideDialog({ approvalId, decision }: { approvalId: string; decision: 
           busy={busy}
           error={error}
           localError={localError}
-          confirmLabel={approve ? `Approve${a ? ` ${money(a.amount)}` : ''}` : 'Deny'}
+          confirmLabel={approve ? (a ? t('approveAmount', { amount: money(a.amount) }) : t('approve')) : t('deny')}
           danger={!approve}
         />
       </form>
@@ -320,6 +326,7 @@ function DecideDialog({ approvalId, decision }: { approvalId: string; decision: 
 function VoidDialog({ issuanceId }: { issuanceId: string }) {
   const i = useDeskStore(caseSelectors.issuanceById(issuanceId));
   const { busy, error, cancel, submit } = useDialog();
+  const { t } = useTranslation('dialogs');
   const [reason, setReason] = useState('');
   const [localError, setLocalError] = useState<string | null>(null);
   const onSubmit = (ev: FormEvent) => {
@@ -330,7 +337,7 @@ function VoidDialog({ issuanceId }: { issuanceId: string }) {
     void submit({ reason: reason.trim() });
   };
   return (
-    <Modal title="Void this issuance" testId="void-dialog" onCancel={cancel}>
+    <Modal title={t('voidTitle')} testId="void-dialog" onCancel={cancel}>
       <form onSubmit={onSubmit} noValidate>
         {i && (
           <>
@@ -339,31 +346,29 @@ function VoidDialog({ issuanceId }: { issuanceId: string }) {
             </p>
             <Facts
               rows={[
-                ['Entitlement', entitlementLabel(i.type)],
+                [t('fact.entitlement'), entitlementLabel(i.type)],
                 [
-                  'Voucher',
+                  t('fact.voucher'),
                   <span key="s" className="mono">
                     {i.voucherSerial}
                   </span>,
                 ],
-                ['Issued', `${time(i.issuedAt)} by ${i.issuedBy}`],
-                ['Paid by', i.paymentMethod ? i.paymentMethod.replaceAll('_', ' ') : '—'],
+                [t('fact.issued'), t('issuedBy', { when: time(i.issuedAt), user: i.issuedBy })],
+                [t('fact.paidBy'), i.paymentMethod ? i.paymentMethod.replaceAll('_', ' ') : '—'],
               ]}
             />
           </>
         )}
-        <p className="muted">
-          The voucher stops being valid and the entitlement can be issued again. A redeemed voucher cannot be voided.
-        </p>
+        <p className="muted">{t('voidText')}</p>
         <ReasonField
-          label="Reason (required)"
+          label={t('reason')}
           value={reason}
           onChange={(v) => {
             setReason(v);
             setLocalError(null);
           }}
         />
-        <Footer busy={busy} error={error} localError={localError} confirmLabel="Void" danger />
+        <Footer busy={busy} error={error} localError={localError} confirmLabel={t('void')} danger />
       </form>
     </Modal>
   );
@@ -375,15 +380,16 @@ function CaseTextDialog({ kind }: { kind: 'close' | 'note' }) {
   const [text, setText] = useState('');
   const [localError, setLocalError] = useState<string | null>(null);
   const close = kind === 'close';
+  const { t } = useTranslation('dialogs');
   const send = () => {
-    const r = close ? checkReason(text) : text.trim() ? null : 'Write the note first.';
+    const r = close ? checkReason(text) : text.trim() ? null : t('noteEmpty');
     if (r) return setLocalError(r);
     setLocalError(null);
     void submit({ reason: text.trim() });
   };
   return (
     <Modal
-      title={close ? 'Close the case' : 'Add a note'}
+      title={close ? t('closeTitle') : t('noteTitle')}
       testId={close ? 'close-case-dialog' : 'note-dialog'}
       onCancel={cancel}
     >
@@ -396,7 +402,7 @@ function CaseTextDialog({ kind }: { kind: 'close' | 'note' }) {
       >
         {close ? (
           <ReasonField
-            label="Reason (required)"
+            label={t('reason')}
             value={text}
             onChange={(v) => {
               setText(v);
@@ -405,7 +411,7 @@ function CaseTextDialog({ kind }: { kind: 'close' | 'note' }) {
           />
         ) : (
           <label className="reason">
-            Note <span className="muted">(Ctrl+Enter sends)</span>
+            {t('note')} <span className="muted">{t('noteHint')}</span>
             <textarea
               data-testid="dialog-reason"
               data-autofocus
@@ -425,7 +431,7 @@ function CaseTextDialog({ kind }: { kind: 'close' | 'note' }) {
             />
           </label>
         )}
-        <Footer busy={busy} error={error} localError={localError} confirmLabel={close ? 'Close case' : 'Add note'} />
+        <Footer busy={busy} error={error} localError={localError} confirmLabel={close ? t('closeConfirm') : t('noteConfirm')} />
       </form>
     </Modal>
   );
@@ -438,19 +444,20 @@ function AssignDialog() {
   const [who, setWho] = useState('');
   const [localError, setLocalError] = useState<string | null>(null);
   const listId = useId();
+  const { t } = useTranslation('dialogs');
   return (
-    <Modal title="Assign the case" testId="assign-dialog" onCancel={cancel}>
+    <Modal title={t('assignTitle')} testId="assign-dialog" onCancel={cancel}>
       <form
         onSubmit={(ev) => {
           ev.preventDefault();
-          if (!who.trim()) return setLocalError('Type the username of the agent.');
+          if (!who.trim()) return setLocalError(t('agentEmpty'));
           setLocalError(null);
           void submit({ assignee: who.trim() });
         }}
         noValidate
       >
         <label className="reason">
-          Agent
+          {t('agent')}
           <input
             type="text"
             data-testid="dialog-assignee"
@@ -458,7 +465,7 @@ function AssignDialog() {
             list={listId}
             value={who}
             maxLength={128}
-            placeholder="e.g. agent.phx"
+            placeholder={t('agentPlaceholder')}
             onChange={(ev) => {
               setWho(ev.target.value);
               setLocalError(null);
@@ -467,12 +474,12 @@ function AssignDialog() {
           <datalist id={listId}>
             {team?.agents.map((a) => (
               <option key={a.user} value={a.user}>
-                {a.openCases} open
+                {t('openCases', { count: a.openCases })}
               </option>
             ))}
           </datalist>
         </label>
-        <Footer busy={busy} error={error} localError={localError} confirmLabel="Assign" />
+        <Footer busy={busy} error={error} localError={localError} confirmLabel={t('assign')} />
       </form>
     </Modal>
   );

@@ -1,11 +1,14 @@
+import type { ReactNode, Ref } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useTranslation } from 'react-i18next';
 import type { PassengerRow } from '../../../shared/rpc/contract.js';
 import { flightSelectors } from '../store/flight/selectors.js';
 import { useDeskStore } from '../store/index.js';
 import { uiSelectors } from '../store/ui/selectors.js';
-import { time } from '../format.js';
+import { BulkCareBar, BulkTick } from './BulkCareBar.js';
 import { StatusBadge } from './StatusBadge.js';
-import { VirtualList } from './VirtualList.js';
+import { FlightTimes } from './FlightTimes.js';
+import { VirtualList, type OptionProps } from './VirtualList.js';
 
 /** One flight: header facts, filter box, and the (virtualized) passenger list with cases. */
 export function FlightView() {
@@ -17,29 +20,31 @@ export function FlightView() {
   const index = useDeskStore(uiSelectors.passengerIndex);
   const zone = useDeskStore(uiSelectors.zone);
   const openCaseId = useDeskStore((s) => s.caseId);
+  const ids = rows.map((r) => r.passenger.id);
   const { setFilter, select, openCase } = useDeskStore(
     useShallow((s) => ({ setFilter: s.setFilter, select: s.select, openCase: s.openCase })),
   );
+  const { t } = useTranslation('flight');
 
   if (!id)
     return (
       <section className="pane flight-view empty-pane" data-testid="flight-view-empty">
-        <p className="empty">Select a flight on the board (↑/↓ or j/k, then Enter).</p>
+        <p className="empty">{t('selectHint')}</p>
       </section>
     );
 
   return (
     <section
       className={`pane flight-view ${zone === 'passengers' ? 'active' : ''}`}
-      aria-label="Flight"
+      aria-label={t('label')}
       data-testid="flight-view"
     >
       {error && (
         <p className="error" role="alert">
-          Could not load the flight: {error}
+          {t('loadError', { error })}
         </p>
       )}
-      {loading && !flight && <p className="muted">Loading passengers…</p>}
+      {loading && !flight && <p className="muted">{t('loading')}</p>}
       {flight && (
         <>
           <header className="flight-head">
@@ -51,18 +56,7 @@ export function FlightView() {
               </span>{' '}
               <StatusBadge flight={flight} />
             </h2>
-            <p className="muted">
-              dep {time(flight.scheduledDeparture, flight.origin)} · arr{' '}
-              {time(flight.scheduledArrival, flight.destination)} · gate {flight.gate ?? '—'}
-              {flight.disruption && (
-                <>
-                  {' '}
-                  · {flight.disruption.kind.toLowerCase()}
-                  {flight.disruption.causeCode ? ` (${flight.disruption.causeCode.toLowerCase()})` : ''}
-                  {flight.disruption.causeDetail ? ` — ${flight.disruption.causeDetail}` : ''}
-                </>
-              )}
-            </p>
+            <FlightTimes flight={flight} />
             {counts && (
               <p
                 className="counts"
@@ -70,24 +64,26 @@ export function FlightView() {
                 data-passengers={counts.passengers}
                 data-cases={counts.cases}
               >
-                <strong data-testid="passenger-count">{counts.passengers}</strong> passengers ·{' '}
-                <strong data-testid="case-count">{counts.cases}</strong> cases · {counts.issued} issued
+                <strong data-testid="passenger-count">{counts.passengers}</strong> {t('passengers')} ·{' '}
+                <strong data-testid="case-count">{counts.cases}</strong> {t('cases')} · {t('issued', { count: counts.issued })}
               </p>
             )}
             <input
               className="filter"
               data-testid="passenger-filter"
-              placeholder="Filter by name, PNR or seat"
+              aria-label={t('filter')}
+              placeholder={t('filterPlaceholder')}
               value={filter}
               onChange={(e) => setFilter(e.target.value)}
               onKeyDown={(e) => {
                 if (e.key === 'ArrowDown' || e.key === 'Enter') (e.target as HTMLInputElement).blur();
               }}
             />
+            <BulkCareBar rows={rows} />
           </header>
           {rows.length === 0 ? (
             <p className="empty">
-              {filter ? `No passenger matches “${filter}”.` : 'No passengers booked on this flight in the desk cache.'}
+              {filter ? t('noMatch', { filter }) : t('noPassengers')}
             </p>
           ) : (
             <VirtualList
@@ -96,9 +92,15 @@ export function FlightView() {
               rowHeight={48}
               selectedIndex={zone === 'passengers' ? index : -1}
               getKey={(r) => r.booking.id}
-              renderRow={(r, i, selected) => (
+              label={t('listLabel')}
+              idPrefix="pax"
+              fixed
+              onFocus={() => select('passengers', index)}
+              renderRow={(r, i, selected, option) => (
                 <PassengerLine
+                  option={option}
                   r={r}
+                  tick={<BulkTick r={r} index={i} ids={ids} />}
                   selected={selected}
                   open={r.case?.id === openCaseId}
                   onClick={() => {
@@ -116,29 +118,35 @@ export function FlightView() {
 }
 
 function PassengerLine({
+  option,
   r,
+  tick,
   selected,
   open,
   onClick,
 }: {
+  option: OptionProps;
   r: PassengerRow;
+  tick: ReactNode;
   selected: boolean;
   open: boolean;
   onClick: () => void;
 }) {
   const issued = r.entitlements.filter((e) => e.effectiveStatus === 'ISSUED').length;
   const pending = r.entitlements.some((e) => e.syncState === 'pending');
+  const { t } = useTranslation('flight');
   return (
     <div
+      {...option}
+      ref={option.ref as Ref<HTMLDivElement>}
       className={`pax ${selected ? 'selected' : ''} ${open ? 'open' : ''}`}
       data-testid="passenger-row"
       data-passenger-id={r.passenger.id}
       data-case-id={r.case?.id ?? ''}
-      role="option"
-      aria-selected={selected}
       onClick={onClick}
     >
       <span className="name">
+        {tick}
         {r.passenger.lastName}, {r.passenger.firstName}
         {r.passenger.tier && <span className="tier">{r.passenger.tier}</span>}
       </span>
@@ -147,11 +155,11 @@ function PassengerLine({
       <span className="case-state">
         {r.case ? (
           <>
-            <span className="badge case">case</span> {issued}/{r.entitlements.length} issued
-            {pending && <span className="badge sync-pending">pending</span>}
+            <span className="badge case">{t('case')}</span> {t('caseIssued', { issued, total: r.entitlements.length })}
+            {pending && <span className="badge sync-pending">{t('pending')}</span>}
           </>
         ) : (
-          <span className="muted">no case</span>
+          <span className="muted">{t('noCase')}</span>
         )}
       </span>
     </div>

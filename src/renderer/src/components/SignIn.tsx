@@ -1,7 +1,19 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { useDeskStore } from '../store/index.js';
 import { sessionSelectors } from '../store/session/selectors.js';
+
+/** A sign-in error; focus moves to it when it appears, so it is read out and the user knows what failed. */
+function SignInError({ error }: { error: string }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => ref.current?.focus(), [error]);
+  return (
+    <p ref={ref} tabIndex={-1} className="error" role="alert" data-testid="signin-error">
+      {error}
+    </p>
+  );
+}
 
 /** Cognito asked for a new password (first sign-in) or the 6-digit code of the user's authenticator app. */
 function ChallengeForm() {
@@ -11,6 +23,7 @@ function ChallengeForm() {
   const [newPassword, setNewPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const [code, setCode] = useState('');
+  const { t } = useTranslation('signin');
   if (!challenge) return null;
   const isNewPassword = challenge.challenge === 'NEW_PASSWORD_REQUIRED';
   const mismatch = isNewPassword && repeat.length > 0 && repeat !== newPassword;
@@ -26,14 +39,14 @@ function ChallengeForm() {
     <form
       className="signin-card"
       onSubmit={submit}
-      aria-label={isNewPassword ? 'Choose a new password' : 'Enter your code'}
+      aria-label={isNewPassword ? t('newPasswordForm') : t('codeForm')}
     >
-      <h1>Jetway</h1>
+      <h1>{t('common:appName')}</h1>
       {isNewPassword ? (
         <>
-          <p className="muted">{challenge.username}: choose a new password to finish your first sign-in.</p>
+          <p className="muted">{t('newPasswordHint', { username: challenge.username })}</p>
           <label>
-            New password
+            {t('newPassword')}
             <input
               data-testid="signin-new-password"
               type="password"
@@ -44,7 +57,7 @@ function ChallengeForm() {
             />
           </label>
           <label>
-            Repeat it
+            {t('repeatPassword')}
             <input
               data-testid="signin-new-password-repeat"
               type="password"
@@ -53,13 +66,13 @@ function ChallengeForm() {
               onChange={(e) => setRepeat(e.target.value)}
             />
           </label>
-          {mismatch && <p className="error">The two passwords differ.</p>}
+          {mismatch && <p className="error">{t('mismatch')}</p>}
         </>
       ) : (
         <>
-          <p className="muted">{challenge.username}: enter the 6-digit code from your authenticator app.</p>
+          <p className="muted">{t('codeHint', { username: challenge.username })}</p>
           <label>
-            Code
+            {t('code')}
             <input
               data-testid="signin-totp"
               autoFocus
@@ -72,16 +85,12 @@ function ChallengeForm() {
           </label>
         </>
       )}
-      {error && (
-        <p className="error" role="alert" data-testid="signin-error">
-          {error}
-        </p>
-      )}
+      {error && <SignInError error={error} />}
       <button data-testid="signin-challenge-submit" type="submit" className="primary" disabled={signingIn || !ready}>
-        {signingIn ? 'Checking…' : 'Continue'}
+        {signingIn ? t('checking') : t('continue')}
       </button>
       <button type="button" onClick={cancel} disabled={signingIn}>
-        Back
+        {t('back')}
       </button>
     </form>
   );
@@ -94,18 +103,20 @@ function LockForm() {
   const unlock = useDeskStore((s) => s.unlock);
   const signOut = useDeskStore((s) => s.signOut);
   const [password, setPassword] = useState('');
+  const { t } = useTranslation('signin');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void unlock(password).then(() => setPassword(''));
   };
   return (
-    <form className="signin-card" onSubmit={submit} aria-label="Unlock">
-      <h1>Jetway</h1>
+    <form className="signin-card" onSubmit={submit} aria-label={t('unlockForm')}>
+      <h1>{t('common:appName')}</h1>
       <p className="muted">
-        Locked after inactivity. <strong>{session?.username}</strong>, enter your password to continue.
+        {t('lockedBefore')} <strong>{session?.username}</strong>
+        {t('lockedAfter')}
       </p>
       <label>
-        Password
+        {t('password')}
         <input
           data-testid="unlock-password"
           type="password"
@@ -115,16 +126,12 @@ function LockForm() {
           onChange={(e) => setPassword(e.target.value)}
         />
       </label>
-      {error && (
-        <p className="error" role="alert" data-testid="signin-error">
-          {error}
-        </p>
-      )}
+      {error && <SignInError error={error} />}
       <button data-testid="unlock-submit" type="submit" className="primary" disabled={signingIn || !password}>
-        {signingIn ? 'Checking…' : 'Unlock'}
+        {signingIn ? t('checking') : t('unlock')}
       </button>
       <button data-testid="unlock-signout" type="button" onClick={() => void signOut()} disabled={signingIn}>
-        Not {session?.username}? Sign this session out (its queued work waits for its author)
+        {t('notYou', { username: session?.username })}
       </button>
     </form>
   );
@@ -135,16 +142,17 @@ function PasswordForm() {
   const signIn = useDeskStore((s) => s.signIn);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const { t } = useTranslation('signin');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void signIn(username, password);
   };
   return (
-    <form className="signin-card" onSubmit={submit} aria-label="Sign in">
-      <h1>Jetway</h1>
-      <p className="muted">Disruption desk — sign in with your airline account.</p>
+    <form className="signin-card" onSubmit={submit} aria-label={t('signInForm')}>
+      <h1>{t('common:appName')}</h1>
+      <p className="muted">{t('tagline')}</p>
       <label>
-        Username
+        {t('username')}
         <input
           data-testid="signin-username"
           autoFocus
@@ -154,7 +162,7 @@ function PasswordForm() {
         />
       </label>
       <label>
-        Password
+        {t('password')}
         <input
           data-testid="signin-password"
           type="password"
@@ -163,22 +171,17 @@ function PasswordForm() {
           onChange={(e) => setPassword(e.target.value)}
         />
       </label>
-      {error && (
-        <p className="error" role="alert" data-testid="signin-error">
-          {error}
-        </p>
-      )}
+      {error && <SignInError error={error} />}
       <button
         data-testid="signin-submit"
         type="submit"
         className="primary"
         disabled={signingIn || !username || !password}
       >
-        {signingIn ? 'Signing in…' : 'Sign in'}
+        {signingIn ? t('signingIn') : t('signIn')}
       </button>
       <p className="muted small">
-        Without a network, a user who signed in online at this desk recently can still sign in: the desk then works from
-        its cache and queues your work until you sign in online again.
+        {t('offlineHint')}
       </p>
     </form>
   );
@@ -201,6 +204,7 @@ export function OfflineSessionNotice() {
   const signIn = useDeskStore((s) => s.signIn);
   const { signingIn, error } = useDeskStore(useShallow(sessionSelectors.signIn));
   const [password, setPassword] = useState('');
+  const { t } = useTranslation('signin');
   if (!offline || !session) return null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -209,22 +213,23 @@ export function OfflineSessionNotice() {
   return (
     <div className="offline-notice" role="status" data-testid="offline-session">
       {networkBack ? (
-        <form onSubmit={submit} aria-label="Sign in online to sync">
-          The network is back: enter your password to sign in online and sync your queued work.{' '}
+        <form onSubmit={submit} aria-label={t('onlineAgainForm')}>
+          {t('networkBack')}{' '}
           <input
             data-testid="online-again-password"
+            aria-label={t('onlineAgainPassword')}
             type="password"
             autoComplete="current-password"
             value={password}
             onChange={(e) => setPassword(e.target.value)}
           />
           <button type="submit" className="primary" disabled={signingIn || !password}>
-            Sign in online
+            {t('signInOnline')}
           </button>
           {error && <span className="error">{error}</span>}
         </form>
       ) : (
-        <>Offline session: nothing syncs; your work is queued until you sign in online.</>
+        <>{t('offlineSession')}</>
       )}
     </div>
   );

@@ -1,12 +1,46 @@
+import { useTranslation } from 'react-i18next';
 import type { BoardFlight } from '../../../shared/rpc/contract.js';
+import { duration } from '../logic/humanize.js';
+import { flightDelay, flightSeverity } from '../logic/flight-severity.js';
+import './board.css';
 
-/** High-contrast flight status badge; CANCELLED is solid red, DELAYED shows minutes. */
-export function StatusBadge({ flight }: { flight: Pick<BoardFlight, 'status' | 'delayMinutes' | 'delayCategory'> }) {
-  const delay = flight.status === 'DELAYED' && flight.delayMinutes > 0 ? ` +${flight.delayMinutes}m` : '';
+/**
+ * The flight's badges (issue #12): the disruption's severity (cancelled, diverted, delay ≥ 3 h,
+ * delay ≥ 2 h, a minor delay) or else its status, plus "N cases owed" while open cases still owe
+ * something. A flight that owes is never shown in the green "all good" colour.
+ */
+export function StatusBadge({
+  flight,
+}: {
+  flight: Pick<BoardFlight, 'status' | 'delayMinutes' | 'delayCategory'> &
+    Partial<Pick<BoardFlight, 'disruption' | 'casesOwed'>>;
+}) {
+  const { t } = useTranslation('board');
+  const severity = flightSeverity(flight);
+  const delay = flightDelay(flight);
+  const owed = flight.casesOwed ?? 0;
+  const text =
+    severity === 'none'
+      ? t(`status.${flight.status}`, { defaultValue: flight.status })
+      : t(`severity.${severity}`, { delay: duration(delay) });
+  // Green is kept for a flight that is done AND owes nothing.
+  const tone = severity !== 'none' ? severity : owed > 0 ? 'owes' : flight.status.toLowerCase();
   return (
-    <span className={`badge badge-${flight.status.toLowerCase()}`} data-testid="flight-status">
-      {flight.status}
-      {delay}
+    <span className="badges">
+      <span
+        className={`badge badge-${tone}`}
+        data-testid="flight-status"
+        data-severity={severity}
+        data-status={flight.status}
+        title={delay > 0 ? t('severity.title', { delay: duration(delay), status: flight.status }) : flight.status}
+      >
+        {text}
+      </span>
+      {owed > 0 && (
+        <span className="badge badge-owed" data-testid="flight-owed" data-owed={owed}>
+          {t('owed', { count: owed })}
+        </span>
+      )}
     </span>
   );
 }

@@ -1,4 +1,5 @@
-import { formatMoney } from '../../../shared/money.js';
+import { useTranslation } from 'react-i18next';
+import { money } from '../format.js';
 import { approvalsSelectors } from '../store/approvals/selectors.js';
 import { useDeskStore } from '../store/index.js';
 import { sessionSelectors } from '../store/session/selectors.js';
@@ -8,31 +9,34 @@ export function TeamLoadPanel() {
   const load = useDeskStore(approvalsSelectors.teamLoad);
   const error = useDeskStore(approvalsSelectors.teamLoadError);
   const station = useDeskStore(sessionSelectors.station);
+  const { t } = useTranslation('approvals', { keyPrefix: 'team' });
   return (
-    <section className="team-load" aria-label="Team load" data-testid="team-load">
-      <h3>Team load {load && <span className="muted">· {load.station}</span>}</h3>
+    <section className="team-load" aria-label={t('label')} data-testid="team-load">
+      <h3>
+        {t('title')} {load && <span className="muted">· {load.station}</span>}
+      </h3>
       {error && (
         <p className="error" role="alert">
-          Could not load team load: {error}
+          {t('loadError', { error })}
         </p>
       )}
-      {!station && <p className="muted">No station selected: team load is per station.</p>}
-      {station && !load && !error && <p className="muted">Loading…</p>}
+      {!station && <p className="muted">{t('noStation')}</p>}
+      {station && !load && !error && <p className="muted">{t('loading')}</p>}
       {load && (
         <>
           <table className="load-table">
             <thead>
               <tr>
-                <th>Agent</th>
-                <th>Open cases</th>
-                <th>Awaiting approval</th>
+                <th>{t('agent')}</th>
+                <th>{t('open')}</th>
+                <th>{t('awaiting')}</th>
               </tr>
             </thead>
             <tbody>
               {load.agents.length === 0 && (
                 <tr>
                   <td colSpan={3} className="muted">
-                    Nobody holds a case right now.
+                    {t('nobody')}
                   </td>
                 </tr>
               )}
@@ -45,24 +49,22 @@ export function TeamLoadPanel() {
               ))}
               <tr className="unassigned" data-testid="team-unassigned" data-count={load.unassigned}>
                 <td>
-                  <em>unassigned</em>
+                  <em>{t('unassigned')}</em>
                 </td>
                 <td className="num">{load.unassigned}</td>
                 <td />
               </tr>
             </tbody>
           </table>
-          <h4>Issued today</h4>
+          <h4>{t('issuedToday')}</h4>
           {load.issuedToday.length === 0 ? (
-            <p className="muted">Nothing issued today at this station.</p>
+            <p className="muted">{t('nothingToday')}</p>
           ) : (
             <ul className="issued-today">
               {load.issuedToday.map((x) => (
                 <li key={x.currency} data-testid={`team-issued-${x.currency}`} data-amount-minor={x.amountMinor}>
-                  <strong>{formatMoney({ amountMinor: x.amountMinor, currency: x.currency })}</strong>{' '}
-                  <span className="muted">
-                    in {x.count} {x.count === 1 ? 'issuance' : 'issuances'}
-                  </span>
+                  <strong>{money({ amountMinor: x.amountMinor, currency: x.currency })}</strong>{' '}
+                  <span className="muted">{t('inIssuances', { count: x.count })}</span>
                 </li>
               ))}
             </ul>

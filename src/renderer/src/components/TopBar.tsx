@@ -1,12 +1,14 @@
-import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useTranslation } from 'react-i18next';
 import { useDeskStore } from '../store/index.js';
 import { sessionSelectors } from '../store/session/selectors.js';
 import { uiSelectors } from '../store/ui/selectors.js';
-import { time } from '../format.js';
 import { isSupervisor } from '../logic/money.js';
 import { viewsFor, type View } from '../logic/queues.js';
 import { approvalsSelectors } from '../store/approvals/selectors.js';
+import { AdminStationPicker } from './AdminStationPicker.js';
+import { PassengerSearch } from './PassengerSearch.js';
+import { Preferences } from './Preferences.js';
 
 export function TopBar() {
   const session = useDeskStore(sessionSelectors.session);
@@ -15,11 +17,15 @@ export function TopBar() {
   const { setStation, signOut, toggleHelp } = useDeskStore(
     useShallow((s) => ({ setStation: s.setStation, signOut: s.signOut, toggleHelp: s.toggleHelp })),
   );
+  const { t } = useTranslation('common');
   return (
     <header className="topbar">
-      <span className="brand">Jetway</span>
+      <h1 className="brand">{t('appName')}</h1>
+      {session?.stations.includes('*') ? (
+        <AdminStationPicker />
+      ) : (
       <label className="station">
-        Station{' '}
+        {t('topbar.station')}{' '}
         {stations.length > 1 ? (
           <select data-testid="station-select" value={station ?? ''} onChange={(e) => setStation(e.target.value)}>
             {stations.map((s) => (
@@ -27,50 +33,50 @@ export function TopBar() {
             ))}
           </select>
         ) : (
-          <strong data-testid="station">{station ?? 'none'}</strong>
+          <strong data-testid="station">{station ?? t('none')}</strong>
         )}
       </label>
+      )}
       <Nav />
-      <Search />
+      <PassengerSearch />
       <span className="spacer" />
-      <button className="link" onClick={() => toggleHelp()} title="Keyboard shortcuts (?)">
-        Shortcuts <kbd>?</kbd>
+      <Preferences />
+      <button className="link" onClick={() => toggleHelp()} title={t('topbar.shortcutsTitle')}>
+        {t('topbar.shortcuts')} <kbd>?</kbd>
       </button>
       <span className="user" data-testid="user">
-        {session?.username} · {session?.role}
+        {t('topbar.userRole', { username: session?.username, role: session ? t(`role.${session.role}`, { defaultValue: session.role }) : '' })}
       </span>
       <button data-testid="signout" onClick={() => void signOut()}>
-        Sign out
+        {t('topbar.signOut')}
       </button>
     </header>
   );
 }
 
-const VIEW_LABEL: Record<View, [string, string]> = {
-  board: ['Board', '1'],
-  queues: ['Queues', '2'],
-  approvals: ['Approvals', '3'],
-};
+/** The shortcut digit of each view; the label comes from `common:nav.<view>`. */
+const VIEW_DIGIT: Record<View, string> = { board: '1', queues: '2', approvals: '3', policies: '4', users: '5' };
 
-/** Board / Queues / Approvals (supervisor console); also g b, g q, g a or 1 / 2 / 3. */
+/** Board / Queues / Approvals (supervisor console) / Policies, Users (admin console); also g b, g q, g a, g p, g u or 1–5. */
 function Nav() {
   const session = useDeskStore(sessionSelectors.session);
   const view = useDeskStore(uiSelectors.view);
   const setView = useDeskStore((s) => s.setView);
   const open = useDeskStore(approvalsSelectors.openCount);
+  const { t } = useTranslation('common');
   return (
-    <nav className="nav" role="tablist" aria-label="Views">
-      {viewsFor(isSupervisor(session)).map((v) => (
+    <nav className="nav" role="tablist" aria-label={t('nav.label')}>
+      {viewsFor(isSupervisor(session), session?.role === 'admin').map((v) => (
         <button
           key={v}
           role="tab"
           aria-selected={v === view}
           className={`navtab ${v === view ? 'on' : ''}`}
           data-testid={`nav-${v}`}
-          title={`${VIEW_LABEL[v][0]} (g ${v[0]} or ${VIEW_LABEL[v][1]})`}
+          title={t('nav.title', { label: t(`nav.${v}`), letter: v[0], digit: VIEW_DIGIT[v] })}
           onClick={() => setView(v)}
         >
-          {VIEW_LABEL[v][0]}
+          {t(`nav.${v}`)}
           {v === 'approvals' && open > 0 && (
             <span className="pill" data-testid="nav-approvals-count">
               {open}
@@ -79,72 +85,5 @@ function Nav() {
         </button>
       ))}
     </nav>
-  );
-}
-
-function Search() {
-  const { query, hits, open, error } = useDeskStore(useShallow(uiSelectors.search));
-  const { search, closeSearch, openFlight, openCase } = useDeskStore(
-    useShallow((s) => ({
-      search: s.search,
-      closeSearch: s.closeSearch,
-      openFlight: s.openFlight,
-      openCase: s.openCase,
-    })),
-  );
-  const ref = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    const focus = () => ref.current?.focus();
-    window.addEventListener('jetway:focus-search', focus);
-    return () => window.removeEventListener('jetway:focus-search', focus);
-  }, []);
-  const pick = async (i: number) => {
-    const h = hits[i];
-    if (!h) return;
-    closeSearch();
-    ref.current?.blur();
-    if (h.flight) await openFlight(h.flight.id);
-    if (h.caseId) await openCase(h.caseId);
-  };
-  return (
-    <div className="search">
-      <input
-        ref={ref}
-        data-testid="search"
-        placeholder="Search passenger name or PNR  ( / )"
-        value={query}
-        onChange={(e) => void search(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') void pick(0);
-          if (e.key === 'Escape') {
-            closeSearch();
-            ref.current?.blur();
-          }
-        }}
-      />
-      {open && (
-        <ul className="search-results" data-testid="search-results">
-          {error && <li className="error">{error}</li>}
-          {!error && hits.length === 0 && <li className="muted">No passenger matches “{query}”.</li>}
-          {hits.map((h, i) => (
-            <li key={`${h.booking.id}`}>
-              <button onClick={() => void pick(i)}>
-                <strong>
-                  {h.passenger.lastName}, {h.passenger.firstName}
-                </strong>{' '}
-                <span className="mono">{h.booking.pnr}</span>{' '}
-                {h.flight && (
-                  <span className="muted">
-                    {h.flight.carrier}
-                    {h.flight.number} {h.flight.origin}→{h.flight.destination}{' '}
-                    {time(h.flight.scheduledDeparture, h.flight.origin)}
-                  </span>
-                )}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
   );
 }

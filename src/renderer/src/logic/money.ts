@@ -153,6 +153,9 @@ const ACTION_TEXT: Record<AuditEntry['action'], string> = {
   case_closed: 'Case closed',
   note: 'Note',
   rejected: 'Command rejected',
+  choice_recorded: 'Passenger choice recorded',
+  notified: 'Passenger notified (delivered to the provider)',
+  notification_failed: 'Notification NOT delivered (will be retried)',
 };
 
 /** An audit action in plain words. */

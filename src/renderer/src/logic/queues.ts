@@ -30,6 +30,7 @@ export const QUEUE_EMPTY: Record<QueueName, string> = {
 export const statusText = (status: string): string => status.toLowerCase().replaceAll('_', ' ');
 
 /** The views the top bar switches between; the supervisor console only for supervisors and admins. */
-export type View = 'board' | 'queues' | 'approvals';
-export const viewsFor = (supervisor: boolean): View[] =>
-  supervisor ? ['board', 'queues', 'approvals'] : ['board', 'queues'];
+export type View = 'board' | 'queues' | 'approvals' | 'policies' | 'users';
+/** The views a user has: approvals for supervisors and admins; the admin console (policies, users) for admins. */
+export const viewsFor = (supervisor: boolean, admin = false): View[] =>
+  admin ? ['board', 'queues', 'approvals', 'policies', 'users'] : supervisor ? ['board', 'queues', 'approvals'] : ['board', 'queues'];

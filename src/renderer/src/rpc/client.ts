@@ -1,4 +1,5 @@
 import type { Channel, DeskClient, RpcRequest, RpcResponse } from '../../../shared/rpc/contract.js';
+import type { ValidationIssue } from '../../../shared/policy/admin-contract.js';
 import { createWsClient } from './ws-client.js';
 
 declare global {
@@ -16,6 +17,9 @@ export class RpcCallError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** Admin calls: the JSON path of the refused field, and a refused publication's issues. */
+    readonly path?: string,
+    readonly issues?: ValidationIssue[],
   ) {
     super(message);
   }
@@ -24,6 +28,6 @@ export class RpcCallError extends Error {
 /** Calls a channel and unwraps the envelope (throws {@link RpcCallError} on `ok: false`). */
 export async function call<C extends Channel>(channel: C, request: RpcRequest<C>): Promise<RpcResponse<C>> {
   const r = await desk.invoke(channel, request);
-  if (!r.ok) throw new RpcCallError(r.error.code, r.error.message);
+  if (!r.ok) throw new RpcCallError(r.error.code, r.error.message, r.error.path, r.error.issues);
   return r.value;
 }

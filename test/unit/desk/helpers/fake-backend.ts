@@ -16,6 +16,7 @@ import {
   type EntityKind,
   type LogEntry,
 } from '../../../../src/shared/sync/protocol.js';
+import { deskIdOf } from '../../../../src/shared/sync/desk-signing.js';
 
 export const TOKEN = 'fake-id-token';
 
@@ -41,6 +42,13 @@ export interface FakeBackend {
   onCommand: ((cmd: CommandEnvelope, commit: (stations: string[], changes: Change[]) => void) => CommandResult) | null;
   pushCalls: number;
   pullCalls: number;
+  /** Page tokens asked of `GET /v1/sync/snapshot`, in order (null = first page). */
+  snapshotPages: (string | null)[];
+  /** Snapshot page tokens answered 410 snapshot_pack_gone once (a packed snapshot deleted after its grace period). */
+  goneTokens: Set<string>;
+  /** Desks enrolled (`POST /v1/desks/enrol`, by desk id) and serial blocks handed out (`POST /v1/desks/{id}/serials`). */
+  desks: Map<string, { publicKey: string; name: string }>;
+  serialBlocks: { deskId: string; blockNo: number; count: number }[];
   stop(): Promise<void>;
 }
 
@@ -50,6 +58,8 @@ export async function startFakeBackend(): Promise<FakeBackend> {
   const minSeq = new Map<string, number>();
   const seqs = new Map<string, number>();
   const entities = new Map<string, Change>();
+  /** Latest change per entity per station (the compacted snapshot the fake serves). */
+  const snapshots = new Map<string, Map<string, Change>>();
   const commands = new Map<string, CommandResult>();
   const waiters = new Set<() => void>();
   let failures = 0;
@@ -60,11 +70,18 @@ export async function startFakeBackend(): Promise<FakeBackend> {
     onCommand: null as FakeBackend['onCommand'],
     pushCalls: 0,
     pullCalls: 0,
+    snapshotPages: [] as (string | null)[],
+    goneTokens: new Set<string>(),
+    desks: new Map<string, { publicKey: string; name: string }>(),
+    serialBlocks: [] as { deskId: string; blockNo: number; count: number }[],
   };
 
   const commit = (stations: string[], changes: Change[]): void => {
     for (const c of changes) entities.set(`${c.kind}:${c.id}`, c);
     for (const s of stations) {
+      const snap = snapshots.get(s) ?? new Map<string, Change>();
+      for (const c of changes) snap.set(`${c.kind}#${c.id}`, c);
+      snapshots.set(s, snap);
       const log = logs.get(s) ?? [];
       const seq = (seqs.get(s) ?? 0) + 1;
       seqs.set(s, seq);
@@ -101,7 +118,7 @@ export async function startFakeBackend(): Promise<FakeBackend> {
         const limit = Number(url.searchParams.get('limit') ?? '200');
         const wait = Number(url.searchParams.get('wait') ?? '0');
         const min = minSeq.get(station) ?? 1;
-        if ((reqEpoch !== null && reqEpoch !== epoch) || (cursor > 0 && cursor < min - 1)) {
+        if ((reqEpoch !== null && reqEpoch !== epoch) || cursor < min - 1) {
           return json(res, 200, {
             station,
             epoch,
@@ -136,6 +153,53 @@ export async function startFakeBackend(): Promise<FakeBackend> {
           head: head(station),
           resync: false,
           retention: { minSeq: min },
+        });
+      }
+      // Desk enrolment and serial blocks (the real ones: backend/src/api/routes/desks.ts), without checks.
+      if (req.method === 'POST' && url.pathname === '/v1/desks/enrol') {
+        let body = '';
+        for await (const chunk of req) body += String(chunk);
+        const { publicKey, name } = JSON.parse(body) as { publicKey: string; name: string };
+        const deskId = deskIdOf(publicKey);
+        const fresh = !state.desks.has(deskId);
+        state.desks.set(deskId, { publicKey, name });
+        return json(res, fresh ? 201 : 200, { deskId, name, enrolledAt: new Date().toISOString(), enrolledBy: 'fake', status: 'active' });
+      }
+      const serials = /^\/v1\/desks\/([^/]+)\/serials$/.exec(url.pathname);
+      if (req.method === 'POST' && serials) {
+        let body = '';
+        for await (const chunk of req) body += String(chunk);
+        const deskId = decodeURIComponent(serials[1]!);
+        if (!state.desks.has(deskId)) return json(res, 404, { error: { code: 'not_found', message: 'desk not enrolled' } });
+        const count = (JSON.parse(body || '{}') as { count?: number }).count ?? 200;
+        const blockNo = state.serialBlocks.length + 1;
+        state.serialBlocks.push({ deskId, blockNo, count });
+        return json(res, 201, { deskId, blockNo, count, allocatedAt: new Date().toISOString() });
+      }
+      if (req.method === 'GET' && url.pathname === '/v1/sync/snapshot') {
+        // The whole station state at the head, in key order, paged by offset (an opaque token).
+        const station = url.searchParams.get('station') ?? '';
+        const page = url.searchParams.get('page');
+        const limit = Number(url.searchParams.get('limit') ?? '500');
+        state.snapshotPages.push(page);
+        // One refusal each: the fake's offset tokens repeat, a real pack's name their pack.
+        if (page !== null && state.goneTokens.delete(page))
+          return json(res, 410, { error: { code: 'snapshot_pack_gone', message: 'this packed snapshot was replaced and deleted' } });
+        const all = [...(snapshots.get(station) ?? new Map<string, Change>()).entries()].sort(([a], [b]) =>
+          a < b ? -1 : 1,
+        );
+        const from = page === null ? 0 : Number(Buffer.from(page, 'base64url').toString('utf8'));
+        if (!Number.isInteger(from) || from < 0)
+          return json(res, 400, { error: { code: 'validation_failed', message: 'page: bad token' } });
+        const slice = all.slice(from, from + limit).map(([, c]) => c);
+        const next = from + slice.length;
+        return json(res, 200, {
+          station,
+          epoch,
+          asOf: head(station),
+          changes: slice,
+          nextPage: next < all.length ? Buffer.from(String(next), 'utf8').toString('base64url') : null,
+          total: all.length,
         });
       }
       if (req.method === 'POST' && url.pathname === '/v1/sync/push') {
@@ -251,6 +315,7 @@ export async function startFakeBackend(): Promise<FakeBackend> {
       logs.clear();
       seqs.clear();
       minSeq.clear();
+      snapshots.clear();
       commands.clear();
       for (const w of [...waiters]) w();
     },
@@ -279,6 +344,14 @@ export async function startFakeBackend(): Promise<FakeBackend> {
     get pullCalls() {
       return state.pullCalls;
     },
+    get goneTokens() {
+      return state.goneTokens;
+    },
+    get snapshotPages() {
+      return state.snapshotPages;
+    },
+    desks: state.desks,
+    serialBlocks: state.serialBlocks,
     async stop() {
       for (const w of [...waiters]) w();
       server.closeAllConnections();

@@ -5,6 +5,8 @@ export interface BoardActions {
   loadBoard(): Promise<void>;
   /** Re-queries everything on screen (after a `data:changed` event or sign-in). */
   refreshAll(): Promise<void>;
+  /** The board's filter box; the selection goes back to the first matching row. */
+  setBoardFilter(filter: string): void;
 }
 
 export const boardActions: Slice<BoardActions> = (set, get) => ({
@@ -18,6 +20,9 @@ export const boardActions: Slice<BoardActions> = (set, get) => ({
     } catch (e) {
       set({ boardLoading: false, boardError: errorText(e) });
     }
+  },
+  setBoardFilter(boardFilter) {
+    set({ boardFilter, boardIndex: 0 });
   },
   async refreshAll() {
     const s = get();

@@ -4,6 +4,8 @@ export interface BoardState {
   board: BoardResponse | null;
   boardLoading: boolean;
   boardError: string | null;
+  /** The board's filter box (flight number, route, status, gate). */
+  boardFilter: string;
 }
 
-export const boardInitialState: BoardState = { board: null, boardLoading: false, boardError: null };
+export const boardInitialState: BoardState = { board: null, boardLoading: false, boardError: null, boardFilter: '' };

@@ -6,8 +6,10 @@ import { caseInitialState } from '../caseview/initialState.js';
 import { dialogInitialState } from '../dialog/initialState.js';
 import { flightInitialState } from '../flight/initialState.js';
 import { errorText, type Slice } from '../types.js';
+import { policyInitialState } from '../policy/initialState.js';
 import { queuesInitialState } from '../queues/initialState.js';
 import { uiInitialState } from '../ui/initialState.js';
+import { usersInitialState } from '../users/initialState.js';
 import { sessionInitialState } from './initialState.js';
 
 export type ChallengeAnswer =
@@ -36,6 +38,8 @@ const screenCleared = {
   ...queuesInitialState,
   ...approvalsInitialState,
   ...dialogInitialState,
+  ...policyInitialState,
+  ...usersInitialState,
 };
 
 /** Activity reports are throttled: main only needs to know the user is there, not every key. */

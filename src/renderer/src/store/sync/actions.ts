@@ -7,6 +7,9 @@ export interface SyncActions {
   setSyncStatus(s: SyncStatus): void;
   syncNow(): Promise<void>;
   toggleAttention(): void;
+  toggleWaiting(): void;
+  /** Supervisor: push these commands of other users under my token (their author is kept). */
+  releaseWaiting(commandIds: string[]): Promise<void>;
   /** Re-creates a rejected command with fresh versions (main checks it still applies). */
   retryAttention(commandId: string): Promise<void>;
   /** Dismisses a rejected command with a note (recorded, and noted on its case). */
@@ -19,7 +22,13 @@ export const syncActions: Slice<SyncActions> = (set, get) => ({
       const syncStatus = await call('sync:status', {});
       // The list is the signed-in user's: nothing to ask for before sign-in (main refuses it).
       const attention = syncStatus.signedIn ? (await call('attention:list', {})).items : [];
-      set({ syncStatus, attention });
+      // Other users' queued commands: supervisors and admins only (main refuses agents).
+      const role = get().session?.role;
+      const waiting =
+        syncStatus.signedIn && (role === 'supervisor' || role === 'admin')
+          ? (await call('outbox:waiting', {})).items
+          : [];
+      set({ syncStatus, attention, waiting });
     } catch {
       // The status bar shows the last known state; the WebSocket reconnects by itself.
     }
@@ -59,6 +68,19 @@ export const syncActions: Slice<SyncActions> = (set, get) => ({
       set({ attentionError: { commandId, message: (err as Error).message } });
     } finally {
       set({ attentionBusy: null });
+    }
+  },
+  toggleWaiting() {
+    set({ showWaiting: !get().showWaiting, waitingError: null });
+    if (get().showWaiting) void get().loadSync();
+  },
+  async releaseWaiting(commandIds) {
+    set({ waitingError: null });
+    try {
+      await call('outbox:release', { commandIds });
+      await get().loadSync();
+    } catch (err) {
+      set({ waitingError: (err as Error).message });
     }
   },
   toggleAttention() {

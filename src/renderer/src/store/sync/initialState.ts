@@ -1,4 +1,4 @@
-import type { AttentionItem, SyncStatus } from '../../../../shared/rpc/contract.js';
+import type { AttentionItem, SyncStatus, WaitingCommand } from '../../../../shared/rpc/contract.js';
 
 export interface SyncState {
   syncStatus: SyncStatus | null;
@@ -9,6 +9,11 @@ export interface SyncState {
   attentionBusy: string | null;
   /** Why the last retry/dismiss was refused (e.g. the command no longer applies). */
   attentionError: { commandId: string; message: string } | null;
+  /** Supervisors: other users' commands queued on this desk at their stations (agents: always empty). */
+  waiting: WaitingCommand[];
+  showWaiting: boolean;
+  /** Why the last release was refused. */
+  waitingError: string | null;
 }
 
 export const syncInitialState: SyncState = {
@@ -18,4 +23,7 @@ export const syncInitialState: SyncState = {
   syncingNow: false,
   attentionBusy: null,
   attentionError: null,
+  waiting: [],
+  showWaiting: false,
+  waitingError: null,
 };

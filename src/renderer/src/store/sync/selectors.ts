@@ -7,4 +7,7 @@ export const syncSelectors = {
   syncingNow: (s: DeskState) => s.syncingNow,
   attentionBusy: (s: DeskState) => s.attentionBusy,
   attentionError: (s: DeskState) => s.attentionError,
+  waiting: (s: DeskState) => s.waiting,
+  showWaiting: (s: DeskState) => s.showWaiting,
+  waitingError: (s: DeskState) => s.waitingError,
 };

@@ -1,8 +1,8 @@
 import { blockOf, isSupervisor, issueKeyAction } from '../../logic/money.js';
-import { call } from '../../rpc/client.js';
+import { boardSelectors } from '../board/selectors.js';
 import { flightSelectors } from '../flight/selectors.js';
 import { queuesSelectors } from '../queues/selectors.js';
-import { errorText, type Slice } from '../types.js';
+import type { Slice } from '../types.js';
 import type { View, Zone } from './initialState.js';
 
 export interface UiActions {
@@ -22,8 +22,6 @@ export interface UiActions {
    */
   issueSelected(): Promise<void>;
   toggleHelp(force?: boolean): void;
-  search(query: string): Promise<void>;
-  closeSearch(): void;
 }
 
 const clamp = (v: number, max: number): number => Math.max(0, Math.min(v, Math.max(0, max - 1)));
@@ -38,14 +36,17 @@ export const uiActions: Slice<UiActions> = (set, get) => ({
   setView(view) {
     const s = get();
     if (view === 'approvals' && !isSupervisor(s.session)) return;
+    if ((view === 'policies' || view === 'users') && s.session?.role !== 'admin') return;
     const zone = view === 'board' ? (s.flightId ? 'passengers' : 'board') : homeZone(view);
     set({ view, zone });
     if (view === 'queues') void s.loadQueue();
     if (view === 'approvals') void Promise.all([s.loadApprovals(), s.loadTeamLoad()]);
+    if (view === 'policies') void s.loadPolicies();
+    if (view === 'users') void s.loadUsers();
   },
   move(delta) {
     const s = get();
-    if (s.zone === 'board') set({ boardIndex: clamp(s.boardIndex + delta, s.board?.flights.length ?? 0) });
+    if (s.zone === 'board') set({ boardIndex: clamp(s.boardIndex + delta, boardSelectors.visibleFlights(s).length) });
     else if (s.zone === 'passengers')
       set({ passengerIndex: clamp(s.passengerIndex + delta, flightSelectors.visibleRows(s).length) });
     else if (s.zone === 'queue') set({ queueIndex: clamp(s.queueIndex + delta, queuesSelectors.items(s).length) });
@@ -62,7 +63,7 @@ export const uiActions: Slice<UiActions> = (set, get) => ({
   async openSelected() {
     const s = get();
     if (s.zone === 'board') {
-      const f = s.board?.flights[s.boardIndex];
+      const f = boardSelectors.visibleFlights(s)[s.boardIndex];
       if (f) await s.openFlight(f.id);
     } else if (s.zone === 'passengers') {
       const row = flightSelectors.visibleRows(s)[s.passengerIndex];
@@ -105,21 +106,5 @@ export const uiActions: Slice<UiActions> = (set, get) => ({
   },
   toggleHelp(force) {
     set({ showHelp: force ?? !get().showHelp });
-  },
-  async search(query) {
-    set({ searchQuery: query, searchOpen: query.trim().length > 0 });
-    if (!query.trim()) {
-      set({ searchHits: [], searchError: null });
-      return;
-    }
-    try {
-      const { hits } = await call('passenger:search', { query, limit: 20 });
-      if (get().searchQuery === query) set({ searchHits: hits, searchError: null });
-    } catch (e) {
-      set({ searchError: errorText(e) });
-    }
-  },
-  closeSearch() {
-    set({ searchOpen: false, searchQuery: '', searchHits: [] });
   },
 });

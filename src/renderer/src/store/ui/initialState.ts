@@ -1,4 +1,3 @@
-import type { SearchHit } from '../../../../shared/rpc/contract.js';
 import type { View } from '../../logic/queues.js';
 
 export type { View } from '../../logic/queues.js';
@@ -14,10 +13,6 @@ export interface UiState {
   passengerIndex: number;
   entitlementIndex: number;
   showHelp: boolean;
-  searchQuery: string;
-  searchHits: SearchHit[];
-  searchOpen: boolean;
-  searchError: string | null;
 }
 
 export const uiInitialState: UiState = {
@@ -27,8 +22,4 @@ export const uiInitialState: UiState = {
   passengerIndex: 0,
   entitlementIndex: 0,
   showHelp: false,
-  searchQuery: '',
-  searchHits: [],
-  searchOpen: false,
-  searchError: null,
 };

@@ -7,5 +7,4 @@ export const uiSelectors = {
   passengerIndex: (s: DeskState) => s.passengerIndex,
   entitlementIndex: (s: DeskState) => s.entitlementIndex,
   showHelp: (s: DeskState) => s.showHelp,
-  search: (s: DeskState) => ({ query: s.searchQuery, hits: s.searchHits, open: s.searchOpen, error: s.searchError }),
 };

@@ -1,0 +1,74 @@
+import { auditAppend, readAuditHead } from '../data/audit.js';
+import { ConditionFailedError, commitWithLog } from '../data/changelog.js';
+import type { DataContext } from '../data/client.js';
+import { getCase } from '../data/repositories.js';
+
+const MAX_ATTEMPTS = 5;
+
+export interface NotificationRecord {
+  /** `email` or `sms`. */
+  channel: 'email' | 'sms';
+  /** What the message was about: `voucher`, `disruption:CANCELLATION`, `approval`, `void`, … */
+  topic: string;
+  /** The address, masked (`j***@example.com`, `***1234`): the timeline is shown at a public desk. */
+  to: string;
+  /** `sent`: the transport accepted it; `failed`: given up after the outbox's last attempt (or a permanent refusal). */
+  status: 'sent' | 'failed';
+  messageId?: string | null;
+  error?: string | null;
+  /** The language the message was written in (`en`, `es`, `fr`, `de`). */
+  language?: string;
+  /** Delivery attempts it took (or that were made before giving up). */
+  attempts?: number;
+}
+
+/** `jane.doe@example.com` → `j***@example.com`; `+15551234567` → `***4567`. */
+export function maskAddress(to: string): string {
+  const at = to.indexOf('@');
+  if (at > 0) return `${to[0]}***${to.slice(at)}`;
+  return to.length > 4 ? `***${to.slice(-4)}` : '***';
+}
+
+/**
+ * Appends a `notified` or `notification_failed` entry to the case's audit trail, so the case
+ * timeline on every desk shows each message and its delivery status. The append is a transaction
+ * on the audit head; a lost race re-reads the head and tries again. A failure to record never fails
+ * the send that preceded it (the notifier's own record is the idempotency truth): it is logged.
+ */
+export async function recordNotification(
+  ctx: DataContext,
+  caseId: string,
+  rec: NotificationRecord,
+  log?: { warn(msg: string, extra?: Record<string, unknown>): void },
+): Promise<boolean> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const kase = await getCase(ctx, caseId);
+    if (!kase) return false;
+    const audit = auditAppend(ctx, await readAuditHead(ctx, caseId), {
+      caseId,
+      actor: 'system',
+      action: rec.status === 'sent' ? 'notified' : 'notification_failed',
+      commandId: null,
+      details: {
+        channel: rec.channel,
+        topic: rec.topic,
+        to: rec.to,
+        ...(rec.messageId ? { messageId: rec.messageId } : {}),
+        ...(rec.error ? { error: rec.error.slice(0, 300) } : {}),
+        ...(rec.language ? { language: rec.language } : {}),
+        ...(rec.attempts !== undefined ? { attempts: rec.attempts } : {}),
+      },
+    });
+    try {
+      await commitWithLog(ctx, { items: audit.items, changes: [audit.change], stations: kase.stations });
+      return true;
+    } catch (err) {
+      if (!(err instanceof ConditionFailedError)) {
+        log?.warn('notification not recorded on the case', { caseId, error: (err as Error).message });
+        return false;
+      }
+    }
+  }
+  log?.warn('notification not recorded on the case: audit trail contended', { caseId });
+  return false;
+}
