@@ -78,16 +78,39 @@ export async function applyEvents(deps: IngestDeps, ready: ReadyEvent[]): Promis
   }
   let pending = [...groups.values()];
   while (pending.length > 0) {
-    const round = pending;
+    // A flight another caller of this process (another partition's chunk) is applying now waits for
+    // it: two rounds folding the same flight from the same versions would make one of them lose the
+    // version check and cost a whole pack's transaction (measured: about half of ingest's time).
+    const claimKey = (g: Group) => `${deps.ctx.table}\u0000${g.flightId}`;
+    const round = pending.filter((g) => !flightsInPlay.has(claimKey(g)));
+    const waiting = pending.filter((g) => flightsInPlay.has(claimKey(g)));
     pending = [];
+    if (round.length === 0) {
+      await Promise.race(waiting.map((g) => flightsInPlay.get(claimKey(g))!.released));
+      pending = waiting;
+      continue;
+    }
+    const claims = round.map((g) => {
+      let release!: () => void;
+      const claim = { released: new Promise<void>((r) => (release = r)), release };
+      flightsInPlay.set(claimKey(g), claim);
+      return [claimKey(g), claim] as const;
+    });
     let raced = 0;
     try {
       raced = await applyRound(deps, round, out);
     } catch (err) {
       // Infrastructure: what this round had not settled is retried by the caller (Kafka redelivers).
       for (const g of round) for (const r of g.queue) out.set(r.index, { outcome: 'failed', error: err as Error });
+      pending.push(...waiting);
       continue;
+    } finally {
+      for (const [k, claim] of claims) {
+        if (flightsInPlay.get(k) === claim) flightsInPlay.delete(k);
+        claim.release();
+      }
     }
+    pending.push(...waiting);
     for (const g of round) {
       if (g.queue.length === 0) continue;
       if (g.attempts >= MAX_ATTEMPTS) {
@@ -102,6 +125,9 @@ export async function applyEvents(deps: IngestDeps, ready: ReadyEvent[]): Promis
   if (repeats.length > 0) for (const [i, o] of await applyEvents(deps, repeats)) out.set(i, o);
   return out;
 }
+
+/** The flights a round of this process is applying now (table and flight id → released when it ends). */
+const flightsInPlay = new Map<string, { released: Promise<void>; release: () => void }>();
 
 /** One round: read, fold, commit every group's next events. Returns the highest attempt count of a raced group (0: none). */
 async function applyRound(deps: IngestDeps, groups: Group[], out: Map<number, BatchOutcome>): Promise<number> {
