@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
 import type { Change, LogEntry } from '../../../src/shared/sync/protocol.js';
@@ -6,16 +6,28 @@ import type { DataContext } from './client.js';
 import { keys, logPartition, seqSortKey } from './keys.js';
 
 /**
- * The per-station change log (SYNC.md): each station has a counter item; a committed change
- * bumps it in the SAME TransactWriteItems as the business writes and a log item
- * `LOG#<station>` / zero-padded seq. A conditional update on the counter makes the sequence
- * gap-free and commit-ordered; concurrent writers that lose the race retry with jitter.
- * commitManyWithLog commits many writes with one counter bump and one entry per station per
- * transaction (group commit), for ingest batches.
+ * The per-station change log (SYNC.md): each station has a counter item and log items
+ * `LOG#<station>` / zero-padded seq. A writer RESERVES its sequence number with an atomic
+ * `ADD` on the counter (never contended: no condition), then commits its business writes and
+ * the entry at that sequence in ONE TransactWriteItems, the entry conditional on
+ * `attribute_not_exists`. So writers to one station no longer serialize: many transactions are in
+ * flight at once, each with its own sequence.
+ *
+ * Gap-free for readers: readLog returns the contiguous run after the cursor and stops at a hole (a
+ * sequence reserved, not yet committed). A hole whose writer is gone (crashed between reserving
+ * and committing) is filled with a void entry (no changes) by the reader once it is older than
+ * HOLE_TIMEOUT_MS; the void and a late commit are both conditional on the entry not existing, so
+ * exactly one of them wins, and a writer that lost reserves again. A writer whose transaction
+ * fails voids its own reservations. Commit order and sequence order may differ between writes to
+ * different items; writes to one item are never in flight together in this process, and desks
+ * apply changes by entity version (shared/sync/apply.ts).
+ *
+ * commitManyWithLog commits many writes with one reservation and one entry per station per
+ * transaction (group commit), several transactions at a time, for ingest batches and fan-out.
  */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** DynamoDB's limit is 100 items per transaction; each station costs 2 (counter + entry). */
+/** DynamoDB's limit is 100 items per transaction; each station costs 2 (counter + entry: the budget keeps room for both). */
 export const MAX_TRANSACT_ITEMS = 100;
 /** Stay well under DynamoDB's 400 KB item limit for one log entry. */
 export const MAX_LOG_ENTRY_BYTES = 350_000;
@@ -60,6 +72,7 @@ export function addCommitListener(fn: (seqs: Record<string, number>) => void): (
   return () => void commitListeners.delete(fn);
 }
 
+/** The station's highest RESERVED sequence (entries up to it are committed, in flight, or void). */
 export async function readHead(ctx: DataContext, station: string): Promise<number> {
   const res = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.stationCounter(station), ConsistentRead: true }));
   return typeof res.Item?.seq === 'number' ? res.Item.seq : 0;
@@ -137,10 +150,19 @@ interface Queued {
   reject: (err: unknown) => void;
 }
 
+/**
+ * Transactions of one data context in flight at once. DynamoDB Local's throughput stops climbing at
+ * about 4 (bench: 100-item transactions, 1 in flight ≈ 0.45 of the BatchWrite ceiling, 4 ≈ 1.0);
+ * DynamoDB itself scales further. JETWAY_COMMIT_CONCURRENCY overrides it.
+ */
+export const PACKS_IN_FLIGHT = Math.max(1, Number(process.env.JETWAY_COMMIT_CONCURRENCY) || 4);
+
 /** The group committer of one data context (see commitManyWithLog). */
 class GroupCommitter {
   private readonly queue: Queued[] = [];
-  private draining = false;
+  private inFlight = 0;
+  /** Items written by the packs in flight: a write touching one of them waits (one item, one pack at a time). */
+  private readonly keysInFlight = new Set<string>();
   constructor(private readonly ctx: DataContext) {}
 
   enqueue(write: LoggedWrite, opts: CommitOptions): Promise<CommitResult> {
@@ -155,33 +177,42 @@ class GroupCommitter {
         resolve,
         reject,
       });
-      if (!this.draining) void this.drain();
+      this.pump();
     });
   }
 
-  private async drain(): Promise<void> {
-    this.draining = true;
+  /** Starts packs while fewer than PACKS_IN_FLIGHT run and a queued write can go. */
+  private pump(): void {
+    while (this.inFlight < PACKS_IN_FLIGHT && this.queue.length > 0) {
+      const pack = this.takePack();
+      if (pack.length === 0) return; // every queued write touches an item in flight
+      this.inFlight++;
+      const packKeys = pack.flatMap((q) => q.keys);
+      for (const k of packKeys) this.keysInFlight.add(k);
+      void this.run(pack).finally(() => {
+        this.inFlight--;
+        for (const k of packKeys) this.keysInFlight.delete(k);
+        this.pump();
+      });
+    }
+  }
+
+  private async run(pack: Queued[]): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const pack = this.takePack();
-        try {
-          const out = await commitPack(this.ctx, pack.map((q) => q.write), pack[0]!.opts, (seqs) => {
-            for (const q of pack.slice(1)) q.opts.onCommitted?.(seqs);
-          });
-          pack.forEach((q, i) => q.resolve(out[i]!));
-        } catch (err) {
-          for (const q of pack) q.reject(err);
-        }
-      }
-    } finally {
-      this.draining = false;
+      const out = await commitPack(this.ctx, pack.map((q) => q.write), pack[0]!.opts, (seqs) => {
+        for (const q of pack.slice(1)) q.opts.onCommitted?.(seqs);
+      });
+      pack.forEach((q, i) => q.resolve(out[i]!));
+    } catch (err) {
+      for (const q of pack) q.reject(err);
     }
   }
 
   /**
-   * The next pack: the oldest queued write, then again and again the write that adds the fewest
-   * stations to the pack (each new station costs 2 of the 100 items) while one fits. Writes of
-   * different callers may so overtake each other; one transaction never touches an item twice.
+   * The next pack: the oldest queued write that touches no item in flight, then again and again
+   * the write that adds the fewest stations to the pack (each new station costs 2 of the 100
+   * items) while one fits. Writes of different callers may so overtake each other; one
+   * transaction never touches an item twice, and two transactions in flight never touch one item.
    */
   private takePack(): Queued[] {
     const pack: Queued[] = [];
@@ -190,12 +221,13 @@ class GroupCommitter {
     const stations = new Map<string, number>();
     const keysInPack = new Set<string>();
     const added = (q: Queued) => new Set(q.write.stations.filter((st) => !stations.has(st))).size;
+    const free = (q: Queued): boolean => !q.keys.some((k) => this.keysInFlight.has(k) || keysInPack.has(k));
     const fits = (q: Queued): boolean => {
       const w = q.write;
       if (items + w.items.length + (stations.size + added(q)) * 2 > MAX_TRANSACT_ITEMS) return false;
       if (bytes + q.bytes > MAX_PACK_BYTES) return false;
       if (w.stations.some((st) => (stations.get(st) ?? 0) + q.entryBytes > MAX_SHARED_ENTRY_BYTES)) return false;
-      return !q.keys.some((k) => keysInPack.has(k));
+      return free(q);
     };
     const take = (q: Queued) => {
       pack.push(q);
@@ -205,7 +237,7 @@ class GroupCommitter {
       for (const k of q.keys) keysInPack.add(k);
     };
     const taken = new Set<Queued>();
-    for (let next: Queued | undefined = this.queue[0]; next; ) {
+    for (let next: Queued | undefined = this.queue.find(free); next; ) {
       take(next);
       taken.add(next);
       // Greedy: the write that adds the fewest stations (the first of them in queue order).
@@ -218,9 +250,11 @@ class GroupCommitter {
         if (n === 0) break;
       }
     }
-    const rest = this.queue.filter((q) => !taken.has(q));
-    this.queue.length = 0;
-    this.queue.push(...rest);
+    if (taken.size > 0) {
+      const rest = this.queue.filter((q) => !taken.has(q));
+      this.queue.length = 0;
+      this.queue.push(...rest);
+    }
     return pack;
   }
 }
@@ -231,14 +265,6 @@ function committerOf(ctx: DataContext): GroupCommitter {
   if (!c) committers.set(ctx, (c = new GroupCommitter(ctx)));
   return c;
 }
-
-/**
- * The sequence this process last committed per table and station: the guess for its next commit
- * (a writer that is alone on a station then skips reading the head). Only a guess: the counter's
- * condition refuses a stale one, and the heads are read again.
- */
-const lastCommitted = new Map<string, number>();
-const headKey = (ctx: DataContext, station: string) => `${ctx.table}\u0000${station}`;
 
 /** A write that can never be committed, refused before anything is sent. */
 function checkWrite(write: LoggedWrite): void {
@@ -257,133 +283,209 @@ function itemKey(t: TransactItem): string | null {
 }
 
 /**
+ * How long a reserved sequence may stay a hole before a reader fills it with a void entry: far
+ * longer than a commit takes (reserve → one transaction), so only a writer that is gone (a crash,
+ * a killed consumer) leaves one that long. A slow writer that loses its sequence to a void just
+ * reserves again (its entry is conditional). JETWAY_LOG_HOLE_SECONDS overrides it (tests).
+ */
+export function holeTimeoutMs(): number {
+  const s = Number(process.env.JETWAY_LOG_HOLE_SECONDS);
+  return (Number.isFinite(s) && s >= 0 && process.env.JETWAY_LOG_HOLE_SECONDS !== '' ? s : 15) * 1000;
+}
+
+/** Reserve the station's next sequence (atomic ADD: never contended). The first one registers the station for the compactor. */
+async function reserveSeq(ctx: DataContext, station: string, at: string): Promise<number> {
+  const out = await ctx.doc.send(
+    new UpdateCommand({
+      TableName: ctx.table,
+      Key: keys.stationCounter(station),
+      UpdateExpression: 'ADD #seq :one SET station = :station, updatedAt = :at, reservedAt = :at',
+      ExpressionAttributeNames: { '#seq': 'seq' },
+      ExpressionAttributeValues: { ':one': 1, ':station': station, ':at': at },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  const seq = out.Attributes?.seq as number;
+  if (seq === 1) await ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: { ...keys.stationRegistry(station), entityType: 'station', station } }));
+  return seq;
+}
+
+/** Fill `seq` with a void entry unless something is there already (a commit won). True when the void was written. */
+async function voidSeq(ctx: DataContext, station: string, seq: number, reason: string): Promise<boolean> {
+  try {
+    await ctx.doc.send(
+      new PutCommand({
+        TableName: ctx.table,
+        Item: { ...keys.logEntry(station, seq), entityType: 'log', station, seq, committedAt: new Date().toISOString(), changes: [], void: reason },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+    throw err;
+  }
+}
+
+/**
  * One transaction for `writes` (already known to fit): the business items of every write, then
- * per station the counter bump and one entry with the changes of the writes naming it. Retried on
- * counter contention; a write whose business condition fails is answered and dropped.
+ * per station one entry at the sequence reserved for this pack. A write whose business condition
+ * fails is answered and dropped, and the rest go again on the same sequences; a sequence a reader
+ * voided meanwhile (this writer was too slow) is reserved again. Sequences this pack no longer
+ * needs, or cannot use (an error), are voided, so readers never wait for them.
  */
 async function commitPack(ctx: DataContext, writes: LoggedWrite[], opts: CommitOptions, alsoCommitted?: (seqs: Record<string, number>) => void): Promise<CommitResult[]> {
   const results: CommitResult[] = new Array<CommitResult>(writes.length);
   let live = writes.map((_, i) => i);
   const maxAttempts = opts.maxAttempts ?? 60;
+  const reserved = new Map<string, number>();
+  const release = async (keep: ReadonlySet<string>, reason: string) => {
+    const drop = [...reserved.keys()].filter((st) => !keep.has(st));
+    await Promise.all(drop.map((st) => voidSeq(ctx, st, reserved.get(st)!, reason)));
+    for (const st of drop) reserved.delete(st);
+  };
   // Every writer makes sure the log has an epoch before its first entry (cached per process).
   await getEpoch(ctx);
-  for (let attempt = 1; live.length > 0; attempt++) {
-    if (attempt > maxAttempts) throw new ChangeLogContentionError(maxAttempts);
-    const committedAt = new Date().toISOString();
-    const stations = [...new Set(live.flatMap((i) => writes[i]!.stations))].sort();
-    const heads = await Promise.all(stations.map(async (s) => lastCommitted.get(headKey(ctx, s)) ?? readHead(ctx, s)));
-    // A station's first entry registers it for the compactor (idempotent; harmless if the commit then fails).
-    await Promise.all(
-      stations
-        .filter((_, i) => (heads[i] ?? 0) === 0)
-        .map((station) =>
-          ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: { ...keys.stationRegistry(station), entityType: 'station', station } })),
-        ),
-    );
-    // Where each live write's business items start in the transaction.
-    const owners: number[] = [];
-    const business: TransactItem[] = [];
-    for (const i of live) {
-      for (const it of writes[i]!.items) {
-        owners.push(i);
-        business.push(it);
-      }
-    }
-    const seqs: Record<string, number> = {};
-    const logItems: TransactItem[] = [];
-    stations.forEach((station, si) => {
-      const cur = heads[si] ?? 0;
-      const next = cur + 1;
-      seqs[station] = next;
-      const changes = live.filter((i) => writes[i]!.stations.includes(station)).flatMap((i) => writes[i]!.changes);
-      logItems.push({
-        Update: {
-          TableName: ctx.table,
-          Key: keys.stationCounter(station),
-          UpdateExpression: 'SET #seq = :next, station = :station, updatedAt = :at',
-          ConditionExpression: cur === 0 ? 'attribute_not_exists(#seq)' : '#seq = :cur',
-          ExpressionAttributeNames: { '#seq': 'seq' },
-          ExpressionAttributeValues: { ':next': next, ':station': station, ':at': committedAt, ...(cur === 0 ? {} : { ':cur': cur }) },
-        },
-      });
-      logItems.push({
-        Put: {
-          TableName: ctx.table,
-          Item: { ...keys.logEntry(station, next), entityType: 'log', station, seq: next, committedAt, changes },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        },
-      });
-    });
-    try {
-      await ctx.doc.send(new TransactWriteCommand({ TransactItems: [...business, ...logItems] }));
-    } catch (err) {
-      const name = (err as Error).name;
-      if (name === 'ValidationException') {
-        // Which write DynamoDB refused is not said: in a pack each goes alone, so only that one fails.
-        if (live.length === 1) results[live[0]!] = { ok: false, error: err as Error };
-        else for (const i of live) results[i] = (await commitPack(ctx, [writes[i]!], opts))[0]!;
-        return results;
-      }
-      if (!(err instanceof TransactionCanceledException) && name !== 'TransactionCanceledException') throw err;
-      const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
-      const failed = new Map<number, number[]>();
-      let contended = false;
-      let invalid = false;
-      reasons.forEach((r, idx) => {
-        const code = r?.Code;
-        if (!code || code === 'None') return;
-        if (idx >= business.length) {
-          contended = true; // counter or log item lost the race
-        } else if (code === 'ConditionalCheckFailed') {
-          const w = owners[idx]!;
-          const first = owners.indexOf(w);
-          failed.set(w, [...(failed.get(w) ?? []), idx - first]);
-        } else if (code === 'ValidationError') {
-          invalid = true;
-        } else {
-          contended = true; // TransactionConflict / throttling on a business item
+  let committed = false;
+  try {
+    for (let attempt = 1; live.length > 0; attempt++) {
+      if (attempt > maxAttempts) throw new ChangeLogContentionError(maxAttempts);
+      const committedAt = new Date().toISOString();
+      const stations = [...new Set(live.flatMap((i) => writes[i]!.stations))].sort();
+      await release(new Set(stations), 'not needed');
+      await Promise.all(stations.filter((st) => !reserved.has(st)).map(async (st) => reserved.set(st, await reserveSeq(ctx, st, committedAt))));
+      // Where each live write's business items start in the transaction.
+      const owners: number[] = [];
+      const business: TransactItem[] = [];
+      for (const i of live) {
+        for (const it of writes[i]!.items) {
+          owners.push(i);
+          business.push(it);
         }
+      }
+      const seqs: Record<string, number> = {};
+      const logItems: TransactItem[] = stations.map((station) => {
+        const seq = reserved.get(station)!;
+        seqs[station] = seq;
+        const changes = live.filter((i) => writes[i]!.stations.includes(station)).flatMap((i) => writes[i]!.changes);
+        return {
+          Put: {
+            TableName: ctx.table,
+            Item: { ...keys.logEntry(station, seq), entityType: 'log', station, seq, committedAt, changes },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        };
       });
-      if (failed.size > 0) {
-        for (const [w, idx] of failed) results[w] = { ok: false, error: new ConditionFailedError(idx) };
-        live = live.filter((i) => !failed.has(i));
-        continue; // the others were not refused: retry them at once
+      try {
+        await ctx.doc.send(new TransactWriteCommand({ TransactItems: [...business, ...logItems] }));
+      } catch (err) {
+        const name = (err as Error).name;
+        if (name === 'ValidationException') {
+          // Which write DynamoDB refused is not said: in a pack each goes alone, so only that one fails.
+          await release(new Set(), 'refused');
+          if (live.length === 1) results[live[0]!] = { ok: false, error: err as Error };
+          else for (const i of live) results[i] = (await commitPack(ctx, [writes[i]!], opts))[0]!;
+          return results;
+        }
+        if (!(err instanceof TransactionCanceledException) && name !== 'TransactionCanceledException') throw err;
+        const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
+        const failed = new Map<number, number[]>();
+        let contended = false;
+        let invalid = false;
+        reasons.forEach((r, idx) => {
+          const code = r?.Code;
+          if (!code || code === 'None') return;
+          if (idx >= business.length) {
+            // The entry exists: a reader voided this sequence (we were too slow). Reserve anew.
+            if (code === 'ConditionalCheckFailed') reserved.delete(stations[idx - business.length]!);
+            contended = true;
+          } else if (code === 'ConditionalCheckFailed') {
+            const w = owners[idx]!;
+            const first = owners.indexOf(w);
+            failed.set(w, [...(failed.get(w) ?? []), idx - first]);
+          } else if (code === 'ValidationError') {
+            invalid = true;
+          } else {
+            contended = true; // TransactionConflict / throttling
+          }
+        });
+        if (failed.size > 0) {
+          for (const [w, idx] of failed) results[w] = { ok: false, error: new ConditionFailedError(idx) };
+          live = live.filter((i) => !failed.has(i));
+          continue; // the others were not refused: retry them at once, on the same sequences
+        }
+        if (invalid) {
+          // An item DynamoDB refuses (e.g. too large): alone, it fails alone; in a pack, find which.
+          await release(new Set(), 'refused');
+          if (live.length === 1) results[live[0]!] = { ok: false, error: err as Error };
+          else for (const i of live) results[i] = (await commitPack(ctx, [writes[i]!], opts))[0]!;
+          return results;
+        }
+        if (!contended && reasons.length > 0) throw err;
+        await sleep(Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6)));
+        continue;
       }
-      if (invalid) {
-        // An item DynamoDB refuses (e.g. too large): alone, it fails alone; in a pack, find which.
-        if (live.length === 1) results[live[0]!] = { ok: false, error: err as Error };
-        else for (const i of live) results[i] = (await commitPack(ctx, [writes[i]!], opts))[0]!;
-        return results;
-      }
-      if (!contended && reasons.length > 0) throw err;
-      // Another writer moved a counter: read the heads again. Full jitter, capped: writers to one
-      // station serialize, so keep the backoff short.
-      for (const st of stations) lastCommitted.delete(headKey(ctx, st));
-      await sleep(Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6)));
-      continue;
+      committed = true;
+      reserved.clear();
+      for (const i of live) results[i] = { ok: true, seqs: Object.fromEntries(writes[i]!.stations.map((st) => [st, seqs[st]!])) };
+      opts.onCommitted?.(seqs);
+      alsoCommitted?.(seqs);
+      for (const l of commitListeners) l(seqs);
+      return results;
     }
-    for (const st of stations) lastCommitted.set(headKey(ctx, st), seqs[st]!);
-    for (const i of live) results[i] = { ok: true, seqs: Object.fromEntries(writes[i]!.stations.map((st) => [st, seqs[st]!])) };
-    opts.onCommitted?.(seqs);
-    alsoCommitted?.(seqs);
-    for (const l of commitListeners) l(seqs);
     return results;
+  } finally {
+    // Every write refused, or an error: the sequences still held are voided (best effort; a
+    // reader voids them after the hole timeout otherwise). A transaction whose outcome is unknown
+    // (network) is safe too: the void is conditional on the entry not existing.
+    if (!committed && reserved.size > 0) await release(new Set(), 'abandoned').catch(() => undefined);
   }
-  return results;
 }
 
-/** Read up to `limit` entries after `cursor`, strongly consistent. */
+/**
+ * Read up to `limit` entries after `cursor`, strongly consistent: the contiguous run only. It stops
+ * before a hole (a sequence reserved and not yet committed); a hole older than the hole timeout
+ * (its writer is gone) is filled with a void entry first, which readers see as an entry without
+ * changes.
+ */
 export async function readLog(ctx: DataContext, station: string, cursor: number, limit: number): Promise<LogEntry[]> {
-  const res = await ctx.doc.send(
-    new QueryCommand({
-      TableName: ctx.table,
-      KeyConditionExpression: 'PK = :pk AND SK > :after',
-      ExpressionAttributeValues: { ':pk': logPartition(station), ':after': seqSortKey(cursor) },
-      ConsistentRead: true,
-      Limit: limit,
-    }),
-  );
-  return (res.Items ?? []).map((it) => ({ seq: it.seq as number, changes: it.changes as Change[] }));
+  for (let round = 0; ; round++) {
+    const res = await ctx.doc.send(
+      new QueryCommand({
+        TableName: ctx.table,
+        KeyConditionExpression: 'PK = :pk AND SK > :after',
+        ExpressionAttributeValues: { ':pk': logPartition(station), ':after': seqSortKey(cursor) },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
+    const items = res.Items ?? [];
+    const out: LogEntry[] = [];
+    let expected = cursor + 1;
+    let hole: { from: number; to: number; stale: boolean } | null = null;
+    for (const it of items) {
+      const seq = it.seq as number;
+      if (seq !== expected) {
+        // Sequence order is reservation order: the hole was reserved before this entry was, so it is
+        // at least as old as this entry's commit.
+        hole = { from: expected, to: seq - 1, stale: Date.parse(it.committedAt as string) < Date.now() - holeTimeoutMs() };
+        break;
+      }
+      out.push({ seq, changes: it.changes as Change[] });
+      expected = seq + 1;
+    }
+    if (!hole && items.length < limit && out.length < limit) {
+      // Past the last entry: reserved sequences not committed yet, stale when the last reservation is.
+      const counter = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.stationCounter(station), ConsistentRead: true }));
+      const head = typeof counter.Item?.seq === 'number' ? counter.Item.seq : 0;
+      const reservedAt = Date.parse(String(counter.Item?.reservedAt ?? counter.Item?.updatedAt ?? ''));
+      if (head >= expected) hole = { from: expected, to: Math.min(head, expected + limit - out.length - 1), stale: reservedAt < Date.now() - holeTimeoutMs() };
+    }
+    if (!hole || !hole.stale || round >= 3) return out;
+    for (let seq = hole.from; seq <= hole.to; seq++) await voidSeq(ctx, station, seq, 'writer gone');
+    // Read again from the first hole: the voids, or the commits that beat them.
+    if (out.length > 0) return out;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConditionFailedError, NO_EPOCH, commitWithLog, getEpoch, readHead, readLog, rotateEpoch, type TransactItem } from '../../src/data/changelog.js';
+import { ConditionFailedError, NO_EPOCH, commitManyWithLog, commitWithLog, getEpoch, readHead, readLog, rotateEpoch, type TransactItem } from '../../src/data/changelog.js';
 import type { DataContext } from '../../src/data/client.js';
 import { keys } from '../../src/data/keys.js';
 import { startServices, type Services } from '../helpers/stack.js';
@@ -55,7 +55,7 @@ describe('per-station change log (DynamoDB Local)', () => {
     expect(page.map((e) => e.seq)).toEqual([11, 12, 13, 14, 15]);
   });
 
-  it('a failed business condition writes nothing: no log entry, no counter bump', async () => {
+  it('a failed business condition writes nothing: its reserved sequence is voided (an entry without changes), so readers never wait', async () => {
     // Prepare
     await ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: { ...keys.command('X'), taken: true } }));
     const before = await readHead(ctx, 'LHR');
@@ -68,8 +68,8 @@ describe('per-station change log (DynamoDB Local)', () => {
     // Assess
     expect(err).toBeInstanceOf(ConditionFailedError);
     expect((err as ConditionFailedError).failedIndexes).toEqual([1]);
-    expect(await readHead(ctx, 'LHR')).toBe(before);
-    expect(await readLog(ctx, 'LHR', 0, 10)).toEqual([]);
+    expect(await readHead(ctx, 'LHR')).toBe(before + 1);
+    expect(await readLog(ctx, 'LHR', before, 10)).toEqual([{ seq: before + 1, changes: [] }]);
     const got = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.case('new-one') }));
     expect(got.Item).toBeUndefined();
   });
@@ -77,6 +77,72 @@ describe('per-station change log (DynamoDB Local)', () => {
   it('refuses a transaction over the 100-item limit before sending it', async () => {
     const items: TransactItem[] = Array.from({ length: 97 }, (_, i) => ({ Put: { TableName: ctx.table, Item: { ...keys.case(`big-${i}`) } } }));
     await expect(commitWithLog(ctx, { items, changes: [], stations: ['PHX', 'OAK'] })).rejects.toThrow(RangeError);
+  });
+
+  it('a reader stops before a sequence reserved and not committed, and voids it once its writer is gone', async () => {
+    // Prepare: a writer reserves the next AMS sequence and dies before committing (raw ADD, as
+    // reserveSeq does); another writer then commits the one after it.
+    const fresh = (await s.newTables()).ctx;
+    await commitWithLog(fresh, { items: [], changes: [change('before')], stations: ['AMS'] });
+    await fresh.doc.send(
+      new UpdateCommand({
+        TableName: fresh.table,
+        Key: keys.stationCounter('AMS'),
+        UpdateExpression: 'ADD #seq :one SET reservedAt = :at',
+        ExpressionAttributeNames: { '#seq': 'seq' },
+        ExpressionAttributeValues: { ':one': 1, ':at': new Date().toISOString() },
+      }),
+    );
+    await commitWithLog(fresh, { items: [], changes: [change('after')], stations: ['AMS'] });
+    expect(await readHead(fresh, 'AMS')).toBe(3);
+
+    // Act + Assess: while the hole is young, readers stop before it (never skip past it).
+    expect(await readLog(fresh, 'AMS', 0, 10)).toEqual([{ seq: 1, changes: [change('before')] }]);
+    expect(await readLog(fresh, 'AMS', 1, 10)).toEqual([]);
+    // Once older than the hole timeout, the first reader voids it and reads on.
+    process.env.JETWAY_LOG_HOLE_SECONDS = '0';
+    try {
+      await new Promise((r) => setTimeout(r, 5));
+      expect(await readLog(fresh, 'AMS', 1, 10)).toEqual([
+        { seq: 2, changes: [] },
+        { seq: 3, changes: [change('after')] },
+      ]);
+    } finally {
+      delete process.env.JETWAY_LOG_HOLE_SECONDS;
+    }
+  });
+
+  it('commits many writes to one station with several transactions in flight, gap-free', async () => {
+    const fresh = (await s.newTables()).ctx;
+    let inFlight = 0;
+    let most = 0;
+    fresh.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
+        most = Math.max(most, ++inFlight);
+        try {
+          return await next(args);
+        } finally {
+          inFlight--;
+        }
+      },
+      { step: 'initialize', name: 'countInFlight' },
+    );
+    // 400 writes of 20 items each (5 a transaction): about 80 transactions, all naming FRA.
+    const writes = Array.from({ length: 400 }, (_, i) => ({
+      items: Array.from({ length: 20 }, (_, k) => ({ Put: { TableName: fresh.table, Item: { ...keys.case(`p${i}-${k}`), id: `p${i}-${k}` } } })),
+      changes: [change(`p${i}`)],
+      stations: ['FRA'],
+    }));
+
+    const results = await commitManyWithLog(fresh, writes);
+
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(most).toBeGreaterThan(1);
+    const head = await readHead(fresh, 'FRA');
+    const log = await readLog(fresh, 'FRA', 0, 1000);
+    expect(log.map((e) => e.seq)).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+    expect(log.flatMap((e) => e.changes.map((c) => c.id)).sort()).toEqual(writes.map((w) => w.changes[0]!.id).sort());
   });
 
   it('read-only callers never create the epoch; the first write does', async () => {

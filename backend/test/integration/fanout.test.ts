@@ -109,7 +109,8 @@ describe('evaluatePassengers: batched writes', () => {
       expect(changes.filter((c) => c.kind === 'entitlement')).toHaveLength(ents);
       expect(changes.filter((c) => c.kind === 'booking')).toHaveLength(60);
       // Batched: 60 passengers × (case + entitlements + booking) in a handful of transactions, not one per passenger.
-      expect(log.length).toBeLessThan(10);
+      // (The loser's refused transactions leave void entries: sequences it had reserved, no changes.)
+      expect(log.filter((e) => e.changes.length > 0).length).toBeLessThan(10);
     }
     const after = (await pageBookings(ctx, flight.id, 1000, null)).bookings;
     expect(after.every((x) => x.status === 'NEEDS_REBOOKING' && x.version === 2)).toBe(true);

@@ -56,14 +56,21 @@ export function makePullHandler(deps: ApiDeps): (e: ApiEvent) => Promise<ApiResu
     if (q.wait > 0 && head <= from) {
       head = await deps.changes.waitFor(ctx, q.station, from, Math.min(q.wait, deps.maxWaitSeconds ?? 20) * 1000);
     }
-    const entries = capBytes(head > from ? await readLog(ctx, q.station, from, q.limit) : []);
+    let entries = capBytes(head > from ? await readLog(ctx, q.station, from, q.limit) : []);
+    // Reserved but not committed yet (a commit in flight, data/changelog.ts): a long poll waits a
+    // moment for it rather than answering "nothing" at once.
+    for (const until = Date.now() + Math.min(q.wait * 1000, 2000); entries.length === 0 && head > from && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 50));
+      entries = capBytes(await readLog(ctx, q.station, from, q.limit));
+    }
     const cursor = entries.length > 0 ? entries[entries.length - 1]!.seq : from;
     const body: PullResponse = {
       station: q.station,
       epoch,
       entries,
       cursor,
-      hasMore: cursor < head,
+      // Nothing readable yet past a commit in flight: the desk polls again later, not at once.
+      hasMore: entries.length > 0 && cursor < head,
       head: Math.max(head, cursor),
       resync: false,
       retention: { minSeq: Math.max(1, minSeq) },

@@ -17,7 +17,6 @@ import { autoIssue } from '../auto-issue.js';
 import { toClaimCase } from '../claim-case.js';
 import type { WorkflowDeps } from '../deps.js';
 import { lambdaHandler } from '../lambda.js';
-import { inStationTurn } from '../station-turns.js';
 
 export const EvaluateInputSchema = z.object({
   flightId: z.string().min(1),
@@ -64,12 +63,12 @@ interface Plan {
  * the bookings NEEDS_REBOOKING. Re-running a batch creates nothing twice.
  *
  * Writes are batched: each booking's items form one all-or-nothing write, and the batch's writes
- * are committed by commitManyWithLog in as few transactions as fit (≤ 100 items, one counter
- * bump and one log entry per station per transaction). A write refused by a business condition
+ * are committed by commitManyWithLog in as few transactions as fit (≤ 100 items, one reserved
+ * sequence and one log entry per station per transaction). A write refused by a business condition
  * (a concurrent run of another event on the flight wrote that case first) is re-decided alone
- * from fresh reads, the others stay committed. Commits of one process to a station take turns
- * (station-turns.ts), so concurrent Map iterations do not burn transactions racing for the
- * station's counter.
+ * from fresh reads, the others stay committed. Concurrent Map iterations share the process's
+ * group committer: their writes fill packs together, several transactions in flight, each on its
+ * own reserved sequence (data/changelog.ts).
  */
 export async function evaluatePassengers(deps: WorkflowDeps, raw: unknown): Promise<EvaluateResult> {
   const input = EvaluateInputSchema.parse(raw);
@@ -82,9 +81,7 @@ export async function evaluatePassengers(deps: WorkflowDeps, raw: unknown): Prom
     const plan = await planWrites(deps, input.flightId, pending);
     origin = plan.origin;
     for (const e of plan.autoCandidates) autoCandidates.set(e.id, e);
-    const outcomes = await inStationTurn(plan.stations, () =>
-      commitManyWithLog(ctx, plan.writes.map((w) => ({ items: w.items, changes: w.changes, stations: plan.stations }))),
-    );
+    const outcomes = await commitManyWithLog(ctx, plan.writes.map((w) => ({ items: w.items, changes: w.changes, stations: plan.stations })));
     const lost: string[] = [];
     outcomes.forEach((o, i) => {
       const w = plan.writes[i]!;
