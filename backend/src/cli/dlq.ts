@@ -4,12 +4,11 @@
  * shape) and wants the events ingested: each dead letter is replayed at most once, and ingest
  * applies each event at most once (its `event_id`).
  */
-import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { readDeadLetters, replayDeadLetters, type DlqEntry } from '../ingest/dlq-tools.js';
 import { OPS_DLQ_TOPIC, OPS_TOPIC } from '../ingest/topics.js';
 import { resolveBrokers } from '../simulator/brokers.js';
-import { resolveAuditContext, type AuditIo } from './audit.js';
+import { TABLE_OPTIONS, parseCommandArgs, resolveAuditContext, type CliIo, type CliOpts } from './common.js';
 
 export const DLQ_USAGE = `usage: jetway dlq list [--reason R] [--json]
        jetway dlq show <partition:offset>
@@ -35,29 +34,16 @@ const OPTIONS = {
   brokers: { type: 'string' },
   'dlq-topic': { type: 'string' },
   topic: { type: 'string' },
-  endpoint: { type: 'string' },
-  table: { type: 'string' },
-  'table-prefix': { type: 'string' },
-  region: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  ...TABLE_OPTIONS,
 } as const;
 
 const ID = /^\d{1,6}:\d{1,19}$/;
 
-export async function runDlqCli(argv: string[], io: AuditIo, opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    io.stderr.write(`jetway dlq: ${(err as Error).message}\n${DLQ_USAGE}`);
-    return 2;
-  }
+export async function runDlqCli(argv: string[], io: CliIo, opts: CliOpts = {}): Promise<number> {
+  const parsed = parseCommandArgs('dlq', DLQ_USAGE, io, { args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  if (typeof parsed === 'number') return parsed;
   const { values: v, positionals } = parsed;
   const [sub, ...ids] = positionals;
-  if (v.help) {
-    io.stdout.write(DLQ_USAGE);
-    return 0;
-  }
   const usage = (msg: string): number => {
     io.stderr.write(`jetway dlq: ${msg}\n${DLQ_USAGE}`);
     return 2;

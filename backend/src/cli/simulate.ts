@@ -25,6 +25,7 @@ import { LOAD_LIMITS, loadEventGenerator, plannedTotal, runLoad } from '../simul
 import { createEventProducer, type OutMessage } from '../simulator/produce.js';
 import { resolveBrokers } from '../simulator/brokers.js';
 import { kafkaClientConfigFromEnv, type KafkaClientConfig } from '../ingest/msk.js';
+import { parseCommandArgs } from './common.js';
 
 export interface SimulateIo {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -224,20 +225,22 @@ function buildMessages(command: string, positionals: string[], v: Values): { mes
   }
 }
 
+/** The producer to --brokers (else $KAFKA_BROKERS, else the local cloud's) and --topic, with --ssl/--iam. */
+async function openProducer(v: Values, io: SimulateIo) {
+  const { brokers } = resolveBrokers({ flag: v.brokers });
+  return createEventProducer({
+    brokers,
+    topic: v.topic,
+    ...clientAuth(v, brokers),
+    log: (l) => io.stderr.write(`${l}\n`),
+  });
+}
+
 /** Entry point used by `jetway simulate …` (src/cli/index.ts). Returns the process exit code. */
 export async function runSimulateCli(argv: string[], io: SimulateIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    io.stderr.write(`jetway simulate: ${(err as Error).message}\n${SIMULATE_USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandArgs('simulate', SIMULATE_USAGE, io, { args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  if (typeof parsed === 'number') return parsed;
   const { values: v, positionals } = parsed;
-  if (v.help) {
-    io.stdout.write(SIMULATE_USAGE);
-    return 0;
-  }
   const command = positionals[0] ?? (v.rate !== undefined ? 'load' : undefined);
   if (command === undefined) {
     io.stderr.write(SIMULATE_USAGE);
@@ -250,13 +253,7 @@ export async function runSimulateCli(argv: string[], io: SimulateIo): Promise<nu
       for (const m of messages) io.stdout.write(`${m.value}\n`);
       return 0;
     }
-    const { brokers } = resolveBrokers({ flag: v.brokers });
-    const producer = await createEventProducer({
-      brokers,
-      topic: v.topic,
-      ...clientAuth(v, brokers),
-      log: (l) => io.stderr.write(`${l}\n`),
-    });
+    const producer = await openProducer(v, io);
     try {
       await producer.send(messages);
     } finally {
@@ -305,13 +302,7 @@ async function load(v: Values, io: SimulateIo): Promise<number> {
     for (let i = 0; i < total; i++) io.stdout.write(`${next().value}\n`);
     return 0;
   }
-  const { brokers } = resolveBrokers({ flag: v.brokers });
-  const producer = await createEventProducer({
-    brokers,
-    topic: v.topic,
-    ...clientAuth(v, brokers),
-    log: (l) => io.stderr.write(`${l}\n`),
-  });
+  const producer = await openProducer(v, io);
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);

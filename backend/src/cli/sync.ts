@@ -16,11 +16,9 @@
  * Table options are the audit command's: --endpoint, --table, --table-prefix, --region (else
  * DYNAMODB_ENDPOINT / TABLE_NAME, else the running local cloud's).
  */
-import { parseArgs } from 'node:util';
 import { rotateEpoch, getEpoch } from '../data/changelog.js';
 import { compactUntilDone, discoverStations } from '../data/compaction.js';
-import type { DataContext } from '../data/client.js';
-import { resolveAuditContext, type AuditIo } from './audit.js';
+import { TABLE_OPTIONS, parseCommandArgs, withTableContext, type CliIo, type CliOpts } from './common.js';
 
 export const RESTORE_EPOCH_USAGE = `usage: jetway restore-epoch --reason "why" [--endpoint URL] [--table NAME] [--table-prefix P] [--region R]
 
@@ -37,104 +35,60 @@ a change log (one table Scan: once, on tables older than the registry).
 Exit 0: done; 2: usage error; 1: failed.
 `;
 
-const TABLE_OPTIONS = {
-  endpoint: { type: 'string' },
-  table: { type: 'string' },
-  'table-prefix': { type: 'string' },
-  region: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
 export async function runRestoreEpochCli(
   argv: string[],
-  io: AuditIo,
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  io: CliIo,
+  opts: CliOpts = {},
 ): Promise<number> {
-  let v;
-  try {
-    ({ values: v } = parseArgs({ args: argv, options: { ...TABLE_OPTIONS, reason: { type: 'string' } }, strict: true }));
-  } catch (err) {
-    io.stderr.write(`jetway restore-epoch: ${(err as Error).message}\n${RESTORE_EPOCH_USAGE}`);
-    return 2;
-  }
-  if (v.help) {
-    io.stdout.write(RESTORE_EPOCH_USAGE);
-    return 0;
-  }
+  const parsed = parseCommandArgs('restore-epoch', RESTORE_EPOCH_USAGE, io, {
+    args: argv,
+    options: { ...TABLE_OPTIONS, reason: { type: 'string' } },
+    strict: true,
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values: v } = parsed;
   const reason = v.reason?.trim() ?? '';
   if (reason.length === 0 || reason.length > 500) {
     io.stderr.write(`jetway restore-epoch: --reason is required (1-500 characters)\n${RESTORE_EPOCH_USAGE}`);
     return 2;
   }
-  let ctx: DataContext;
-  try {
-    ctx = resolveAuditContext(v, opts.env ?? process.env, opts.cwd ?? process.cwd());
-  } catch (err) {
-    io.stderr.write(`jetway restore-epoch: ${(err as Error).message}\n`);
-    return 2;
-  }
-  try {
+  return withTableContext('restore-epoch', v, io, opts, async (ctx) => {
     const before = await getEpoch(ctx, { create: false });
     const after = await rotateEpoch(ctx, reason);
     io.stdout.write(`epoch of ${ctx.table}: ${before} → ${after} (${reason})\n`);
     io.stdout.write('desks resync their stations from the snapshot on their next pull and re-push acknowledged commands\n');
     return 0;
-  } catch (err) {
-    io.stderr.write(`jetway restore-epoch: ${(err as Error).message}\n`);
-    return 1;
-  } finally {
-    ctx.doc.destroy();
-  }
+  });
 }
 
 export async function runCompactCli(
   argv: string[],
-  io: AuditIo,
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  io: CliIo,
+  opts: CliOpts = {},
 ): Promise<number> {
-  let v;
-  try {
-    ({ values: v } = parseArgs({
-      args: argv,
-      options: {
-        ...TABLE_OPTIONS,
-        station: { type: 'string', multiple: true },
-        'horizon-hours': { type: 'string' },
-        discover: { type: 'boolean' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    io.stderr.write(`jetway compact: ${(err as Error).message}\n${COMPACT_USAGE}`);
-    return 2;
-  }
-  if (v.help) {
-    io.stdout.write(COMPACT_USAGE);
-    return 0;
-  }
+  const parsed = parseCommandArgs('compact', COMPACT_USAGE, io, {
+    args: argv,
+    options: {
+      ...TABLE_OPTIONS,
+      station: { type: 'string', multiple: true },
+      'horizon-hours': { type: 'string' },
+      discover: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values: v } = parsed;
   const hours = v['horizon-hours'] === undefined ? 168 : Number(v['horizon-hours']);
   const stations = v.station ?? undefined;
   if (!Number.isFinite(hours) || hours < 0 || (stations && stations.some((s) => !/^[A-Z]{3}$/.test(s)))) {
     io.stderr.write(`jetway compact: --horizon-hours must be a non-negative number, --station an IATA code\n${COMPACT_USAGE}`);
     return 2;
   }
-  let ctx: DataContext;
-  try {
-    ctx = resolveAuditContext(v, opts.env ?? process.env, opts.cwd ?? process.cwd());
-  } catch (err) {
-    io.stderr.write(`jetway compact: ${(err as Error).message}\n`);
-    return 2;
-  }
-  try {
+  return withTableContext('compact', v, io, opts, async (ctx) => {
     if (v.discover) io.stdout.write(`registered stations: ${(await discoverStations(ctx)).join(', ') || '(none)'}\n`);
     const results = await compactUntilDone(ctx, { horizonMs: hours * 3600_000, ...(stations ? { stations } : {}) });
     for (const r of results)
       io.stdout.write(`${r.station}: compacted to ${r.compactedSeq} of ${r.head}, log trimmed to ${r.trimmedSeq}\n`);
     return 0;
-  } catch (err) {
-    io.stderr.write(`jetway compact: ${(err as Error).message}\n`);
-    return 1;
-  } finally {
-    ctx.doc.destroy();
-  }
+  });
 }
