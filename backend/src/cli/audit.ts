@@ -22,12 +22,13 @@ options: --endpoint URL        DynamoDB endpoint (else $DYNAMODB_ENDPOINT, else 
          --region R            AWS region (else $AWS_REGION)
 `;
 
-export async function runAuditCli(
-  argv: string[],
-  io: CliIo,
-  opts: CliOpts = {},
-): Promise<number> {
-  const parsed = parseCommandArgs('audit', AUDIT_USAGE, io, { args: argv, options: TABLE_OPTIONS, allowPositionals: true, strict: true });
+export async function runAuditCli(argv: string[], io: CliIo, opts: CliOpts = {}): Promise<number> {
+  const parsed = parseCommandArgs('audit', AUDIT_USAGE, io, {
+    args: argv,
+    options: TABLE_OPTIONS,
+    allowPositionals: true,
+    strict: true,
+  });
   if (typeof parsed === 'number') return parsed;
   const { values: v, positionals } = parsed;
   const [sub, caseId, ...extra] = positionals;
