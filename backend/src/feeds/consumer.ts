@@ -2,6 +2,7 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import type { Flight } from '../../../src/shared/domain/index.js';
 import type { DataContext } from '../data/client.js';
 import type { Log } from '../data/log.js';
+import { inFlightTracker } from '../ingest/in-flight.js';
 import { kafkaDeadLetterSink } from '../ingest/kafka-dlq.js';
 import { FEEDS_GROUP, MANIFEST_DLQ_TOPIC, MANIFEST_TOPIC, SCHEDULE_DLQ_TOPIC, SCHEDULE_TOPIC } from '../ingest/topics.js';
 import { applyFeedBatch, type FeedBatchResult } from './apply.js';
@@ -81,18 +82,16 @@ export async function startFeedsConsumer(deps: FeedsConsumerDeps, opts: FeedsCon
   });
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.schedule, topics.manifest], fromBeginning: opts.fromBeginning ?? true });
-  let inFlight = 0;
+  const inFlight = inFlightTracker();
   let count = 0;
   const totals = { written: 0, unchanged: 0, deadLettered: 0 };
-  let waiters: (() => void)[] = [];
   await consumer.run({
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: 3,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       if (batch.messages.length === 0) return;
       const kind: FeedKind = batch.topic === topics.schedule ? 'schedule' : 'manifest';
-      inFlight++;
-      try {
+      await inFlight.track(async () => {
         // Chunks keep each apply (and the time between heartbeats) short.
         for (let i = 0; i < batch.messages.length && isRunning() && !isStale(); i += CHUNK) {
           const chunk = batch.messages.slice(i, i + CHUNK);
@@ -114,14 +113,7 @@ export async function startFeedsConsumer(deps: FeedsConsumerDeps, opts: FeedsCon
           resolveOffset(chunk[chunk.length - 1]!.offset);
           await heartbeat();
         }
-      } finally {
-        inFlight--;
-        if (inFlight === 0) {
-          const w = waiters;
-          waiters = [];
-          w.forEach((f) => f());
-        }
-      }
+      });
     },
   });
   return {
@@ -129,7 +121,7 @@ export async function startFeedsConsumer(deps: FeedsConsumerDeps, opts: FeedsCon
     topics,
     processed: () => count,
     totals: () => ({ ...totals }),
-    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))),
+    idle: inFlight.idle,
     async stop() {
       await consumer.disconnect().catch(() => undefined);
       await producer.disconnect().catch(() => undefined);

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { ingestBatch, type BatchOutcome, type IngestDeps, type IngestInput } from './processor.js';
+import { inFlightTracker } from './in-flight.js';
 import { kafkaDeadLetterSink } from './kafka-dlq.js';
 import { INGEST_GROUP, OPS_DLQ_TOPIC, OPS_TOPIC } from './topics.js';
 
@@ -67,10 +68,9 @@ export async function startLocalIngest(deps: Omit<IngestDeps, 'deadLetters'>, op
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
   const full: IngestDeps = { ...deps, deadLetters: kafkaDeadLetterSink(producer, dlqTopic) };
-  let inFlight = 0;
+  const inFlight = inFlightTracker();
   let count = 0;
   const tally: Record<string, number> = {};
-  let waiters: (() => void)[] = [];
   await consumer.run({
     // Partitions in parallel; within one, chunk after chunk. Events of one flight on two partitions
     // (FlightPulse sends no key) race safely: the flight/disruption writes are version-checked.
@@ -78,8 +78,7 @@ export async function startLocalIngest(deps: Omit<IngestDeps, 'deadLetters'>, op
     ...(opts.autoCommitInterval ? { autoCommitInterval: opts.autoCommitInterval } : {}),
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets }) => {
-      inFlight++;
-      try {
+      await inFlight.track(async () => {
         for (let i = 0; i < batch.messages.length; i += chunkSize) {
           if (!isRunning() || isStale()) return;
           const chunk = batch.messages.slice(i, i + chunkSize);
@@ -97,21 +96,14 @@ export async function startLocalIngest(deps: Omit<IngestDeps, 'deadLetters'>, op
           // What was applied is committed now (or when the interval is over, if one is set).
           await commitOffsetsIfNecessary(opts.autoCommitInterval ? undefined : uncommittedOffsets());
         }
-      } finally {
-        inFlight--;
-        if (inFlight === 0) {
-          const w = waiters;
-          waiters = [];
-          w.forEach((f) => f());
-        }
-      }
+      });
     },
   });
   return {
     producer,
     processed: () => count,
     outcomes: () => ({ ...tally }),
-    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))),
+    idle: inFlight.idle,
     async stop() {
       await consumer.disconnect().catch(() => undefined);
       await producer.disconnect().catch(() => undefined);
