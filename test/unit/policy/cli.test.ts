@@ -1,23 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runPolicyCli } from '../../../backend/src/cli/policy.js';
 import { rawCase } from './helpers.js';
+import { runCli as run } from './run-cli.js';
 
-async function run(argv: string[], stdinText = ''): Promise<{ code: number; out: string; err: string }> {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  stdin.end(stdinText);
-  const code = await runPolicyCli(argv, { stdin, stdout, stderr });
-  return { code, out, err };
-}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'jetway-policy-cli-'));
 const caseFile = path.join(dir, 'case.json');
