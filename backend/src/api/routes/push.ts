@@ -56,34 +56,21 @@ export function makePushHandler(deps: ApiDeps): (e: ApiEvent) => Promise<ApiResu
       // Who signed it: an active enrolled desk, for its author (or a supervisor it was released to).
       const desk = await checkDesk(deps.ctx, principal, env);
       if (!desk.ok) {
-        const stored = await readCommandResult(deps.ctx, env.commandId);
         results.push(
-          stored
-            ? replayed(stored)
-            : await commitRejection(
-                deps.ctx,
-                env,
-                principal.username,
-                holdsStation(principal, env.station) ? [env.station] : [],
-                desk.code,
-                desk.message,
-              ),
+          await rejectOnce(
+            deps,
+            principal,
+            env,
+            holdsStation(principal, env.station) ? [env.station] : [],
+            desk.code,
+            desk.message,
+          ),
         );
         continue;
       }
       if (!holdsStation(principal, env.station)) {
-        const stored = await readCommandResult(deps.ctx, env.commandId);
         results.push(
-          stored
-            ? replayed(stored)
-            : await commitRejection(
-                deps.ctx,
-                env,
-                principal.username,
-                [],
-                'FORBIDDEN_STATION',
-                `you do not hold station ${env.station}`,
-              ),
+          await rejectOnce(deps, principal, env, [], 'FORBIDDEN_STATION', `you do not hold station ${env.station}`),
         );
         continue;
       }
@@ -92,6 +79,19 @@ export function makePushHandler(deps: ApiDeps): (e: ApiEvent) => Promise<ApiResu
     const body: z.infer<typeof PushResponseSchema> = { results };
     return json(200, body);
   });
+}
+
+/** A rejection of the command, committed once: a command decided before gets its stored result. */
+async function rejectOnce(
+  deps: ApiDeps,
+  principal: Principal,
+  env: CommandEnvelope,
+  stations: string[],
+  code: string,
+  message: string,
+): Promise<CommandResult> {
+  const stored = await readCommandResult(deps.ctx, env.commandId);
+  return stored ? replayed(stored) : commitRejection(deps.ctx, env, principal.username, stations, code, message);
 }
 
 export const handler = lambdaRoute(makePushHandler);
