@@ -2,6 +2,7 @@ import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/cli
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { DEFAULT_POLICY_DOCUMENTS, parsePolicySet, type PolicySet } from '../../../src/shared/policy/index.js';
 import { createDataContext, type DataContext } from '../../src/data/client.js';
+import { seedDemoData, type SeedData } from '../../src/data/seed.js';
 import { ingestRecord } from '../../src/ingest/processor.js';
 import { startBackendApp, type BackendApp } from '../../src/local/app.js';
 import { DEMO_PASSWORD, startCognitoLocal, type CognitoLocal } from '../../src/local/services/cognito.js';
@@ -14,6 +15,7 @@ import {
 import { startKafka, type LocalKafka } from '../../src/local/services/kafka.js';
 import { startSmtpSink, type SmtpSink } from '../../src/local/services/smtp.js';
 import { createSmsLog, type SmsLog } from '../../src/local/services/sms.js';
+import { apiClient } from './api.js';
 import { scenarioMessages } from './fixtures.js';
 
 /**
@@ -198,4 +200,49 @@ export async function cancelScenario3(ctx: DataContext, app: BackendApp, deliver
     });
   }
   await app.idle();
+}
+
+/** What an API suite works against: see startApiStack. */
+export interface ApiStack {
+  s: Services;
+  ctx: DataContext;
+  prefix: string;
+  app: BackendApp;
+  api: ReturnType<typeof apiClient>;
+  /** An ID token per user asked for. */
+  tokens: Record<string, string>;
+}
+
+/**
+ * The set-up of a suite testing the real API: services with cognito-local, new tables seeded with
+ * `data`, the app (ingest off; `policy` when given), an API client, an ID token for each of `users`,
+ * and FlightPulse scenario 3 (SW9012 cancelled) run to its end. What started is stopped again when
+ * a step fails.
+ */
+export async function startApiStack(o: {
+  data: SeedData;
+  users: readonly string[];
+  policy?: () => PolicySet;
+}): Promise<ApiStack> {
+  const s = await startServices({ cognito: true });
+  let app: BackendApp | undefined;
+  try {
+    const { ctx, prefix } = await s.newTables();
+    await seedDemoData(ctx, o.data);
+    app = await startApp(s, prefix, { ingest: false, ...(o.policy ? { policy: o.policy } : {}) });
+    const api = apiClient(app.apiUrl);
+    const tokens: Record<string, string> = {};
+    for (const u of o.users) tokens[u] = await idToken(s, u);
+    await cancelScenario3(ctx, app);
+    return { s, ctx, prefix, app, api, tokens };
+  } catch (err) {
+    await stopApiStack({ app, s });
+    throw err;
+  }
+}
+
+/** Stops what startApiStack started (the app, then the services); either may be missing. */
+export async function stopApiStack(stack: { app?: BackendApp | undefined; s?: Services | undefined }): Promise<void> {
+  await stack.app?.stop();
+  await stack.s?.stop();
 }

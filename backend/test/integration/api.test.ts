@@ -3,12 +3,11 @@ import { caseId, type Entitlement } from '../../../src/shared/domain/index.js';
 import { commitWithLog, putChange, readHead } from '../../src/data/changelog.js';
 import type { DataContext } from '../../src/data/client.js';
 import { getEntitlement, items } from '../../src/data/repositories.js';
-import { seedDemoData } from '../../src/data/seed.js';
 import type { BackendApp } from '../../src/local/app.js';
 import { scanCount as countItems } from '../helpers/scan.js';
 import { apiClient, command, confirmation, issueCommand } from '../helpers/api.js';
 import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
-import { cancelScenario3, idToken, startApp, startServices, type Services } from '../helpers/stack.js';
+import { type Services, startApiStack, stopApiStack } from '../helpers/stack.js';
 
 /**
  * The HTTP API against DynamoDB Local, cognito-local (real ID tokens) and the SMTP sink. The
@@ -19,7 +18,7 @@ let s: Services;
 let ctx: DataContext;
 let app: BackendApp;
 let api: ReturnType<typeof apiClient>;
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string>;
 const flight = fpInstance('SW9012');
 
 const scanCount = (prefix: string): Promise<number> => countItems(ctx, prefix);
@@ -27,19 +26,12 @@ const scanCount = (prefix: string): Promise<number> => countItems(ctx, prefix);
 const vouchers = () => s.smtp.messages().filter((m) => m.subject.includes('voucher'));
 
 beforeAll(async () => {
-  s = await startServices({ cognito: true });
-  let prefix: string;
-  ({ ctx, prefix } = await s.newTables());
-  await seedDemoData(ctx, flightpulseData(3));
-  app = await startApp(s, prefix, { ingest: false });
-  api = apiClient(app.apiUrl);
-  for (const u of ['agent.phx', 'super.phx', 'agent.dal', 'admin']) tokens[u] = await idToken(s, u);
-  await cancelScenario3(ctx, app);
+  ({ s, ctx, app, api, tokens } = await startApiStack({
+    data: flightpulseData(3),
+    users: ['agent.phx', 'super.phx', 'agent.dal', 'admin'],
+  }));
 });
-afterAll(async () => {
-  await app?.stop();
-  await s?.stop();
-});
+afterAll(() => stopApiStack({ app, s }));
 
 /** The meal entitlement of a SW9012 passenger, as a desk learns it from a pull. */
 async function mealFor(passengerId: string, token: string): Promise<Entitlement> {

@@ -8,7 +8,6 @@ import { readAuditTrail } from '../../src/data/audit.js';
 import type { DataContext } from '../../src/data/client.js';
 import { keys } from '../../src/data/keys.js';
 import { getApproval, getCase, getEntitlement, getIssuance } from '../../src/data/repositories.js';
-import { seedDemoData } from '../../src/data/seed.js';
 import type { BackendApp } from '../../src/local/app.js';
 import {
   addEntitlement,
@@ -21,7 +20,7 @@ import {
 } from '../helpers/api.js';
 import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
 import { scanCount } from '../helpers/scan.js';
-import { cancelScenario3, eventually, idToken, startApp, startServices, type Services } from '../helpers/stack.js';
+import { eventually, type Services, startApiStack, stopApiStack } from '../helpers/stack.js';
 
 /**
  * Supervisor approvals through the real API (DynamoDB Local, cognito-local ID tokens, SMTP sink):
@@ -34,24 +33,14 @@ let s: Services;
 let ctx: DataContext;
 let app: BackendApp;
 let api: ReturnType<typeof apiClient>;
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string>;
 const flight = fpInstance('SW9012');
 const USERS = ['agent.phx', 'super.phx', 'super2.phx', 'admin', 'agent.dal'] as const;
 
 beforeAll(async () => {
-  s = await startServices({ cognito: true });
-  let prefix: string;
-  ({ ctx, prefix } = await s.newTables());
-  await seedDemoData(ctx, flightpulseData(20));
-  app = await startApp(s, prefix, { ingest: false });
-  api = apiClient(app.apiUrl);
-  for (const u of USERS) tokens[u] = await idToken(s, u);
-  await cancelScenario3(ctx, app);
+  ({ s, ctx, app, api, tokens } = await startApiStack({ data: flightpulseData(20), users: USERS }));
 }, 120_000);
-afterAll(async () => {
-  await app?.stop();
-  await s?.stop();
-});
+afterAll(() => stopApiStack({ app, s }));
 
 const push = (user: (typeof USERS)[number], cmd: Parameters<typeof pushOne>[2]) => pushOne(api, tokens[user]!, cmd);
 const cash = (n: number, eur: number, period = 'T') =>

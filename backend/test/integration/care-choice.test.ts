@@ -16,11 +16,10 @@ import {
   getIssuance,
   getPassenger,
 } from '../../src/data/repositories.js';
-import { seedDemoData } from '../../src/data/seed.js';
 import type { BackendApp } from '../../src/local/app.js';
 import { addEntitlement, apiClient, command, confirmation, issueCommand, pushOne } from '../helpers/api.js';
 import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
-import { cancelScenario3, idToken, startApp, startServices, type Services } from '../helpers/stack.js';
+import { type Services, startApiStack, stopApiStack } from '../helpers/stack.js';
 
 /**
  * Care types and the passenger's choice (issue #12) through the real API (DynamoDB Local,
@@ -33,28 +32,18 @@ let s: Services;
 let ctx: DataContext;
 let app: BackendApp;
 let api: ReturnType<typeof apiClient>;
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string>;
 const flight = fpInstance('SW9012');
 const USERS = ['agent.phx', 'super.phx'] as const;
 const today = () => new Date().toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  s = await startServices({ cognito: true });
-  const t = await s.newTables();
-  ctx = t.ctx;
   const data = flightpulseData(6);
   // GX0001 and GX0002 travel on one booking (PNR FAM001): they may share a hotel room.
   for (const b of data.bookings) if (b.id === 'BX0001' || b.id === 'BX0002') b.pnr = 'FAM001';
-  await seedDemoData(ctx, data);
-  app = await startApp(s, t.prefix, { ingest: false });
-  api = apiClient(app.apiUrl);
-  for (const u of USERS) tokens[u] = await idToken(s, u);
-  await cancelScenario3(ctx, app);
+  ({ s, ctx, app, api, tokens } = await startApiStack({ data, users: USERS }));
 }, 120_000);
-afterAll(async () => {
-  await app?.stop();
-  await s?.stop();
-});
+afterAll(() => stopApiStack({ app, s }));
 
 const push = (user: (typeof USERS)[number], cmd: Parameters<typeof pushOne>[2]) => pushOne(api, tokens[user]!, cmd);
 const caseOf = (n: number) => caseId(flight, `GX${String(n).padStart(4, '0')}`);

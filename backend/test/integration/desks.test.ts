@@ -8,12 +8,11 @@ import { readAuditTrail } from '../../src/data/audit.js';
 import type { DataContext } from '../../src/data/client.js';
 import { keys } from '../../src/data/keys.js';
 import { getEntitlement, getIssuance } from '../../src/data/repositories.js';
-import { seedDemoData } from '../../src/data/seed.js';
 import type { BackendApp } from '../../src/local/app.js';
 import { addEntitlement, apiClient, command, issueCommand } from '../helpers/api.js';
 import { enrolTestDesk, newTestDesk, type TestDesk } from '../helpers/desk-signing.js';
 import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
-import { cancelScenario3, idToken, startApp, startServices, type Services } from '../helpers/stack.js';
+import { type Services, startApiStack, stopApiStack } from '../helpers/stack.js';
 
 /**
  * Desk enrolment and signed commands (issue #10) through the real API (DynamoDB Local,
@@ -27,7 +26,7 @@ let s: Services;
 let ctx: DataContext;
 let app: BackendApp;
 let api: ReturnType<typeof apiClient>;
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string>;
 const USERS = ['agent.phx', 'agent.dal', 'super.phx', 'super.lhr', 'admin'] as const;
 type User = (typeof USERS)[number];
 const flight = fpInstance('SW9012');
@@ -37,19 +36,9 @@ const meal = async (): Promise<Entitlement> =>
   addEntitlement(ctx, caseOf(nextCase++), { regime: 'EU261', type: 'meal', period: 'M1', amount: { amountMinor: 1500, currency: 'EUR' } });
 
 beforeAll(async () => {
-  s = await startServices({ cognito: true });
-  let prefix: string;
-  ({ ctx, prefix } = await s.newTables());
-  await seedDemoData(ctx, flightpulseData(60));
-  app = await startApp(s, prefix, { ingest: false });
-  api = apiClient(app.apiUrl);
-  for (const u of USERS) tokens[u] = await idToken(s, u);
-  await cancelScenario3(ctx, app);
+  ({ s, ctx, app, api, tokens } = await startApiStack({ data: flightpulseData(60), users: USERS }));
 }, 120_000);
-afterAll(async () => {
-  await app?.stop();
-  await s?.stop();
-});
+afterAll(() => stopApiStack({ app, s }));
 
 const enrol = (user: User, body: unknown) => api.call('POST', '/v1/desks/enrol', { token: tokens[user]!, body: body as object });
 async function enrolled(user: User = 'agent.phx'): Promise<TestDesk> {

@@ -18,13 +18,12 @@ import { withoutNotices } from '../helpers/audit.js';
 import type { DataContext } from '../../src/data/client.js';
 import { keys } from '../../src/data/keys.js';
 import { getCase, getCaseWithEntitlements, getEntitlement, getIssuance } from '../../src/data/repositories.js';
-import { seedDemoData } from '../../src/data/seed.js';
 import type { BackendApp } from '../../src/local/app.js';
 import { addEntitlement, apiClient, command, confirmation, issueCommand, pushOne } from '../helpers/api.js';
 import { sharedDeskSerials, sharedTestDesk } from '../helpers/desk-signing.js';
 import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
 import { scanCount } from '../helpers/scan.js';
-import { cancelScenario3, eventually, idToken, startApp, startServices, type Services } from '../helpers/stack.js';
+import { eventually, type Services, startApiStack, stopApiStack } from '../helpers/stack.js';
 
 /**
  * Server-side money controls through the real API (DynamoDB Local, cognito-local, SMTP sink):
@@ -41,7 +40,7 @@ let prefix: string;
 let app: BackendApp;
 let api: ReturnType<typeof apiClient>;
 let policy: PolicySet = defaultPolicySet();
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string>;
 const flight = fpInstance('SW9012');
 const USERS = ['agent.phx', 'super.phx', 'super2.phx', 'admin'] as const;
 const today = () => new Date().toISOString().slice(0, 10);
@@ -69,18 +68,9 @@ async function withPolicy<T>(p: PolicySet, fn: () => Promise<T>): Promise<T> {
 }
 
 beforeAll(async () => {
-  s = await startServices({ cognito: true });
-  ({ ctx, prefix } = await s.newTables());
-  await seedDemoData(ctx, flightpulseData(30));
-  app = await startApp(s, prefix, { ingest: false, policy: () => policy });
-  api = apiClient(app.apiUrl);
-  for (const u of USERS) tokens[u] = await idToken(s, u);
-  await cancelScenario3(ctx, app);
+  ({ s, ctx, prefix, app, api, tokens } = await startApiStack({ data: flightpulseData(30), users: USERS, policy: () => policy }));
 }, 120_000);
-afterAll(async () => {
-  await app?.stop();
-  await s?.stop();
-});
+afterAll(() => stopApiStack({ app, s }));
 
 const push = (user: (typeof USERS)[number], cmd: Parameters<typeof pushOne>[2]) => pushOne(api, tokens[user]!, cmd);
 const caseOf = (n: number) => caseId(flight, `GX${String(n).padStart(4, '0')}`);

@@ -3,11 +3,10 @@ import { approvalId, caseId, type Entitlement } from '../../../src/shared/domain
 import { readAuditTrail } from '../../src/data/audit.js';
 import type { DataContext } from '../../src/data/client.js';
 import { getApproval } from '../../src/data/repositories.js';
-import { seedDemoData } from '../../src/data/seed.js';
 import type { BackendApp } from '../../src/local/app.js';
 import { addEntitlement, apiClient, command, confirmation, decideCommand, pushOne, requestCommand } from '../helpers/api.js';
 import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
-import { cancelScenario3, eventually, idToken, startApp, startServices, type Services } from '../helpers/stack.js';
+import { eventually, type Services, startApiStack, stopApiStack } from '../helpers/stack.js';
 
 /**
  * Approval decisions and voids reach the passenger once, in their language, and are recorded on the
@@ -18,29 +17,19 @@ let s: Services;
 let ctx: DataContext;
 let app: BackendApp;
 let api: ReturnType<typeof apiClient>;
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string>;
 const flight = fpInstance('SW9012');
 const USERS = ['agent.phx', 'super.phx'] as const;
 
 beforeAll(async () => {
-  s = await startServices({ cognito: true });
-  let prefix: string;
-  ({ ctx, prefix } = await s.newTables());
   const data = flightpulseData(6);
   for (const p of data.passengers) {
     if (p.id === 'GX0002') Object.assign(p, { language: 'fr', contact: { email: true, sms: false, push: false } });
     if (p.id === 'GX0003') Object.assign(p, { language: 'de-AT', contact: { email: true, sms: false, push: false } });
   }
-  await seedDemoData(ctx, data);
-  app = await startApp(s, prefix, { ingest: false });
-  api = apiClient(app.apiUrl);
-  for (const u of USERS) tokens[u] = await idToken(s, u);
-  await cancelScenario3(ctx, app);
+  ({ s, ctx, app, api, tokens } = await startApiStack({ data, users: USERS }));
 }, 180_000);
-afterAll(async () => {
-  await app?.stop();
-  await s?.stop();
-});
+afterAll(() => stopApiStack({ app, s }));
 
 const push = (user: (typeof USERS)[number], cmd: Parameters<typeof pushOne>[2]) => pushOne(api, tokens[user]!, cmd);
 const cash = (n: number, eur: number) =>

@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseId, type Entitlement } from '../../../src/shared/domain/index.js';
 import type { DataContext } from '../../src/data/client.js';
 import { getEntitlement } from '../../src/data/repositories.js';
-import { seedDemoData } from '../../src/data/seed.js';
 import type { BackendApp } from '../../src/local/app.js';
 import { addEntitlement, apiClient, confirmation, issueCommand, pushOne } from '../helpers/api.js';
 import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
-import { cancelScenario3, idToken, startApp, startServices, type Services } from '../helpers/stack.js';
+import { type Services, startApiStack, stopApiStack } from '../helpers/stack.js';
 
 /**
  * Money controls follow the policy store (issue #9): role limits are policy data, so a published
@@ -18,23 +17,13 @@ let s: Services;
 let ctx: DataContext;
 let app: BackendApp;
 let api: ReturnType<typeof apiClient>;
-const tokens: Record<string, string> = {};
+let tokens: Record<string, string>;
 const flight = fpInstance('SW9012');
 
 beforeAll(async () => {
-  s = await startServices({ cognito: true });
-  let prefix: string;
-  ({ ctx, prefix } = await s.newTables());
-  await seedDemoData(ctx, flightpulseData(6));
-  app = await startApp(s, prefix, { ingest: false });
-  api = apiClient(app.apiUrl);
-  for (const u of ['agent.phx', 'admin']) tokens[u] = await idToken(s, u);
-  await cancelScenario3(ctx, app);
+  ({ s, ctx, app, api, tokens } = await startApiStack({ data: flightpulseData(6), users: ['agent.phx', 'admin'] }));
 }, 120_000);
-afterAll(async () => {
-  await app?.stop();
-  await s?.stop();
-});
+afterAll(() => stopApiStack({ app, s }));
 
 const admin = (method: string, path: string, body?: object) => api.call(method, path, { token: tokens.admin!, ...(body ? { body } : {}) });
 const issue = async (ent: Entitlement) => {
