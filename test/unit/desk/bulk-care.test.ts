@@ -10,29 +10,13 @@ import { createDispatch, type RpcHandlers } from '../../../src/main/rpc/dispatch
 import type { BulkCareProgress, BulkCareRun } from '../../../src/shared/rpc/bulk-care.js';
 import { CHANNELS, type Session } from '../../../src/shared/rpc/contract.js';
 import { IssueEntitlementPayloadSchema, type Change } from '../../../src/shared/sync/protocol.js';
-import { booking, flight, passenger, tempDir } from './helpers/factories.js';
+import { booking, flight, passenger, tempDir, put, session } from './helpers/factories.js';
 
 // Bulk care's rules on a real SQLite desk (no backend): the same CommandService as a single
 // issue, so confirmations, offline caps and roles apply to every item; skips; no double issue.
 
 const FLIGHT = 'LH400-2026-11-24';
 const NOW = new Date('2026-11-24T16:00:00.000Z');
-const put = (kind: Change['kind'], data: Record<string, unknown> & { id: string; version: number }): Change => ({
-  kind,
-  id: data.id,
-  version: data.version,
-  op: 'put',
-  data,
-});
-const session = (username: string, role: Session['role'], stations = ['PHX']): Session => ({
-  username,
-  role,
-  groups: [role],
-  stations,
-  expiresAt: '2099-01-01T00:00:00.000Z',
-  offline: false,
-  locked: false,
-});
 const caseId = (p: string) => `CASE-${FLIGHT}-${p}`;
 const entId = (p: string, type: string) => `${caseId(p)}/EU261/${type}/once`;
 const kase = (p: string) =>

@@ -6,9 +6,8 @@ import { openDatabase, type Db } from '../../../src/main/db/open.js';
 import { Outbox } from '../../../src/main/db/outbox.js';
 import { CacheQueries, type Viewer } from '../../../src/main/db/queries.js';
 import { BadRequestError, CommandConflictError, ForbiddenError } from '../../../src/main/errors.js';
-import type { Session } from '../../../src/shared/rpc/contract.js';
 import type { Change, CommandEnvelope } from '../../../src/shared/sync/protocol.js';
-import { cancelledFlight, tempDir } from './helpers/factories.js';
+import { cancelledFlight, tempDir, put, session } from './helpers/factories.js';
 
 // The desk's main process on care details and the passenger's choice (issue #12): the same shared
 // rules as the server (care.ts, controls.ts) before anything is queued, and the case's preview
@@ -17,22 +16,6 @@ import { cancelledFlight, tempDir } from './helpers/factories.js';
 const FLIGHT = 'SW9012-2026-11-24';
 const NOW = new Date('2026-11-24T16:00:00.000Z');
 const CASE = `CASE-${FLIGHT}-P001`;
-const put = (kind: Change['kind'], data: Record<string, unknown> & { id: string; version: number }): Change => ({
-  kind,
-  id: data.id,
-  version: data.version,
-  op: 'put',
-  data,
-});
-const session = (username: string, role: Session['role']): Session => ({
-  username,
-  role,
-  groups: [role],
-  stations: ['PHX'],
-  expiresAt: '2099-01-01T00:00:00.000Z',
-  offline: false,
-  locked: false,
-});
 const AGENT = session('agent.phx', 'agent');
 const SUPER = session('super.phx', 'supervisor');
 

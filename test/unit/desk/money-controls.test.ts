@@ -15,7 +15,7 @@ import type { AuditEntry } from '../../../src/shared/domain/entities.js';
 import { CHANNELS, type Session } from '../../../src/shared/rpc/contract.js';
 import { CommandEnvelopeSchema, type Change, type CommandEnvelope } from '../../../src/shared/sync/protocol.js';
 import { until } from './helpers/desk-harness.js';
-import { booking, flight, passenger, tempDir } from './helpers/factories.js';
+import { booking, flight, passenger, tempDir, put, session } from './helpers/factories.js';
 import { startFakeBackend, TOKEN, type FakeBackend } from './helpers/fake-backend.js';
 
 // Money controls on the desk: the rules of src/shared/policy/controls.ts applied by the main
@@ -24,23 +24,7 @@ import { startFakeBackend, TOKEN, type FakeBackend } from './helpers/fake-backen
 
 const FLIGHT = 'LH400-2026-11-24';
 const NOW = new Date('2026-11-24T16:00:00.000Z');
-const put = (kind: Change['kind'], data: Record<string, unknown> & { id: string; version: number }): Change => ({
-  kind,
-  id: data.id,
-  version: data.version,
-  op: 'put',
-  data,
-});
 
-const session = (username: string, role: Session['role'], stations = ['PHX']): Session => ({
-  username,
-  role,
-  groups: [role],
-  stations,
-  expiresAt: '2099-01-01T00:00:00.000Z',
-  offline: false,
-  locked: false,
-});
 const AGENT = session('agent.phx', 'agent');
 const SUPER = session('super.phx', 'supervisor', ['PHX', 'OAK']);
 const SUPER2 = session('super2.phx', 'supervisor', ['PHX']);

@@ -1,17 +1,30 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Session } from '../../../../src/shared/rpc/contract.js';
 import type { Change } from '../../../../src/shared/sync/protocol.js';
 
 /** A fresh temp folder per test (real SQLite files, never shared). */
 export const tempDir = (prefix = 'jetway-desk-'): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
-const put = (kind: Change['kind'], data: Record<string, unknown> & { id: string; version: number }): Change => ({
+/** A `put` change of `data` (its id and version are the change's). */
+export const put = (kind: Change['kind'], data: Record<string, unknown> & { id: string; version: number }): Change => ({
   kind,
   id: data.id,
   version: data.version,
   op: 'put',
   data,
+});
+
+/** A signed-in session of `role` at `stations`, valid until 2099. */
+export const session = (username: string, role: Session['role'], stations = ['PHX']): Session => ({
+  username,
+  role,
+  groups: [role],
+  stations,
+  expiresAt: '2099-01-01T00:00:00.000Z',
+  offline: false,
+  locked: false,
 });
 
 export function flight(over: Partial<Record<string, unknown>> & { id: string } = { id: 'SW9012-2026-11-24' }): Change {
