@@ -1,16 +1,15 @@
 import path from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../../backend/src/data/seed.js';
 import type { DataContext } from '../../../backend/src/data/client.js';
-import { ingestRecord } from '../../../backend/src/ingest/processor.js';
 import type { BackendApp } from '../../../backend/src/local/app.js';
-import { flightpulseData, fpInstance, scenarioMessages } from '../../../backend/test/helpers/fixtures.js';
-import { startApp, startServices, type Services } from '../../../backend/test/helpers/stack.js';
+import { flightpulseData, fpInstance } from '../../../backend/test/helpers/fixtures.js';
+import { startApiStack, type Services } from '../../../backend/test/helpers/stack.js';
 import { createDesk, type Desk } from '../../../src/main/services.js';
 import type { BulkCarePlan, BulkCareProgress, BulkCareRun } from '../../../src/shared/rpc/bulk-care.js';
-import type { Channel, FlightPassengersResponse, RpcResult } from '../../../src/shared/rpc/contract.js';
+import type { Channel, FlightPassengersResponse } from '../../../src/shared/rpc/contract.js';
 import { tempDir } from '../../unit/desk/helpers/factories.js';
+import { callDesk, until as waitUntil } from './helpers.js';
 
 // Bulk care (issue #12) in the desk's main process against the REAL backend: the local cloud's
 // HTTP API, DynamoDB Local and cognito-local (demo users' real ID tokens). The desk is createDesk
@@ -46,18 +45,8 @@ function open(): Desk {
   return d;
 }
 
-async function until(fn: () => unknown, what: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-async function call<T>(channel: Channel, request: unknown = {}): Promise<T> {
-  const r = (await desk.dispatch(channel, request)) as RpcResult<T>;
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
+const until = (fn: () => unknown, what: string, timeoutMs = 30_000) => waitUntil(fn, what, timeoutMs);
+const call = <T>(channel: Channel, request: unknown = {}): Promise<T> => callDesk<T>(desk, channel, request);
 const passengers = () => call<FlightPassengersResponse>('flight:passengers', { flightId: FLIGHT });
 const meals = (f: FlightPassengersResponse) => f.rows.flatMap((r) => r.entitlements.filter((e) => e.type === 'meal'));
 const outboxIssues = (): { id: string; entitlementId: string; offline: number; serial: string | null }[] =>
@@ -100,17 +89,7 @@ async function signIn(): Promise<void> {
 }
 
 beforeAll(async () => {
-  s = await startServices({ cognito: true });
-  const tables = await s.newTables();
-  ctx = tables.ctx;
-  await seedDemoData(ctx, flightpulseData(6));
-  app = await startApp(s, tables.prefix, { ingest: false });
-  await ingestRecord(
-    { ctx, workflows: app.workflows, deadLetters: { send: async () => undefined } },
-    scenarioMessages('scenario3-cancellation.json')[0]!,
-    { topic: 'flight-operations', partition: 0, offset: '0' },
-  );
-  await app.idle();
+  ({ s, ctx, app } = await startApiStack({ data: flightpulseData(6), users: [] }));
   desk = open();
 }, 240_000);
 

@@ -4,18 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataContext } from '../../../backend/src/data/client.js';
 import { keys } from '../../../backend/src/data/keys.js';
 import { getEntitlement, getIssuance } from '../../../backend/src/data/repositories.js';
-import { seedDemoData } from '../../../backend/src/data/seed.js';
-import { ingestRecord } from '../../../backend/src/ingest/processor.js';
 import type { BackendApp } from '../../../backend/src/local/app.js';
 import { addEntitlement } from '../../../backend/test/helpers/api.js';
-import { flightpulseData, fpInstance, scenarioMessages } from '../../../backend/test/helpers/fixtures.js';
-import { startApp, startServices, type Services } from '../../../backend/test/helpers/stack.js';
+import { flightpulseData, fpInstance } from '../../../backend/test/helpers/fixtures.js';
+import { startApiStack, type Services } from '../../../backend/test/helpers/stack.js';
 import { createDesk, type Desk } from '../../../src/main/services.js';
 import { caseId } from '../../../src/shared/domain/index.js';
-import type { CaseView, Channel, DeskInfo, RpcResult } from '../../../src/shared/rpc/contract.js';
+import type { CaseView, Channel, DeskInfo } from '../../../src/shared/rpc/contract.js';
 import { parseBlockSerial } from '../../../src/shared/sync/desk-signing.js';
 import type { CommandResult } from '../../../src/shared/sync/protocol.js';
 import { tempDir } from '../../unit/desk/helpers/factories.js';
+import { callDesk, until } from './helpers.js';
 
 // Desk enrolment against the REAL backend (issue #10): the desk (createDesk) enrols its key at
 // the first online sign-in, transparently; every command it pushes is signed and accepted; an
@@ -33,32 +32,11 @@ let desk: Desk;
 const network = { up: true };
 const results: CommandResult[] = [];
 
-async function until(fn: () => unknown, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-async function call<T>(channel: Channel, request: unknown = {}): Promise<T> {
-  const r = (await desk.dispatch(channel, request)) as RpcResult<T>;
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
+const call = <T>(channel: Channel, request: unknown = {}): Promise<T> => callDesk<T>(desk, channel, request);
 const info = () => call<DeskInfo>('desk:info');
 
 beforeAll(async () => {
-  s = await startServices({ cognito: true });
-  let prefix: string;
-  ({ ctx, prefix } = await s.newTables());
-  await seedDemoData(ctx, flightpulseData(3));
-  app = await startApp(s, prefix, { ingest: false });
-  await ingestRecord(
-    { ctx, workflows: app.workflows, deadLetters: { send: async () => undefined } },
-    scenarioMessages('scenario3-cancellation.json')[0]!,
-    { topic: 'flight-operations', partition: 0, offset: '0' },
-  );
-  await app.idle();
+  ({ s, ctx, app } = await startApiStack({ data: flightpulseData(3), users: [] }));
   desk = createDesk({
     dataDir: path.join(tempDir(), 'desk'),
     apiUrl: app.apiUrl,

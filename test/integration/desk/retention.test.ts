@@ -5,17 +5,15 @@ import { commitWithLog, putChange, readHead } from '../../../backend/src/data/ch
 import type { DataContext } from '../../../backend/src/data/client.js';
 import { keys, snapshotPartition } from '../../../backend/src/data/keys.js';
 import { items } from '../../../backend/src/data/repositories.js';
-import { seedDemoData } from '../../../backend/src/data/seed.js';
-import { ingestRecord } from '../../../backend/src/ingest/processor.js';
 import type { BackendApp } from '../../../backend/src/local/app.js';
-import { flightpulseData, fpInstance, scenarioMessages } from '../../../backend/test/helpers/fixtures.js';
-import { startApp, startServices, type Services } from '../../../backend/test/helpers/stack.js';
+import { flightpulseData, fpInstance } from '../../../backend/test/helpers/fixtures.js';
+import { startApiStack, type Services } from '../../../backend/test/helpers/stack.js';
 import { ENTITY_TABLES } from '../../../src/main/db/entities.js';
 import { createDesk, type Desk } from '../../../src/main/services.js';
 import { caseId, type Flight } from '../../../src/shared/domain/index.js';
-import type { Channel, RpcResult } from '../../../src/shared/rpc/contract.js';
 import type { CommandResult } from '../../../src/shared/sync/protocol.js';
 import { tempDir } from '../../unit/desk/helpers/factories.js';
+import { callDesk, until as waitUntil } from './helpers.js';
 
 // Issue #10 acceptance: retention and bootstrap against the REAL backend (local cloud API,
 // DynamoDB Local, cognito-local) with createDesk. The server compacts and trims its change log
@@ -65,18 +63,8 @@ function openDesk(dataDir: string, snapshotPageSize = 1000): Desk {
   });
 }
 
-async function until(fn: () => unknown, what: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-async function call<T>(desk: Desk, channel: Channel, request: unknown = {}): Promise<T> {
-  const r = (await desk.dispatch(channel, request)) as RpcResult<T>;
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
+const until = (fn: () => unknown, what: string, timeoutMs = 30_000) => waitUntil(fn, what, timeoutMs);
+const call = callDesk;
 const signIn = (desk: Desk) => call(desk, 'session:signIn', { username: 'agent.phx', password: PASSWORD });
 
 /** The server's state of a station: its compacted snapshot, as kind:id → version (puts) or null (tombstones). */
@@ -146,17 +134,7 @@ const extraFlight = (id: string, version: number): Flight => ({
 beforeAll(async () => {
   // The test drives compaction itself (app.compact()); no timer.
   process.env.JETWAY_COMPACT_INTERVAL_SECONDS = '0';
-  s = await startServices({ cognito: true });
-  const t = await s.newTables();
-  ctx = t.ctx;
-  await seedDemoData(ctx, flightpulseData(3));
-  app = await startApp(s, t.prefix, { ingest: false });
-  await ingestRecord(
-    { ctx, workflows: app.workflows, deadLetters: { send: async () => undefined } },
-    scenarioMessages('scenario3-cancellation.json')[0]!,
-    { topic: 'flight-operations', partition: 0, offset: '0' },
-  );
-  await app.idle();
+  ({ s, ctx, app } = await startApiStack({ data: flightpulseData(3), users: [] }));
   await putFlight(extraFlight('ZZ0001-2025-01-15', 1));
 });
 

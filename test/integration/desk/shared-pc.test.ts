@@ -1,18 +1,17 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../../backend/src/data/seed.js';
-import { ingestRecord } from '../../../backend/src/ingest/processor.js';
 import type { BackendApp } from '../../../backend/src/local/app.js';
-import { flightpulseData, fpInstance, scenarioMessages } from '../../../backend/test/helpers/fixtures.js';
-import { startApp, startServices, type Services } from '../../../backend/test/helpers/stack.js';
+import { flightpulseData, fpInstance } from '../../../backend/test/helpers/fixtures.js';
+import { startApiStack, type Services } from '../../../backend/test/helpers/stack.js';
 import { Outbox } from '../../../src/main/db/outbox.js';
 import { DeskIdentity } from '../../../src/main/desk/identity.js';
 import { createDesk, type Desk } from '../../../src/main/services.js';
 import { tokenUser } from '../../../src/main/sync/backend.js';
 import { caseId } from '../../../src/shared/domain/index.js';
-import type { Channel, RpcResult } from '../../../src/shared/rpc/contract.js';
+import type { Channel } from '../../../src/shared/rpc/contract.js';
 import type { CommandEnvelope, CommandResult } from '../../../src/shared/sync/protocol.js';
 import { tempDir } from '../../unit/desk/helpers/factories.js';
+import { callDesk, until } from './helpers.js';
 
 // A shared airport PC against the REAL backend: the local cloud's HTTP API (the push route
 // answers each command separately; out-of-scope = committed FORBIDDEN_STATION), DynamoDB Local
@@ -31,18 +30,7 @@ let desk: Desk;
 const network = { up: true };
 const pushes: { user: string | null; commands: CommandEnvelope[]; results: CommandResult[] }[] = [];
 
-async function until(fn: () => unknown, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-async function call<T>(channel: Channel, request: unknown = {}): Promise<T> {
-  const r = (await desk.dispatch(channel, request)) as RpcResult<T>;
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
+const call = <T>(channel: Channel, request: unknown = {}): Promise<T> => callDesk<T>(desk, channel, request);
 const note = async (c: string, text: string) =>
   (await call<{ commandId: string }>('case:note', { caseId: c, text })).commandId;
 const pushedBy = (id: string) => pushes.filter((p) => p.commands.some((c) => c.commandId === id)).map((p) => p.user);
@@ -65,16 +53,7 @@ async function signInSynced(u: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  s = await startServices({ cognito: true });
-  const { ctx, prefix } = await s.newTables();
-  await seedDemoData(ctx, flightpulseData(3));
-  app = await startApp(s, prefix, { ingest: false });
-  await ingestRecord(
-    { ctx, workflows: app.workflows, deadLetters: { send: async () => undefined } },
-    scenarioMessages('scenario3-cancellation.json')[0]!,
-    { topic: 'flight-operations', partition: 0, offset: '0' },
-  );
-  await app.idle();
+  ({ s, app } = await startApiStack({ data: flightpulseData(3), users: [] }));
   desk = createDesk({
     dataDir: path.join(tempDir(), 'desk'),
     apiUrl: app.apiUrl,
