@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { expect, test as base, type Page } from '@playwright/test';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { webKeyProvider } from '../../src/main/db/keys.js';
@@ -114,24 +114,47 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
           return this.issuancesForMany([entitlementId]);
         },
         async issuancesForMany(entitlementIds) {
+          // By the cases' partitions, not a table scan (a scan of a busy e2e table can take longer
+          // than a poll's timeout on a loaded machine): every issuance is written in one
+          // transaction with its case's audit entry (`details.issuanceId`, `details.entitlementId`),
+          // and the entitlement names its current one; the issuance items themselves are then read
+          // strongly consistent. (The reliability tests scan the whole table for strays.)
           if (entitlementIds.length === 0 || entitlementIds.length > 100) throw new Error('1 to 100 entitlement ids');
-          const names = entitlementIds.map((_, i) => `:e${i}`);
+          const wanted = new Set(entitlementIds);
+          const caseIds = [...new Set(entitlementIds.map((id) => id.split('/')[0]!))];
+          const issuanceIds = new Set<string>();
+          for (const caseId of caseIds) {
+            let start: Record<string, unknown> | undefined;
+            do {
+              const r = await doc.send(
+                new QueryCommand({
+                  TableName: table,
+                  KeyConditionExpression: 'PK = :pk',
+                  ExpressionAttributeValues: { ':pk': `CASE#${caseId}` },
+                  ExclusiveStartKey: start,
+                  ConsistentRead: true,
+                }),
+              );
+              for (const it of r.Items ?? []) {
+                const d = it.details as Record<string, unknown> | undefined;
+                if (String(it.SK).startsWith('AUDIT#') && d && wanted.has(String(d.entitlementId)) && typeof d.issuanceId === 'string') issuanceIds.add(d.issuanceId);
+                if (String(it.SK).startsWith('ENT#') && wanted.has(String(it.id)) && typeof it.issuanceId === 'string') issuanceIds.add(it.issuanceId);
+              }
+              start = r.LastEvaluatedKey;
+            } while (start);
+          }
+          const ids = [...issuanceIds];
           const out: Record<string, unknown>[] = [];
-          let start: Record<string, unknown> | undefined;
-          do {
-            const r = await doc.send(
-              new ScanCommand({
-                TableName: table,
-                FilterExpression: `begins_with(PK, :p) AND entitlementId IN (${names.join(', ')})`,
-                ExpressionAttributeValues: { ':p': 'ISSUANCE#', ...Object.fromEntries(entitlementIds.map((id, i) => [names[i]!, id])) },
-                ExclusiveStartKey: start,
-                ConsistentRead: true,
-              }),
-            );
-            out.push(...(r.Items ?? []));
-            start = r.LastEvaluatedKey;
-          } while (start);
-          return out;
+          for (let i = 0; i < ids.length; i += 100) {
+            let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ PK: `ISSUANCE#${id}`, SK: 'META' }));
+            for (let attempt = 0; keys && keys.length > 0; attempt++) {
+              if (attempt > 10) throw new Error('BatchGet: keys still unprocessed');
+              const r: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
+              out.push(...(r.Responses?.[table] ?? []));
+              keys = r.UnprocessedKeys?.[table]?.Keys;
+            }
+          }
+          return out.filter((it) => wanted.has(String(it.entitlementId)));
         },
       });
       doc.destroy();
