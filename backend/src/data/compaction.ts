@@ -3,6 +3,7 @@ import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, U
 import type { Change } from '../../../src/shared/sync/protocol.js';
 import { readHead, readLog } from './changelog.js';
 import type { DataContext } from './client.js';
+import { queryAll } from './query-all.js';
 import { STATIONS_PARTITION, keys, logPartition, seqSortKey } from './keys.js';
 import { packStation, packTrimFloor, readPackHead, type PackOptions, type PackResult } from './snapshot-pack.js';
 
@@ -92,22 +93,12 @@ export async function readSnapshotState(ctx: DataContext, station: string): Prom
 
 /** Every station that ever had a change-log entry (registered by commitWithLog on its first entry). */
 export async function listStations(ctx: DataContext): Promise<string[]> {
-  const out: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.table,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': STATIONS_PARTITION },
-        ProjectionExpression: 'SK',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const it of res.Items ?? []) out.push(it.SK as string);
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const rows = await queryAll(ctx, {
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': STATIONS_PARTITION },
+    ProjectionExpression: 'SK',
+  });
+  return rows.map((it) => it.SK as string);
 }
 
 /**

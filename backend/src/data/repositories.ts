@@ -19,6 +19,7 @@ import {
   type Passenger,
 } from '../../../src/shared/domain/index.js';
 import type { DataContext } from './client.js';
+import { queryAll } from './query-all.js';
 import {
   BOOKING_SK_PREFIX,
   ENTITLEMENT_SK_PREFIX,
@@ -144,21 +145,11 @@ export async function getCaseWithEntitlements(
   caseId: string,
 ): Promise<{ case: Case; entitlements: Entitlement[] } | null> {
   // ENT#… and META sort after AUDIT#/AUDITHEAD: the audit trail (which only grows) is not read here.
-  const rows: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.table,
-        KeyConditionExpression: 'PK = :pk AND SK >= :from',
-        ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':from': ENTITLEMENT_SK_PREFIX },
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    rows.push(...(res.Items ?? []));
-    start = res.LastEvaluatedKey;
-  } while (start);
+  const rows = await queryAll(ctx, {
+    KeyConditionExpression: 'PK = :pk AND SK >= :from',
+    ExpressionAttributeValues: { ':pk': keys.case(caseId).PK, ':from': ENTITLEMENT_SK_PREFIX },
+    ConsistentRead: true,
+  });
   const meta = rows.find((r) => r.SK === 'META');
   if (!meta) return null;
   return {
@@ -267,21 +258,12 @@ export async function resolveFlightInstances(
   const times = ats.map((a) => a.getTime());
   const from = new Date(Math.min(...times) - window).toISOString();
   const to = new Date(Math.max(...times) + window).toISOString();
-  const flights: Flight[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.table,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': flightNumberPartition(carrier, number), ':from': from, ':to': to },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    flights.push(...(res.Items ?? []).map((row) => FlightSchema.parse(stripKeys(row))));
-    start = res.LastEvaluatedKey;
-  } while (start);
+  const rows = await queryAll(ctx, {
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': flightNumberPartition(carrier, number), ':from': from, ':to': to },
+  });
+  const flights: Flight[] = rows.map((row) => FlightSchema.parse(stripKeys(row)));
   return times.map((t) => {
     let best: Flight | null = null;
     let bestDist = Infinity;

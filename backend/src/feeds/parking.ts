@@ -2,6 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/li
 import { monotonicFactory } from 'ulid';
 import type { DataContext } from '../data/client.js';
 import { keys, parkedDeadlinePartition, parkedPartition } from '../data/keys.js';
+import { queryAll } from '../data/query-all.js';
 import type { Log } from '../data/log.js';
 import type { OpsEvent } from '../ingest/events.js';
 import { ingestRecord, type IngestDeps, type ParkingSink, type RecordMeta } from '../ingest/processor.js';
@@ -132,21 +133,11 @@ export function createParking(ctx: DataContext, opts: ParkingOptions = {}): Park
     },
 
     async list(carrier, number) {
-      const out: ParkedEvent[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const res = await ctx.doc.send(
-          new QueryCommand({
-            TableName: ctx.table,
-            KeyConditionExpression: 'PK = :pk',
-            ExpressionAttributeValues: { ':pk': parkedPartition(carrier, number) },
-            ConsistentRead: true,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        out.push(...((res.Items ?? []) as ParkedEvent[]));
-        start = res.LastEvaluatedKey;
-      } while (start);
+      const out = (await queryAll(ctx, {
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': parkedPartition(carrier, number) },
+        ConsistentRead: true,
+      })) as ParkedEvent[];
       return out.sort((a, b) => a.parkSeq.localeCompare(b.parkSeq));
     },
 
