@@ -10,7 +10,7 @@ import { createDispatch, type RpcHandlers } from '../../../src/main/rpc/dispatch
 import type { BulkCareProgress, BulkCareRun } from '../../../src/shared/rpc/bulk-care.js';
 import { CHANNELS, type Session } from '../../../src/shared/rpc/contract.js';
 import { IssueEntitlementPayloadSchema, type Change } from '../../../src/shared/sync/protocol.js';
-import { booking, flight, passenger, tempDir, put, session } from './helpers/factories.js';
+import { booking, flight, passenger, tempDir, put, session, openCase } from './helpers/factories.js';
 
 // Bulk care's rules on a real SQLite desk (no backend): the same CommandService as a single
 // issue, so confirmations, offline caps and roles apply to every item; skips; no double issue.
@@ -19,21 +19,7 @@ const FLIGHT = 'LH400-2026-11-24';
 const NOW = new Date('2026-11-24T16:00:00.000Z');
 const caseId = (p: string) => `CASE-${FLIGHT}-${p}`;
 const entId = (p: string, type: string) => `${caseId(p)}/EU261/${type}/once`;
-const kase = (p: string) =>
-  put('case', {
-    id: caseId(p),
-    flightId: FLIGHT,
-    disruptionId: `DIS-${FLIGHT}`,
-    passengerId: p,
-    bookingId: `B-${p}`,
-    status: 'OPEN',
-    policyVersion: 'test-1',
-    primaryRegime: 'EU261',
-    stations: ['PHX', 'FRA'],
-    openedAt: '2026-11-24T15:00:00.000Z',
-    statusSince: '2026-11-24T15:00:00.000Z',
-    version: 1,
-  });
+const kase = (p: string) => openCase(FLIGHT, p);
 const ent = (p: string, type: string, status = 'OFFERED') =>
   put('entitlement', {
     id: entId(p, type),

@@ -7,6 +7,7 @@ import { Outbox } from '../../../src/main/db/outbox.js';
 import { CacheQueries, type Viewer } from '../../../src/main/db/queries.js';
 import { BadRequestError, CommandConflictError, ForbiddenError } from '../../../src/main/errors.js';
 import type { Change, CommandEnvelope } from '../../../src/shared/sync/protocol.js';
+import { expectRefused as refused } from './helpers/expect-refused.js';
 import { cancelledFlight, tempDir, put, session } from './helpers/factories.js';
 
 // The desk's main process on care details and the passenger's choice (issue #12): the same shared
@@ -46,16 +47,6 @@ const write = (changes: Change[]) => {
   })();
 };
 const queued = (): CommandEnvelope[] => outbox.nextBatch(50);
-function refused(fn: () => unknown, cls: new (...a: never[]) => Error, code: string): void {
-  let err: unknown = null;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, 'expected a refusal').toBeInstanceOf(cls);
-  expect((err as { code?: string }).code).toBe(code);
-}
 
 beforeEach(() => {
   db = openDatabase(path.join(tempDir(), 'desk.db'));

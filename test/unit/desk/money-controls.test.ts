@@ -15,7 +15,8 @@ import type { AuditEntry } from '../../../src/shared/domain/entities.js';
 import { CHANNELS, type Session } from '../../../src/shared/rpc/contract.js';
 import { CommandEnvelopeSchema, type Change, type CommandEnvelope } from '../../../src/shared/sync/protocol.js';
 import { until } from './helpers/desk-harness.js';
-import { booking, flight, passenger, tempDir, put, session } from './helpers/factories.js';
+import { expectRefused } from './helpers/expect-refused.js';
+import { booking, flight, passenger, tempDir, put, session, openCase } from './helpers/factories.js';
 import { startFakeBackend, TOKEN, type FakeBackend } from './helpers/fake-backend.js';
 
 // Money controls on the desk: the rules of src/shared/policy/controls.ts applied by the main
@@ -31,23 +32,7 @@ const SUPER2 = session('super2.phx', 'supervisor', ['PHX']);
 
 const caseId = (p: string, f = FLIGHT): string => `CASE-${f}-${p}`;
 
-function caseData(p: string, over: Record<string, unknown> = {}, f = FLIGHT): Change {
-  return put('case', {
-    id: caseId(p, f),
-    flightId: f,
-    disruptionId: `DIS-${f}`,
-    passengerId: p,
-    bookingId: `B-${p}`,
-    status: 'OPEN',
-    policyVersion: 'test-1',
-    primaryRegime: 'EU261',
-    stations: ['PHX', 'FRA'],
-    openedAt: '2026-11-24T15:00:00.000Z',
-    statusSince: '2026-11-24T15:00:00.000Z',
-    version: 1,
-    ...over,
-  });
-}
+const caseData = (p: string, over: Record<string, unknown> = {}, f = FLIGHT): Change => openCase(f, p, over);
 
 function ent(
   p: string,
@@ -156,22 +141,6 @@ function localDesk(file = path.join(tempDir(), 'desk.db')): Desk {
   };
 }
 
-function expectRefused(
-  fn: () => unknown,
-  cls: new (...a: never[]) => Error,
-  code: string | null,
-  message?: RegExp,
-): void {
-  let err: unknown = null;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, 'expected a refusal').toBeInstanceOf(cls);
-  expect((err as { code?: string }).code).toBe(code);
-  if (message) expect((err as Error).message).toMatch(message);
-}
 
 let desk: Desk;
 beforeEach(() => {

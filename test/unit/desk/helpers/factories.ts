@@ -48,6 +48,24 @@ export const passenger = (id: string, lastName: string, firstName = 'Ann', versi
 export const booking = (id: string, passengerId: string, flightId: string, pnr: string, version = 1): Change =>
   put('booking', { id, pnr, passengerId, flightId, seat: '1A', fareClass: 'Y', status: 'CONFIRMED', version });
 
+/** An OPEN EU261 case change of passenger `p` on `flightId` (booking B-<p>, stations PHX and FRA); `over` replaces fields. */
+export const openCase = (flightId: string, p: string, over: Record<string, unknown> = {}): Change =>
+  put('case', {
+    id: `CASE-${flightId}-${p}`,
+    flightId,
+    disruptionId: `DIS-${flightId}`,
+    passengerId: p,
+    bookingId: `B-${p}`,
+    status: 'OPEN',
+    policyVersion: 'test-1',
+    primaryRegime: 'EU261',
+    stations: ['PHX', 'FRA'],
+    openedAt: '2026-11-24T15:00:00.000Z',
+    statusSince: '2026-11-24T15:00:00.000Z',
+    version: 1,
+    ...over,
+  });
+
 export const caseOf = (flightId: string, passengerId: string, bookingId: string, version = 1): Change =>
   put('case', {
     id: `CASE-${flightId}-${passengerId}`,
