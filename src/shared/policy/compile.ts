@@ -142,6 +142,9 @@ export interface CompiledScope {
   touches: number;
   licence: number;
   clauseIds: string;
+  /** Engine-private memo: the primary reason when this rule's regime is the only payer, or pays nothing but governs care. */
+  onlyPayerReason: string | null;
+  careReason: string | null;
 }
 export interface CompiledBand {
   band: Band;
@@ -501,6 +504,8 @@ function compileRegime(spec: RegimeSpec, policy: string, gi: Map<string, number>
       touches: maskOf(gi, rule.touches),
       licence: maskOf(gi, rule.carrierLicenceIn),
       clauseIds: rule.id,
+      onlyPayerReason: null,
+      careReason: null,
     })),
     bands: compiledBands,
     defaultBands: compiledBands.default ?? null,

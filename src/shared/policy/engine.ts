@@ -445,8 +445,9 @@ function buildCtx(
   // The metric vector and the variable texts are scratch space of this evaluation (evaluate is synchronous
   // and never re-entered; no decision refers to them): reset, not reallocated.
   const m = METRICS_SCRATCH;
-  m.fill(NaN);
-  VARS_SCRATCH.fill(undefined);
+  for (let i = 0; i < METRIC_COUNT; i++) m[i] = NaN;
+  const vars = VARS_SCRATCH;
+  for (let i = 0; i < vars.length; i++) vars[i] = undefined;
   m[M_DISTANCE] = route.distance;
   // policyMs is the disrupted flight's scheduled departure (see evaluate): not parsed twice.
   const schedDep = policyMs;
@@ -960,7 +961,15 @@ const NO_CASH: DecisionEntitlement[] = [];
 function notApplicableWork(r: CompiledRegime): RegimeWork {
   let w = r.notApplicableWork as RegimeWork | null;
   if (!w) {
-    w = { r, outcome: r.notApplicable as RegimeOutcome, rank: Infinity, order: Infinity, cash: NO_CASH, shared: true };
+    w = {
+      r,
+      rule: null,
+      outcome: r.notApplicable as RegimeOutcome,
+      rank: Infinity,
+      order: Infinity,
+      cash: NO_CASH,
+      shared: true,
+    };
     r.notApplicableWork = w;
   }
   return w;
@@ -968,6 +977,8 @@ function notApplicableWork(r: CompiledRegime): RegimeWork {
 
 interface RegimeWork {
   r: CompiledRegime;
+  /** The scope rule that applies (null: none, or undecided). */
+  rule: CompiledScope | null;
   outcome: RegimeOutcome;
   rank: number;
   order: number;
@@ -1076,7 +1087,7 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
       });
       rule.notCovered[ctx.kind] = o;
     }
-    return { r, outcome: o, rank: rule.rank, order, cash: NO_CASH, shared: true };
+    return { r, rule, outcome: o, rank: rule.rank, order, cash: NO_CASH, shared: true };
   }
   const outcome: RegimeOutcome = {
     regime: r.regime,
@@ -1087,16 +1098,24 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
     band: null,
     primary: false,
     cash: null,
-    clauses: [],
+    clauses: rule ? [rr.sc!] : [],
   };
-  const work: RegimeWork = { r, outcome, rank: rule ? rule.rank : Infinity, order, cash: [], shared: false };
+  // cash stays the shared empty list until the regime pays (most applicable regimes owe care only)
+  const work: RegimeWork = {
+    r,
+    rule: rule ?? null,
+    outcome,
+    rank: rule ? rule.rank : Infinity,
+    order,
+    cash: NO_CASH,
+    shared: false,
+  };
   if (!rule) {
     outcome.reason = applies === null ? r.undecidedReason : r.notApplicableReason;
     return work;
   }
   const sc = rr.sc!;
   outcome.reason = rule.reason;
-  outcome.clauses.push(sc);
   const defBand = rr.defBand;
   if (defBand) outcome.band = defBand.id;
 
@@ -1123,9 +1142,7 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
       continue;
     }
     let amount = amountFor(ctx, row.amount, r.currency, rc.inputs);
-    const clauses: Clause[] = [sc];
-    if (band) clauses.push(bandClause(ctx, band));
-    clauses.push(rc);
+    const clauses: Clause[] = band ? [sc, bandClause(ctx, band), rc] : [sc, rc];
     for (const x of row.refs) clauses.push(x);
     if (r.partialAttribution && ctx.causeCategory === 'partially_extraordinary' && t.usesCompensable) {
       clauses.push({
@@ -1172,7 +1189,8 @@ function evalRegime(ctx: Ctx, r: CompiledRegime, order: number, out: DecisionEnt
     };
     out.push(e);
     if (t.compensation && !t.limit) {
-      work.cash.push(e);
+      if (work.cash === NO_CASH) work.cash = [e];
+      else work.cash.push(e);
       if (amount && (!outcome.cash || outcome.cash.currency === amount.currency))
         outcome.cash = {
           amountMinor: (outcome.cash?.amountMinor ?? 0) + amount.amountMinor,
@@ -1283,8 +1301,15 @@ function selectPrimary(a: ActivePolicy, works: RegimeWork[]): { primary: RegimeW
         w.outcome.clauses.push({ id: y.rule.id, reason: y.rule.reason, inputs: { yieldsTo: y.to.r.regime } });
         why += ` ${w.r.title} yields (${y.rule.id}): ${y.rule.reason}`;
       }
-    if (payers === 1)
-      return { primary: best, reason: `${best.r.title} is the only regime that pays compensation (${rule}).` };
+    if (payers === 1) {
+      const cs = best.rule;
+      if (cs === null || cs.id !== rule)
+        return { primary: best, reason: `${best.r.title} is the only regime that pays compensation (${rule}).` };
+      return {
+        primary: best,
+        reason: (cs.onlyPayerReason ??= `${best.r.title} is the only regime that pays compensation (${rule}).`),
+      };
+    }
     let others = '';
     for (const o of works)
       if (o !== best && isPayer(o))
@@ -1295,12 +1320,18 @@ function selectPrimary(a: ActivePolicy, works: RegimeWork[]): { primary: RegimeW
     };
   }
   for (const w of works) if (w.outcome.applies && (!best || better(w, best))) best = w;
-  return best
-    ? {
-        primary: best,
-        reason: `No regime pays compensation; ${best.r.title} governs care and assistance (${best.outcome.clauses[0]?.id}).`,
-      }
-    : { primary: null, reason: 'No regime applies to this journey.' };
+  if (!best) return { primary: null, reason: 'No regime applies to this journey.' };
+  const id = best.outcome.clauses[0]?.id;
+  const cs = best.rule;
+  if (cs === null || cs.id !== id)
+    return {
+      primary: best,
+      reason: `No regime pays compensation; ${best.r.title} governs care and assistance (${id}).`,
+    };
+  return {
+    primary: best,
+    reason: (cs.careReason ??= `No regime pays compensation; ${best.r.title} governs care and assistance (${id}).`),
+  };
 }
 
 /**
