@@ -29,6 +29,35 @@ function rng(seed: number): () => number {
   };
 }
 
+/** A random case change (status, stations, assignee, review flag drawn from `r`). */
+const caseChange = (r: () => number, id: string, version: number) => {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const status = pick(['OPEN', 'IN_PROGRESS', 'AWAITING_APPROVAL', 'RESOLVED', 'CLOSED']);
+  return {
+    kind: 'case' as const,
+    id,
+    version,
+    op: 'put' as const,
+    data: {
+      id,
+      flightId: 'F1',
+      disruptionId: 'D1',
+      passengerId: `P${id}`,
+      bookingId: `B${id}`,
+      status,
+      policyVersion: null,
+      primaryRegime: null,
+      needsReview: r() < 0.2 ? ['missing arrival time'] : [],
+      // Sometimes the same station twice: the triggers must not double-count it.
+      stations: pick([['PHX'], ['PHX', 'OAK'], ['PHX', 'PHX'], ['LHR', 'PHX', 'OAK']]),
+      assignee: status === 'OPEN' ? null : pick(['agent.a', 'agent.b', null]),
+      openedAt: '2026-12-02T10:00:00.000Z',
+      statusSince: `2026-12-02T1${Math.floor(r() * 10)}:00:00.000Z`,
+      version,
+    },
+  };
+};
+
 describe('queue tally (0100)', () => {
   it.each([1, 2, 3])('equals a recount after random case writes, local effects and deletes (seed %i)', (seed) => {
     const db = openDatabase(path.join(tempDir(), 'desk.db'));
@@ -42,30 +71,7 @@ describe('queue tally (0100)', () => {
       if (roll < 0.7) {
         const version = (versions.get(id) ?? 0) + 1;
         versions.set(id, version);
-        const status = pick(['OPEN', 'IN_PROGRESS', 'AWAITING_APPROVAL', 'RESOLVED', 'CLOSED']);
-        cache.write({
-          kind: 'case',
-          id,
-          version,
-          op: 'put',
-          data: {
-            id,
-            flightId: 'F1',
-            disruptionId: 'D1',
-            passengerId: `P${id}`,
-            bookingId: `B${id}`,
-            status,
-            policyVersion: null,
-            primaryRegime: null,
-            needsReview: r() < 0.2 ? ['missing arrival time'] : [],
-            // Sometimes the same station twice: the triggers must not double-count it.
-            stations: pick([['PHX'], ['PHX', 'OAK'], ['PHX', 'PHX'], ['LHR', 'PHX', 'OAK']]),
-            assignee: status === 'OPEN' ? null : pick(['agent.a', 'agent.b', null]),
-            openedAt: '2026-12-02T10:00:00.000Z',
-            statusSince: `2026-12-02T1${Math.floor(r() * 10)}:00:00.000Z`,
-            version,
-          },
-        });
+        cache.write(caseChange(r, id, version));
       } else if (roll < 0.85) {
         // An optimistic effect on the desk (claim, close) and its clearing.
         db.prepare(`UPDATE case_file SET local_status = ?, local_assignee = ? WHERE id = ?`).run(
@@ -92,32 +98,6 @@ describe('queue tally (0100)', () => {
 // state must be the triggers' one: same case_queue rows, same non-zero tally, equal to a recount.
 describe('bulk snapshot apply (0110)', () => {
   const queue = (db: Db) => db.prepare('SELECT * FROM case_queue ORDER BY case_id, station').all();
-  const caseChange = (r: () => number, id: string, version: number) => {
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-    const status = pick(['OPEN', 'IN_PROGRESS', 'AWAITING_APPROVAL', 'RESOLVED', 'CLOSED']);
-    return {
-      kind: 'case' as const,
-      id,
-      version,
-      op: 'put' as const,
-      data: {
-        id,
-        flightId: 'F1',
-        disruptionId: 'D1',
-        passengerId: `P${id}`,
-        bookingId: `B${id}`,
-        status,
-        policyVersion: null,
-        primaryRegime: null,
-        needsReview: r() < 0.2 ? ['missing arrival time'] : [],
-        stations: pick([['PHX'], ['PHX', 'OAK'], ['PHX', 'PHX'], ['LHR', 'PHX', 'OAK']]),
-        assignee: status === 'OPEN' ? null : pick(['agent.a', 'agent.b', null]),
-        openedAt: '2026-12-02T10:00:00.000Z',
-        statusSince: `2026-12-02T1${Math.floor(r() * 10)}:00:00.000Z`,
-        version,
-      },
-    };
-  };
 
   it.each([1, 2, 3])('equals the trigger path and a recount (seed %i)', (seed) => {
     // Prepare: two desks; the same history, pages applied in bulk on one and through the triggers on the other.
