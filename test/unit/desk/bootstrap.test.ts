@@ -1,24 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bootstrapLabel } from '../../../src/renderer/src/format.js';
-import { deskHarness, until, type Harness } from './helpers/desk-harness.js';
+import { deskHarness, deskPool, until, type Harness } from './helpers/desk-harness.js';
 import { flight } from './helpers/factories.js';
 import { startFakeBackend, type FakeBackend } from './helpers/fake-backend.js';
 
 // Snapshot bootstrap on the desk (issue #10) against the FAKE backend (helpers/fake-backend.ts).
 
 let fake: FakeBackend;
-let desks: Harness[] = [];
-const desk = (opts?: Parameters<typeof deskHarness>[1]): Harness => {
-  const h = deskHarness(fake.apiUrl, opts);
-  desks.push(h);
-  return h;
-};
+const desks = deskPool();
+const desk = (opts?: Parameters<typeof deskHarness>[1]): Harness => desks.open(fake.apiUrl, opts);
 beforeEach(async () => {
   fake = await startFakeBackend();
 });
 afterEach(async () => {
-  for (const d of desks) await d.close();
-  desks = [];
+  await desks.closeAll();
   await fake.stop();
 });
 
@@ -52,7 +47,7 @@ describe('snapshot bootstrap', () => {
     a.engine.applySnapshotPage('PHX', p2);
     expect(a.engine.bootstraps()).toMatchObject([{ station: 'PHX', applied: 20, total: 30, pages: 2, asOf: 30, nextPage: p2.nextPage }]);
     await a.close();
-    desks = [];
+    desks.forget();
     fake.snapshotPages.length = 0;
     // Act: the desk restarts.
     const b = desk({ file: a.file, snapshotPageSize: 10 });
@@ -75,7 +70,7 @@ describe('snapshot bootstrap', () => {
     a.engine.applySnapshotPage('PHX', p1);
     expect(a.engine.bootstraps()).toMatchObject([{ asOf: 30, applied: 10, pages: 1 }]);
     await a.close();
-    desks = [];
+    desks.forget();
     fake.commit(['PHX'], [flight({ id: 'F05', version: 2, gate: 'Z9' })]);
     fake.commit(['PHX'], [flight({ id: 'F-late', version: 1 })]);
     fake.truncate('PHX', 33);

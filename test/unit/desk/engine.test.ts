@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandEnvelope } from '../../../src/shared/sync/protocol.js';
 import { BackendClient, BackendTimeoutError, HttpError } from '../../../src/main/sync/backend.js';
-import { deskHarness, until, type Harness } from './helpers/desk-harness.js';
+import { deskHarness, deskPool, until, type Harness } from './helpers/desk-harness.js';
 import { cancelledFlight, flight } from './helpers/factories.js';
 import { startFakeBackend, TOKEN, type FakeBackend } from './helpers/fake-backend.js';
 
@@ -23,19 +23,14 @@ const cmd = (entitlementId = ENT): CommandEnvelope => ({
 });
 
 let fake: FakeBackend;
-let desks: Harness[] = [];
-const desk = (opts?: Parameters<typeof deskHarness>[1]): Harness => {
-  const h = deskHarness(fake.apiUrl, opts);
-  desks.push(h);
-  return h;
-};
+const desks = deskPool();
+const desk = (opts?: Parameters<typeof deskHarness>[1]): Harness => desks.open(fake.apiUrl, opts);
 
 beforeEach(async () => {
   fake = await startFakeBackend();
 });
 afterEach(async () => {
-  for (const d of desks) await d.close();
-  desks = [];
+  await desks.closeAll();
   await fake.stop();
 });
 
@@ -48,7 +43,7 @@ describe('sync engine against a fake backend', () => {
     await a.engine.start(['PHX']);
     await until(() => a.engine.cursors()[0]?.cursor === 250, 'cursor 250');
     await a.close();
-    desks = [];
+    desks.forget();
     fake.commit(['PHX'], [flight({ id: 'F-new', version: 1 })]);
     const pullsBefore = fake.pullCalls;
     const b = desk({ file: a.file, pageSize: 100 });

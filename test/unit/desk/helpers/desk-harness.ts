@@ -53,6 +53,29 @@ export function deskHarness(apiUrl: string, opts: Partial<SyncEngineOptions> & {
   };
 }
 
+/** The desk harnesses a test opens: `closeAll()` closes them after it; `forget()` drops those it closed itself. */
+export function deskPool(): {
+  open(apiUrl: string, opts?: Parameters<typeof deskHarness>[1]): Harness;
+  closeAll(): Promise<void>;
+  forget(): void;
+} {
+  let open: Harness[] = [];
+  return {
+    open(apiUrl, opts) {
+      const h = deskHarness(apiUrl, opts);
+      open.push(h);
+      return h;
+    },
+    async closeAll() {
+      for (const d of open) await d.close();
+      open = [];
+    },
+    forget() {
+      open = [];
+    },
+  };
+}
+
 /** Polls `fn` until it returns truthy or the time is up (then throws with `what`). */
 export async function until<T>(fn: () => T | undefined | null | false, what: string, timeoutMs = 5000): Promise<T> {
   const end = Date.now() + timeoutMs;
