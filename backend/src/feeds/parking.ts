@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import type { DataContext } from '../data/client.js';
 import { keys, parkedDeadlinePartition, parkedPartition } from '../data/keys.js';
@@ -172,23 +172,15 @@ export function createParking(ctx: DataContext, opts: ParkingOptions = {}): Park
       for (let day = firstDay; day <= lastDay; day += DAY) {
         // Flight numbers with events parked until that day (GSI1 lags; the re-drive reads the table).
         const flights = new Map<string, { carrier: string; number: string }>();
-        let start: Record<string, unknown> | undefined;
-        do {
-          const res = await ctx.doc.send(
-            new QueryCommand({
-              TableName: ctx.table,
-              IndexName: 'GSI1',
-              KeyConditionExpression: 'GSI1PK = :pk',
-              ExpressionAttributeValues: { ':pk': parkedDeadlinePartition(new Date(day).toISOString()) },
-              ...(start ? { ExclusiveStartKey: start } : {}),
-            }),
-          );
-          for (const row of res.Items ?? []) {
-            const fn = String(row.flight ?? '');
-            flights.set(fn, { carrier: fn.slice(0, 2), number: fn.slice(2) });
-          }
-          start = res.LastEvaluatedKey;
-        } while (start);
+        const rows = await queryAll(ctx, {
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': parkedDeadlinePartition(new Date(day).toISOString()) },
+        });
+        for (const row of rows) {
+          const fn = String(row.flight ?? '');
+          flights.set(fn, { carrier: fn.slice(0, 2), number: fn.slice(2) });
+        }
         const r = await parking.redrive(deps, [...flights.values()]);
         summary.flights += flights.size;
         summary.redriven += r.redriven;
