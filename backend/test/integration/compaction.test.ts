@@ -5,6 +5,7 @@ import { commitWithLog, readLog, readRetentionFloor } from '../../src/data/chang
 import type { DataContext } from '../../src/data/client.js';
 import { compactStation, compactUntilDone, discoverStations, listStations, readSnapshotState } from '../../src/data/compaction.js';
 import { keys, logPartition, snapshotPackPartition, snapshotPartition } from '../../src/data/keys.js';
+import { queryAll } from '../../src/data/query-all.js';
 import { decodeChunk, MAX_CHUNK_GZIP_BYTES, packStation, readPackHead } from '../../src/data/snapshot-pack.js';
 import type { BackendApp } from '../../src/local/app.js';
 import { runRestoreEpochCli } from '../../src/cli/sync.js';
@@ -72,21 +73,13 @@ function replay(entries: { changes: Change[] }[]): Map<string, Change> {
 
 async function readSnapshot(ctx: DataContext, station: string): Promise<Map<string, Change>> {
   const out = new Map<string, Change>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.table,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': snapshotPartition(station) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const it of res.Items ?? [])
-      out.set(`${it.kind}#${it.id}`, { kind: it.kind, id: it.id, version: it.version, op: it.op, data: it.data ?? null } as Change);
-    start = res.LastEvaluatedKey;
-  } while (start);
+  const rows = await queryAll(ctx, {
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': snapshotPartition(station) },
+    ConsistentRead: true,
+  });
+  for (const it of rows)
+    out.set(`${it.kind}#${it.id}`, { kind: it.kind, id: it.id, version: it.version, op: it.op, data: it.data ?? null } as Change);
   return out;
 }
 

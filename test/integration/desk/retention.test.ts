@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitWithLog, putChange, readHead } from '../../../backend/src/data/changelog.js';
 import type { DataContext } from '../../../backend/src/data/client.js';
 import { keys, snapshotPartition } from '../../../backend/src/data/keys.js';
+import { queryAll } from '../../../backend/src/data/query-all.js';
 import { items } from '../../../backend/src/data/repositories.js';
 import type { BackendApp } from '../../../backend/src/local/app.js';
 import { flightpulseData, fpInstance } from '../../../backend/test/helpers/fixtures.js';
@@ -71,21 +71,13 @@ const signIn = (desk: Desk) => call(desk, 'session:signIn', { username: 'agent.p
 async function serverState(station: string): Promise<Map<string, number | null>> {
   await app.compact();
   const out = new Map<string, number | null>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.table,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': snapshotPartition(station) },
-        ProjectionExpression: 'kind, id, version, op',
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const it of res.Items ?? []) out.set(`${it.kind}:${it.id}`, it.op === 'delete' ? null : (it.version as number));
-    start = res.LastEvaluatedKey;
-  } while (start);
+  const rows = await queryAll(ctx, {
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': snapshotPartition(station) },
+    ProjectionExpression: 'kind, id, version, op',
+    ConsistentRead: true,
+  });
+  for (const it of rows) out.set(`${it.kind}:${it.id}`, it.op === 'delete' ? null : (it.version as number));
   return out;
 }
 
