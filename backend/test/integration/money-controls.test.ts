@@ -1,7 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/shared/audit.js';
@@ -20,6 +19,7 @@ import { keys } from '../../src/data/keys.js';
 import { getCase, getCaseWithEntitlements, getEntitlement, getIssuance } from '../../src/data/repositories.js';
 import type { BackendApp } from '../../src/local/app.js';
 import { addEntitlement, apiClient, command, confirmation, issueCommand, pushOne } from '../helpers/api.js';
+import { captureCli } from '../helpers/cli.js';
 import { sharedDeskSerials, sharedTestDesk } from '../helpers/desk-signing.js';
 import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
 import { scanCount } from '../helpers/scan.js';
@@ -442,13 +442,4 @@ function runBin(argv: string[]): Promise<{ code: number | null; out: string }> {
   });
 }
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runAuditCli(argv, { stdout, stderr }, { env: {}, cwd: '/' });
-  return { code, out, err };
-}
+const cli = (argv: string[]) => captureCli((io) => runAuditCli(argv, io, { env: {}, cwd: '/' }));

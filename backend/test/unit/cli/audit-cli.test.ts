@@ -1,25 +1,13 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { resolveAuditContext, runAuditCli } from '../../../src/cli/audit.js';
+import { captureCli } from '../../helpers/cli.js';
 
 /** `jetway audit verify`: where it reads from and its usage errors (the chain itself: backend money-controls.test.ts, on DynamoDB Local). */
-async function run(
-  argv: string[],
-  env: NodeJS.ProcessEnv = {},
-  cwd = '/',
-): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runAuditCli(argv, { stdout, stderr }, { env, cwd });
-  return { code, out, err };
-}
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}, cwd = '/') =>
+  captureCli((io) => runAuditCli(argv, io, { env, cwd }));
 
 describe('jetway audit verify: arguments and where the table is', () => {
   it.each([
