@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- backend` (issue #11): the backend's throughput, every part in ONE run against
- * ONE DynamoDB Local started here (in memory, the project's table definition: GSI1, stream, TTL;
+ * ONE DynamoDB Local started here (in memory, the project's table definition: GSI1 and TTL, no stream locally: see localStreams() in backend/src/local/services/dynamodb.ts;
  * each part on its own freshly created tables of that definition), then a fresh `npm run start:web`.
  *
  * a. backend.ddb_ceiling_items_per_second — the ceiling: DynamoDB Local's raw item-write rate on

@@ -142,14 +142,26 @@ function createTableInput(def: TableDefinition, name: string): CreateTableComman
           })),
         }
       : {}),
-    ...(def.stream
+    ...(def.stream && localStreams()
       ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const } }
       : {}),
   };
 }
 
 /**
- * Creates every table of backend/src/data/tables.ts (GSIs, stream, TTL) under `prefix`.
+ * Whether local tables get the definition's stream. Not by default: nothing consumes it locally
+ * (in AWS it is the table's change feed for operators and a future "please pull" hint), and
+ * DynamoDB Local stores every stream record in its SQLite and re-reads them in its shard-rollover
+ * job under its global lock, so every local write gets slower as the stream grows (measured: a
+ * 2,000-flight ingest bench crawled at ~4 events/s with DynamoDB Local's CPU in that job).
+ * JETWAY_LOCAL_STREAMS=1 turns it on (e.g. to try a stream consumer locally).
+ */
+function localStreams(): boolean {
+  return process.env.JETWAY_LOCAL_STREAMS === '1';
+}
+
+/**
+ * Creates every table of backend/src/data/tables.ts (GSIs, TTL; the stream only with JETWAY_LOCAL_STREAMS=1) under `prefix`.
  * Idempotent: existing tables (a persistent local cloud) are left as they are.
  * Returns the physical table names.
  */
