@@ -162,6 +162,7 @@ export const PACKS_IN_FLIGHT = Math.max(1, Number(process.env.JETWAY_COMMIT_CONC
 class GroupCommitter {
   private readonly queue: Queued[] = [];
   private inFlight = 0;
+  private pumpScheduled = false;
   /** Items written by the packs in flight: a write touching one of them waits (one item, one pack at a time). */
   private readonly keysInFlight = new Set<string>();
   constructor(private readonly ctx: DataContext) {}
@@ -178,7 +179,15 @@ class GroupCommitter {
         resolve,
         reject,
       });
-      this.pump();
+      // After the caller's synchronous enqueues (commitManyWithLog queues a whole batch in one
+      // loop): packs are then taken from all of them, not one write a pack while slots are free.
+      if (!this.pumpScheduled) {
+        this.pumpScheduled = true;
+        queueMicrotask(() => {
+          this.pumpScheduled = false;
+          this.pump();
+        });
+      }
     });
   }
 

@@ -78,6 +78,36 @@ export interface LocalWorkflowRunner extends WorkflowStarter {
 }
 
 /**
+ * Executions of this runner running at once (the rest wait their turn, first come first served):
+ * in AWS each task is its own Lambda, here every execution shares one process and one DynamoDB
+ * Local, so 100 cancellations at once would queue their tasks past the state machine's task
+ * timeouts (States.Timeout: measured with 100 flights × 180 passengers). Like a Lambda reserved
+ * concurrency. JETWAY_LOCAL_WORKFLOW_CONCURRENCY overrides it.
+ */
+export function localWorkflowConcurrency(): number {
+  return Math.max(1, Number(process.env.JETWAY_LOCAL_WORKFLOW_CONCURRENCY) || 8);
+}
+
+function executionSlots(n: number): { take(): Promise<void>; give(): void } {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return {
+    take: () => {
+      if (free > 0) {
+        free--;
+        return Promise.resolve();
+      }
+      return new Promise<void>((r) => waiting.push(r));
+    },
+    give: () => {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
+}
+
+/**
  * Runs statemachines/disruption.asl.json with aws-local-stepfunctions, unchanged but for the
  * Distributed Map run inline; Task states are bound by state name to the handler functions. Executions run in the background (like
  * StartExecution); a name already run is not started again (Step Functions' execution-name
@@ -89,6 +119,7 @@ export function createLocalWorkflowRunner(deps: WorkflowDeps): LocalWorkflowRunn
   const running = new Set<Promise<unknown>>();
   const history = new Map<string, { name: string; status: 'RUNNING' | 'SUCCEEDED' | 'FAILED'; error?: string }>();
   const aborts = new Set<() => void>();
+  const slots = executionSlots(localWorkflowConcurrency());
   let stopped = false;
   return {
     async startDisruption(input: DisruptionWorkflowInput, name: string) {
@@ -98,9 +129,14 @@ export function createLocalWorkflowRunner(deps: WorkflowDeps): LocalWorkflowRunn
       if (prev && prev.status !== 'FAILED') return;
       const rec = { name, status: 'RUNNING' as 'RUNNING' | 'SUCCEEDED' | 'FAILED', error: undefined as string | undefined };
       history.set(name, rec);
-      const exec = machine.run(parsed, { overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: {} }, noThrowOnAbort: true });
-      aborts.add(exec.abort);
-      const p = exec.result
+      const p = slots
+        .take()
+        .then(() => {
+          if (stopped) throw new Error('workflow runner stopped');
+          const exec = machine.run(parsed, { overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: {} }, noThrowOnAbort: true });
+          aborts.add(exec.abort);
+          return exec.result.finally(() => aborts.delete(exec.abort));
+        })
         .then(() => {
           rec.status = 'SUCCEEDED';
         })
@@ -110,8 +146,8 @@ export function createLocalWorkflowRunner(deps: WorkflowDeps): LocalWorkflowRunn
           deps.log?.warn('local workflow execution failed', { name, error: rec.error });
         })
         .finally(() => {
+          slots.give();
           running.delete(p);
-          aborts.delete(exec.abort);
         });
       running.add(p);
     },
