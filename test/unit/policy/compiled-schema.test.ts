@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { claimCaseValidator } from '../../../src/shared/policy/parse.js';
 import { ClaimCaseSchema } from '../../../src/shared/policy/schema.js';
 import { rawCase, type CaseSpec } from './helpers.js';
+import { addKey, paths, setAt } from './mutate.js';
 
 // CI size; `npm run soak` (JETWAY_SOAK=1) runs ten times as many.
 const RUNS = process.env.JETWAY_SOAK === '1' ? 3000 : 300;
@@ -69,32 +70,8 @@ const EDGE: unknown[] = [
 ];
 
 /** Every path (keys and indices) of a JSON value, objects and arrays included. */
-function paths(x: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  out.push(at);
-  if (Array.isArray(x)) x.forEach((v, i) => paths(v, [...at, i], out));
-  else if (x && typeof x === 'object') for (const [k, v] of Object.entries(x)) paths(v, [...at, k], out);
-  return out;
-}
 
 /** `x` with `value` set under `key` of the object at `path` (unchanged when that is not an object). */
-function addKey(x: unknown, path: (string | number)[], key: string, value: unknown): unknown {
-  const c = structuredClone(x) as Record<string | number, unknown>;
-  let o: unknown = c;
-  for (const p of path) o = (o as Record<string | number, unknown>)[p];
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) return c;
-  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
-  return c;
-}
-
-function setAt(x: unknown, path: (string | number)[], value: unknown): unknown {
-  if (!path.length) return value;
-  const c = structuredClone(x) as Record<string | number, unknown>;
-  let o: Record<string | number, unknown> = c;
-  for (const p of path.slice(0, -1)) o = o[p] as Record<string | number, unknown>;
-  if (value === undefined && !Array.isArray(o)) delete o[path[path.length - 1]!];
-  else o[path[path.length - 1]!] = value;
-  return c;
-}
 
 function same(input: unknown): void {
   const runtime = ClaimCaseSchema.safeParse(input);
