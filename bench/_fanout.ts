@@ -79,6 +79,18 @@ export function countWrites(ctx: DataContext): { items: () => number; reset: () 
   return { items: () => n, reset: () => void (n = 0) };
 }
 
+/** Items of the table matching `filter` (a paged COUNT scan, run once the writers are done). */
+export async function countItems(ctx: DataContext, filter: string, values: Record<string, unknown>): Promise<number> {
+  let n = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ctx.doc.send(new ScanCommand({ TableName: ctx.table, FilterExpression: filter, ExpressionAttributeValues: values, Select: 'COUNT', ExclusiveStartKey: startKey }));
+    n += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return n;
+}
+
 /** N flights PHX→OAK (US DOT + the carrier's goodwill policy), M confirmed passengers each, all opted in to e-mail. */
 export function fanOutData(flights: number, perFlight: number): { flights: Flight[]; passengers: Passenger[]; bookings: Booking[] } {
   const out = { flights: [] as Flight[], passengers: [] as Passenger[], bookings: [] as Booking[] };
@@ -186,15 +198,7 @@ export async function fanOutBench(opts: FanOutOptions): Promise<FanOutResult> {
     for (const e of failed) log(`execution ${e.name} ${e.status}: ${e.error ?? ''}`);
     await runner.stop();
     const passengers = data.bookings.length;
-    let cases = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await ctx.doc.send(
-        new ScanCommand({ TableName: ctx.table, FilterExpression: 'begins_with(PK, :c) AND SK = :m', ExpressionAttributeValues: { ':c': 'CASE#', ':m': 'META' }, Select: 'COUNT', ExclusiveStartKey: startKey }),
-      );
-      cases += page.Count ?? 0;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const cases = await countItems(ctx, 'begins_with(PK, :c) AND SK = :m', { ':c': 'CASE#', ':m': 'META' });
     const r: FanOutResult = {
       flights: data.flights.length,
       passengers,

@@ -40,7 +40,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BatchWriteCommand, GetCommand, PutCommand, ScanCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DeleteTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { chromium, type Browser } from '@playwright/test';
 import type { Booking, Case, Entitlement, Flight } from '../src/shared/domain/index.js';
@@ -55,7 +55,7 @@ import { startKafka, type LocalKafka } from '../backend/src/local/services/kafka
 import { freePort } from '../backend/src/local/services/ports.js';
 import { loadEventGenerator } from '../backend/src/simulator/load.js';
 import type { WorkflowStarter } from '../backend/src/workflows/starter.js';
-import { countWrites, fanOutBench, fanOutData } from './_fanout.js';
+import { countItems, countWrites, fanOutBench, fanOutData } from './_fanout.js';
 
 type Figures = Record<string, { value: number; unit: string; target: string }>;
 
@@ -280,16 +280,6 @@ async function until(ok: () => boolean, timeoutMs: number, message: string): Pro
   }
 }
 
-async function countItems(ctx: DataContext, filter: string, values: Record<string, unknown>): Promise<number> {
-  let n = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ctx.doc.send(new ScanCommand({ TableName: ctx.table, FilterExpression: filter, ExpressionAttributeValues: values, Select: 'COUNT', ExclusiveStartKey: startKey }));
-    n += page.Count ?? 0;
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return n;
-}
 
 // ─── d. the FlightPulse-style baseline ─────────────────────────────────────────────────────────
 
