@@ -5,7 +5,8 @@ import { keys, stripKeys } from '../data/keys.js';
 import { batchGet, getBookings, getDisruption, getFlight, getPassengers, pageBookings, type StoredDisruption } from '../data/repositories.js';
 import { scopedLog } from '../observability/logger.js';
 import type { Notifier } from './notifier.js';
-import { notifyPassenger, type PassengerNoticeDeps } from './passenger.js';
+import { OutboxItemSchema, type OutboxItem } from './outbox.js';
+import { channelsOf, notifyPassenger, type PassengerNoticeDeps } from './passenger.js';
 import type { NoticeFacts, NoticeTopic } from './templates/render.js';
 
 /**
@@ -89,6 +90,13 @@ export async function allowDelayNotice(ctx: DataContext, flightId: string, bucke
 
 const ACTIVE: ReadonlySet<Booking['status']> = new Set(['CONFIRMED', 'CHECKED_IN', 'BOARDED', 'NEEDS_REBOOKING']);
 
+/**
+ * Passengers of one flight notified at once (JETWAY_NOTICE_CONCURRENCY overrides it). Each is a short
+ * chain of small requests (outbox put, idempotency record, transition, audit record); with more of them
+ * in flight the audit records share group-committed transactions (data/changelog.ts).
+ */
+const NOTICE_CONCURRENCY = Math.max(1, Number(process.env.JETWAY_NOTICE_CONCURRENCY) || 32);
+
 export interface FlightNoticeDeps extends PassengerNoticeDeps {
   ctx: DataContext;
 }
@@ -147,6 +155,17 @@ export async function noticeFlightChanges(
       return [c.passengerId, c];
     }),
   );
+  // What the outbox already holds for this page (a retry, another page, a desk's resend), in batches
+  // of 100 instead of one read per passenger and channel.
+  const known = new Map<string, OutboxItem | null>();
+  if (deps.notifier.outbox) {
+    const ids = passengers.flatMap((p) => changes.flatMap((c) => channelsOf(p, deps.notifier.canSms).map((ch) => `${ch}:${c.changeId}|${p.id}`)));
+    for (const id of ids) known.set(id, null);
+    for (const r of await batchGet(ctx, ids.map((id) => keys.outbox(id)))) {
+      const item = OutboxItemSchema.parse(stripKeys(r));
+      known.set(item.id, item);
+    }
+  }
   let next = 0;
   const one = async (p: Passenger) => {
     const kase = cases.get(p.id) ?? null;
@@ -156,7 +175,7 @@ export async function noticeFlightChanges(
     // Past the time budget (a Lambda's timeout), messages are only stored, due now: the drainer sends them.
     const enqueueOnly = input.deliverUntil !== undefined && Date.now() > input.deliverUntil;
     for (const c of changes) {
-      const r = await notifyPassenger({ notifier: deps.notifier, log, enqueueOnly }, p, {
+      const r = await notifyPassenger({ notifier: deps.notifier, log, enqueueOnly, known }, p, {
         changeId: c.changeId,
         topic: c.topic,
         caseId: kase?.id ?? null,
@@ -172,7 +191,7 @@ export async function noticeFlightChanges(
     else result.skipped++;
   };
   await Promise.all(
-    Array.from({ length: Math.min(8, passengers.length) }, async () => {
+    Array.from({ length: Math.min(NOTICE_CONCURRENCY, passengers.length) }, async () => {
       while (next < passengers.length) await one(passengers[next++]!);
     }),
   );

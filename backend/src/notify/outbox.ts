@@ -210,6 +210,12 @@ export function createOutbox(opts: OutboxOptions): Outbox {
   async function deliver(id: string): Promise<{ outcome: Delivery; error?: string }> {
     const item = await get(id);
     if (!item) throw new Error(`no outbox item ${id}`);
+    return deliverItem(item);
+  }
+
+  /** One try of `item` as last read (or just stored): every transition is conditional on what it read. */
+  async function deliverItem(item: OutboxItem): Promise<{ outcome: Delivery; error?: string }> {
+    const id = item.id;
     if (item.status === 'SENT') return { outcome: 'already-sent' };
     if (item.status === 'DEAD') return { outcome: 'dead', error: item.lastError ?? 'given up' };
     const attempts = item.attempts + 1;
@@ -281,8 +287,8 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     enqueue,
     deliver,
     async send(input) {
-      const item = await enqueue(input);
-      return deliver(item.id);
+      // enqueue hands back the item it stored, or the stored one it found: no second read.
+      return deliverItem(await enqueue(input));
     },
     async drain(o = {}) {
       const counts: Record<Delivery, number> = { sent: 0, 'already-sent': 0, 'in-progress': 0, retry: 0, dead: 0 };

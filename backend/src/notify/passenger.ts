@@ -1,6 +1,7 @@
 import type { Passenger } from '../../../src/shared/domain/index.js';
 import { scopedLog } from '../observability/logger.js';
 import { emailItem, smsItem, type Notifier } from './notifier.js';
+import type { OutboxItem } from './outbox.js';
 import { personalisedBody } from './personalise.js';
 import { emailText, noticeLanguage, noticeValues, renderNotice, smsText, type NoticeFacts, type NoticeTopic } from './templates/render.js';
 
@@ -36,6 +37,11 @@ export interface PassengerNoticeDeps {
   notifier: Notifier;
   /** Store in the outbox, due now, without trying to send (a caller out of time budget: the drainer sends). */
   enqueueOnly?: boolean;
+  /**
+   * Outbox items already read by the caller (a page of passengers read in one batch), by outbox id;
+   * null: not in the outbox. An id not in the map is read here.
+   */
+  known?: ReadonlyMap<string, OutboxItem | null>;
   log?: { warn(msg: string, extra?: Record<string, unknown>): void } | undefined;
 }
 
@@ -63,12 +69,16 @@ export async function notifyPassenger(deps: PassengerNoticeDeps, p: Passenger, n
   const key = `${n.changeId}|${p.id}`;
   const opts = { caseId: n.caseId, topic: n.auditTopic ?? n.topic, language: lang };
   const result: PassengerNoticeResult = { channels, sent: 0, queued: 0, failed: 0 };
+  const stored = async (id: string): Promise<OutboxItem | null | undefined> => {
+    const k = deps.known?.get(id);
+    return k !== undefined ? k : notifier.outbox?.get(id);
+  };
   for (const channel of channels) {
     try {
       let outcome: 'sent' | 'already-sent' | 'in-progress' | 'queued';
       const outbox = notifier.outbox;
       if (deps.enqueueOnly && outbox) {
-        if (!(await outbox.get(`${channel}:${key}`))) {
+        if (!(await stored(`${channel}:${key}`))) {
           if (channel === 'email') {
             const r = renderNotice(n.topic, facts, lang);
             await outbox.enqueue(emailItem(key, { to: p.email!, subject: r.subject, text: emailText(r) }, opts), { dueInMs: 0 });
@@ -77,7 +87,7 @@ export async function notifyPassenger(deps: PassengerNoticeDeps, p: Passenger, n
         outcome = 'queued';
       } else if (channel === 'email') {
         // Rendered (and personalised) only when the message is not in the outbox yet.
-        const existing = await notifier.outbox?.get(`email:${key}`);
+        const existing = await stored(`email:${key}`);
         if (existing) outcome = await notifier.emailOnce(key, { to: existing.to, subject: existing.subject ?? '', text: existing.text }, opts);
         else {
           const r = renderNotice(n.topic, facts, lang);

@@ -1,7 +1,9 @@
-import { auditAppend, readAuditHead } from '../data/audit.js';
-import { ConditionFailedError, commitWithLog } from '../data/changelog.js';
+import { CaseSchema } from '../../../src/shared/domain/index.js';
+import { auditAppend, type AuditHead } from '../data/audit.js';
+import { ConditionFailedError, commitManyWithLog } from '../data/changelog.js';
 import type { DataContext } from '../data/client.js';
-import { getCase } from '../data/repositories.js';
+import { keys, stripKeys } from '../data/keys.js';
+import { batchGet } from '../data/repositories.js';
 
 const MAX_ATTEMPTS = 5;
 
@@ -42,9 +44,14 @@ export async function recordNotification(
   log?: { warn(msg: string, extra?: Record<string, unknown>): void },
 ): Promise<boolean> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const kase = await getCase(ctx, caseId);
-    if (!kase) return false;
-    const audit = auditAppend(ctx, await readAuditHead(ctx, caseId), {
+    // The case (its stations) and its audit head: one consistent read of both items of the partition.
+    const rows = await batchGet(ctx, [keys.case(caseId), keys.auditHead(caseId)]);
+    const caseRow = rows.find((r) => r.SK === keys.case(caseId).SK);
+    const headRow = rows.find((r) => r.SK === keys.auditHead(caseId).SK);
+    if (!caseRow) return false;
+    const kase = CaseSchema.parse(stripKeys(caseRow));
+    const head: AuditHead | null = headRow ? { seq: Number(headRow.seq), hash: String(headRow.hash) } : null;
+    const audit = auditAppend(ctx, head, {
       caseId,
       actor: 'system',
       action: rec.status === 'sent' ? 'notified' : 'notification_failed',
@@ -59,14 +66,18 @@ export async function recordNotification(
         ...(rec.attempts !== undefined ? { attempts: rec.attempts } : {}),
       },
     });
+    // The process's group committer: records of concurrent deliveries share transactions and log entries.
+    let err: Error;
     try {
-      await commitWithLog(ctx, { items: audit.items, changes: [audit.change], stations: kase.stations });
-      return true;
-    } catch (err) {
-      if (!(err instanceof ConditionFailedError)) {
-        log?.warn('notification not recorded on the case', { caseId, error: (err as Error).message });
-        return false;
-      }
+      const [r] = await commitManyWithLog(ctx, [{ items: audit.items, changes: [audit.change], stations: kase.stations }]);
+      if (r!.ok) return true;
+      err = r!.error;
+    } catch (e) {
+      err = e as Error;
+    }
+    if (!(err instanceof ConditionFailedError)) {
+      log?.warn('notification not recorded on the case', { caseId, error: err.message });
+      return false;
     }
   }
   log?.warn('notification not recorded on the case: audit trail contended', { caseId });
