@@ -66,12 +66,15 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
       name: service,
       command: 'java',
       args: [
-        // Small initial heap, fast start-up. The ceiling is high: DynamoDB Local keeps per-item state on
-        // the Java heap, and at 768 MB the 100-flight fan-out bench (≈ 200k items) spent 202 s of its
-        // run in full GCs before failing with InternalFailure. The heap only grows when it is used.
+        // Small initial heap, fast start-up; a high ceiling: under a write storm requests waiting for the
+        // emulator's lock hold their parsed items, and at 768 MB the 100-flight fan-out bench spent 202 s
+        // in full GCs before failing with InternalFailure. The heap only grows when it is used.
         '-Xms64m',
         `-Xmx${process.env.JETWAY_DYNAMODB_HEAP ?? '3g'}`,
-        '-XX:+UseSerialGC',
+        // Parallel young collections with room to grow (adaptive, from a small start): under a write storm
+        // the emulator's request objects otherwise outlive a small eden, fill the old generation and end
+        // in back-to-back full GCs (docs/decisions.md). JETWAY_DYNAMODB_JVM_OPTS replaces these flags.
+        ...(process.env.JETWAY_DYNAMODB_JVM_OPTS?.split(/\s+/).filter(Boolean) ?? ['-XX:+UseParallelGC', '-XX:MaxNewSize=1g']),
         `-Djava.library.path=${emulator.libDir}`,
         '-jar',
         emulator.jar,
