@@ -55,7 +55,7 @@ import { startKafka, type LocalKafka } from '../backend/src/local/services/kafka
 import { freePort } from '../backend/src/local/services/ports.js';
 import { loadEventGenerator } from '../backend/src/simulator/load.js';
 import type { WorkflowStarter } from '../backend/src/workflows/starter.js';
-import { countItems, countWrites, fanOutBench, fanOutData } from './_fanout.js';
+import { countCases, countItems, countWrites, fanOutBench, fanOutData } from './_fanout.js';
 
 type Figures = Record<string, { value: number; unit: string; target: string }>;
 
@@ -323,7 +323,7 @@ async function flightPulseBaseline(endpoint: string, flightCount: number, perFli
       }),
     );
     const seconds = (performance.now() - start) / 1000;
-    const cases = await countItems(ctx, 'begins_with(PK, :c) AND SK = :m', { ':c': 'CASE#', ':m': 'META' });
+    const cases = await countCases(ctx, data.bookings);
     if (cases !== data.bookings.length || passengers !== data.bookings.length) throw new Error(`baseline: ${passengers} passengers, ${cases} cases, expected ${data.bookings.length}`);
     log(`baseline: ${passengers} passengers (one read + one write each, ${Math.min(concurrency, data.flights.length)} workflows at a time) in ${seconds.toFixed(2)} s (${(passengers / seconds).toFixed(0)} passengers/s)`);
     return { passengers, seconds, perSecond: passengers / seconds };
