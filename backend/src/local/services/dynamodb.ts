@@ -70,11 +70,11 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
         // emulator's lock hold their parsed items, and at 768 MB the 100-flight fan-out bench spent 202 s
         // in full GCs before failing with InternalFailure. The heap only grows when it is used.
         '-Xms64m',
-        `-Xmx${process.env.JETWAY_DYNAMODB_HEAP ?? '3g'}`,
+        `-Xmx${process.env.JETWAY_DYNAMODB_HEAP?.trim() || '3g'}`,
         // Parallel young collections with room to grow (adaptive, from a small start): under a write storm
         // the emulator's request objects otherwise outlive a small eden, fill the old generation and end
         // in back-to-back full GCs (docs/decisions.md). JETWAY_DYNAMODB_JVM_OPTS replaces these flags.
-        ...(process.env.JETWAY_DYNAMODB_JVM_OPTS?.split(/\s+/).filter(Boolean) ?? ['-XX:+UseParallelGC', '-XX:MaxNewSize=1g']),
+        ...(process.env.JETWAY_DYNAMODB_JVM_OPTS?.trim() ? process.env.JETWAY_DYNAMODB_JVM_OPTS.trim().split(/\s+/) : ['-XX:+UseParallelGC', '-XX:MaxNewSize=1g']),
         `-Djava.library.path=${emulator.libDir}`,
         '-jar',
         emulator.jar,
