@@ -20,7 +20,12 @@ export interface AuditHead {
 
 export async function readAuditHead(ctx: DataContext, caseId: string): Promise<AuditHead | null> {
   const res = await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.auditHead(caseId), ConsistentRead: true }));
-  return res.Item ? { seq: Number(res.Item.seq), hash: String(res.Item.hash) } : null;
+  return auditHeadOf(res.Item);
+}
+
+/** The audit head of a stored head item (null when there is none yet). */
+export function auditHeadOf(item: Record<string, unknown> | undefined): AuditHead | null {
+  return item ? { seq: Number(item.seq), hash: String(item.hash) } : null;
 }
 
 export type AuditInput = Pick<AuditEntry, 'caseId' | 'actor' | 'action' | 'commandId' | 'details'> & { at?: string };

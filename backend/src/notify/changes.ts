@@ -6,7 +6,7 @@ import { batchGet, getBookings, getDisruption, getFlight, getPassengers, pageBoo
 import { scopedLog } from '../observability/logger.js';
 import type { Notifier } from './notifier.js';
 import { OutboxItemSchema, type OutboxItem } from './outbox.js';
-import { channelsOf, notifyPassenger, type PassengerNoticeDeps } from './passenger.js';
+import { channelsOf, noticeOutboxId, notifyPassenger, type PassengerNoticeDeps } from './passenger.js';
 import type { NoticeFacts, NoticeTopic } from './templates/render.js';
 
 /**
@@ -159,7 +159,7 @@ export async function noticeFlightChanges(
   // of 100 instead of one read per passenger and channel.
   const known = new Map<string, OutboxItem | null>();
   if (deps.notifier.outbox) {
-    const ids = passengers.flatMap((p) => changes.flatMap((c) => channelsOf(p, deps.notifier.canSms).map((ch) => `${ch}:${c.changeId}|${p.id}`)));
+    const ids = passengers.flatMap((p) => changes.flatMap((c) => channelsOf(p, deps.notifier.canSms).map((ch) => noticeOutboxId(ch, c.changeId, p.id))));
     for (const id of ids) known.set(id, null);
     for (const r of await batchGet(ctx, ids.map((id) => keys.outbox(id)))) {
       const item = OutboxItemSchema.parse(stripKeys(r));

@@ -45,6 +45,16 @@ export interface PassengerNoticeDeps {
   log?: { warn(msg: string, extra?: Record<string, unknown>): void } | undefined;
 }
 
+/** The outbox id of one passenger's notice of one change on one channel (notifier.emailItem / smsItem ids). */
+export function noticeOutboxId(channel: 'email' | 'sms', changeId: string, passengerId: string): string {
+  return `${channel}:${noticeKey(changeId, passengerId)}`;
+}
+
+/** The idempotency key of one passenger's notice of one change (the outbox id without its channel). */
+function noticeKey(changeId: string, passengerId: string): string {
+  return `${changeId}|${passengerId}`;
+}
+
 /** The channels a passenger receives notices on: their contact preferences, where they have an address. */
 export function channelsOf(p: Pick<Passenger, 'email' | 'phone' | 'contact'>, canSms: boolean, forceEmail = false): ('email' | 'sms')[] {
   const out: ('email' | 'sms')[] = [];
@@ -66,7 +76,7 @@ export async function notifyPassenger(deps: PassengerNoticeDeps, p: Passenger, n
   const channels = channelsOf(p, notifier.canSms, n.forceEmail);
   const lang = noticeLanguage(p.language);
   const facts: NoticeFacts = { ...n.facts, passengerName: `${p.firstName} ${p.lastName}` };
-  const key = `${n.changeId}|${p.id}`;
+  const key = noticeKey(n.changeId, p.id);
   const opts = { caseId: n.caseId, topic: n.auditTopic ?? n.topic, language: lang };
   const result: PassengerNoticeResult = { channels, sent: 0, queued: 0, failed: 0 };
   const stored = async (id: string): Promise<OutboxItem | null | undefined> => {
@@ -78,7 +88,7 @@ export async function notifyPassenger(deps: PassengerNoticeDeps, p: Passenger, n
       let outcome: 'sent' | 'already-sent' | 'in-progress' | 'queued';
       const outbox = notifier.outbox;
       if (deps.enqueueOnly && outbox) {
-        if (!(await stored(`${channel}:${key}`))) {
+        if (!(await stored(noticeOutboxId(channel, n.changeId, p.id)))) {
           if (channel === 'email') {
             const r = renderNotice(n.topic, facts, lang);
             await outbox.enqueue(emailItem(key, { to: p.email!, subject: r.subject, text: emailText(r) }, opts), { dueInMs: 0 });
@@ -87,7 +97,7 @@ export async function notifyPassenger(deps: PassengerNoticeDeps, p: Passenger, n
         outcome = 'queued';
       } else if (channel === 'email') {
         // Rendered (and personalised) only when the message is not in the outbox yet.
-        const existing = await stored(`email:${key}`);
+        const existing = await stored(noticeOutboxId('email', n.changeId, p.id));
         if (existing) outcome = await notifier.emailOnce(key, { to: existing.to, subject: existing.subject ?? '', text: existing.text }, opts);
         else {
           const r = renderNotice(n.topic, facts, lang);

@@ -1,5 +1,5 @@
 import { CaseSchema } from '../../../src/shared/domain/index.js';
-import { auditAppend, type AuditHead } from '../data/audit.js';
+import { auditAppend, auditHeadOf } from '../data/audit.js';
 import { ConditionFailedError, commitManyWithLog } from '../data/changelog.js';
 import type { DataContext } from '../data/client.js';
 import { keys, stripKeys } from '../data/keys.js';
@@ -45,13 +45,13 @@ export async function recordNotification(
 ): Promise<boolean> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     // The case (its stations) and its audit head: one consistent read of both items of the partition.
-    const rows = await batchGet(ctx, [keys.case(caseId), keys.auditHead(caseId)]);
-    const caseRow = rows.find((r) => r.SK === keys.case(caseId).SK);
-    const headRow = rows.find((r) => r.SK === keys.auditHead(caseId).SK);
+    const caseKey = keys.case(caseId);
+    const headKey = keys.auditHead(caseId);
+    const rows = await batchGet(ctx, [caseKey, headKey]);
+    const caseRow = rows.find((r) => r.SK === caseKey.SK);
     if (!caseRow) return false;
     const kase = CaseSchema.parse(stripKeys(caseRow));
-    const head: AuditHead | null = headRow ? { seq: Number(headRow.seq), hash: String(headRow.hash) } : null;
-    const audit = auditAppend(ctx, head, {
+    const audit = auditAppend(ctx, auditHeadOf(rows.find((r) => r.SK === headKey.SK)), {
       caseId,
       actor: 'system',
       action: rec.status === 'sent' ? 'notified' : 'notification_failed',
