@@ -820,7 +820,8 @@ function render(ctx: Ctx, t: Template, band: CompiledBand | null): string {
   const codes = t.codes;
   for (let i = 0; i < codes.length; i++) {
     const c = codes[i]!;
-    s += (c < 0 ? `{${t.names[i]}}` : variableByCode(ctx, c, band)) + parts[i + 1]!;
+    // Appended to the long text one by one: a short variable joined to the next part first would be copied.
+    s = s + (c < 0 ? `{${t.names[i]}}` : variableByCode(ctx, c, band)) + parts[i + 1]!;
   }
   return s;
 }

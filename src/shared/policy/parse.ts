@@ -15,10 +15,11 @@ export function claimCaseValidator(): typeof ClaimCaseSchema {
 }
 
 /**
- * The schema's defaults (zod's own getters: each read is a fresh value, as zod's output would be).
+ * The schema's defaults, read once (zod's getter clones on every read): a number, and the cause, copied by
+ * causeOf as zod's output would be (a fresh object with the schema's keys).
  */
-const DISRUPTED_SEGMENT_DEFAULT = ClaimCaseSchema.shape.disruptedSegment.def;
-const CAUSE_DEFAULT = ClaimCaseSchema.shape.cause.def;
+const DISRUPTED_SEGMENT_DEFAULT = ClaimCaseSchema.shape.disruptedSegment.def.defaultValue as number;
+const CAUSE_DEFAULT = ClaimCaseSchema.shape.cause.def.defaultValue as Cause;
 
 /**
  * Parse a claim case (an object, or JSON text) with the zod schema, the one validator. Throws
@@ -96,7 +97,7 @@ function fixedShape(c: ClaimCase): ClaimCase {
     cabinBooked: c.cabinBooked,
     cabinFlown: c.cabinFlown,
     segments,
-    disruptedSegment: disrupted === undefined ? (DISRUPTED_SEGMENT_DEFAULT.defaultValue as number) : disrupted,
+    disruptedSegment: disrupted === undefined ? DISRUPTED_SEGMENT_DEFAULT : disrupted,
     kind: c.kind,
     cause: causeOf(c.cause),
     notifiedAt: c.notifiedAt,
@@ -116,7 +117,7 @@ function money(m: Fare): Fare {
 }
 
 function causeOf(c: Cause | undefined): Cause {
-  if (c === undefined) return CAUSE_DEFAULT.defaultValue as Cause;
+  if (c === undefined) c = CAUSE_DEFAULT;
   const out: Cause = { code: c.code };
   if ('override' in c) out.override = c.override;
   if ('extraordinaryMinutes' in c) out.extraordinaryMinutes = c.extraordinaryMinutes;
