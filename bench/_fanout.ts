@@ -51,11 +51,18 @@ export interface FanOutResult {
 }
 
 /** Counts the items of every successful write sent through `ctx.doc` (bench/backend.ts counts ingest's with it too). */
-export function countWrites(ctx: DataContext): { items: () => number; reset: () => void } {
+export function countWrites(ctx: DataContext): { items: () => number; reset: () => void; requests: () => Record<string, { n: number; ms: number; kb: number }> } {
   let n = 0;
+  let requests: Record<string, { n: number; ms: number; kb: number }> = {};
+  const verbose = Boolean(process.env.BENCH_VERBOSE);
   ctx.doc.middlewareStack.add(
     (next, context) => async (args) => {
+      const t0 = performance.now();
       const out = await next(args);
+      const r = (requests[context.commandName ?? '?'] ??= { n: 0, ms: 0, kb: 0 });
+      r.n++;
+      r.ms += performance.now() - t0;
+      if (verbose) r.kb += JSON.stringify(args.input).length / 1024;
       const input = args.input as Record<string, unknown>;
       switch (context.commandName) {
         case 'TransactWriteItemsCommand':
@@ -77,7 +84,15 @@ export function countWrites(ctx: DataContext): { items: () => number; reset: () 
     },
     { step: 'initialize', name: 'jetwayBenchWriteCounter' },
   );
-  return { items: () => n, reset: () => void (n = 0) };
+  return {
+    items: () => n,
+    reset: () => {
+      n = 0;
+      requests = {};
+    },
+    /** Requests sent since the last reset, by command, with their summed latency and (BENCH_VERBOSE) request KB. */
+    requests: () => requests,
+  };
 }
 
 /** Items of the table matching `filter` (a paged COUNT scan, run once the writers are done). */

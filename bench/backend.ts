@@ -264,6 +264,7 @@ async function ingest(endpoint: string, kafka: LocalKafka, flightCount: number, 
     if ((outcomes.applied ?? 0) !== want) throw new Error(`ingest: expected ${want} events applied, got ${JSON.stringify(outcomes)}`);
     const disruptions = await countItems(ctx, 'begins_with(SK, :s)', { ':s': 'DISRUPTION#' });
     const r: IngestFigures = { events: events.length, seconds, eventsPerSecond: events.length / seconds, items: counter.items(), itemsPerSecond: counter.items() / seconds, workflowsAsked };
+    if (process.env.BENCH_VERBOSE) log(`ingest requests: ${JSON.stringify(counter.requests(), (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
     log(`ingest: ${r.events} events applied in ${seconds.toFixed(2)} s (${r.eventsPerSecond.toFixed(0)} events/s), ${r.items} items written (${r.itemsPerSecond.toFixed(0)}/s), ${disruptions} disruptions, ${workflowsAsked} workflows asked for`);
     return r;
   } finally {

@@ -1,4 +1,5 @@
 import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import pMap from 'p-map';
 import {
   ApprovalSchema,
   BookingSchema,
@@ -9,6 +10,7 @@ import {
   IssuanceSchema,
   PassengerSchema,
   disruptionId as disruptionIdOf,
+  flightInstanceId,
   type Approval,
   type Booking,
   type Case,
@@ -205,9 +207,12 @@ export async function batchGet(
 ): Promise<Record<string, unknown>[]> {
   // BatchGetItem refuses duplicate keys in one request.
   const keyList = [...new Map(keys_.map((k) => [`${k.PK}\u0000${k.SK}`, k])).values()];
+  const chunks: { PK: string; SK: string }[][] = [];
+  for (let i = 0; i < keyList.length; i += 100) chunks.push(keyList.slice(i, i + 100));
   const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < keyList.length; i += 100) {
-    let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
+  // Requests of 100 keys, BATCH_GET_CONCURRENCY at a time (a big ingest round reads thousands).
+  await pMap(chunks, async (chunk) => {
+    let pending: Record<string, unknown>[] | undefined = chunk;
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
       const res = await ctx.doc.send(
         new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: pending, ConsistentRead: true } } }),
@@ -216,9 +221,12 @@ export async function batchGet(
       pending = res.UnprocessedKeys?.[ctx.table]?.Keys as Record<string, unknown>[] | undefined;
       if (pending?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
     }
-  }
+  }, { concurrency: BATCH_GET_CONCURRENCY });
   return out;
 }
+
+/** BatchGetItem requests of one batchGet call in flight at once. */
+const BATCH_GET_CONCURRENCY = 4;
 
 /** Split FlightPulse's `SW1234` into carrier and number. */
 export function splitFlightNumber(flightNumber: string): { carrier: string; number: string } | null {
@@ -263,7 +271,11 @@ export async function resolveFlightInstances(
     KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
     ExpressionAttributeValues: { ':pk': flightNumberPartition(carrier, number), ':from': from, ':to': to },
   });
-  const flights: Flight[] = rows.map((row) => FlightSchema.parse(stripKeys(row)));
+  return nearestInstances(rows.map((row) => FlightSchema.parse(stripKeys(row))), times, window);
+}
+
+/** For each instant, the flight departing nearest it within ±window ms (the earlier on a tie), or null. */
+function nearestInstances(flights: Flight[], times: number[], window: number): (Flight | null)[] {
   return times.map((t) => {
     let best: Flight | null = null;
     let bestDist = Infinity;
@@ -277,4 +289,48 @@ export async function resolveFlightInstances(
     }
     return best;
   });
+}
+
+/** One flight number and the instants to resolve it at (resolveFlightNumbers). */
+export interface FlightNumberLookup {
+  carrier: string;
+  number: string;
+  ats: Date[];
+}
+
+/** A lookup spanning more local dates than this goes to GSI1 (a replay of old events, say). */
+const MAX_CANDIDATE_DATES = 8;
+const DAY = 86_400_000;
+
+/**
+ * resolveFlightInstances for many flight numbers at once (an ingest batch), with BatchGetItem
+ * instead of one GSI1 query per number. An instance's id is carrier + number + local departure
+ * date (flightInstanceId), and a local date is the UTC date of departure give or take one day
+ * (UTC−12…+14; the schedule feed refuses any other). So every instance departing within
+ * ±`windowHours` of an instant has one of the ids of the UTC dates of that window widened by a day
+ * each side, and those ids are read by key (100 a request). A number with an instant that found
+ * nothing is asked of GSI1 as resolveFlightInstances does, so an instance stored under another id
+ * is still found, and an event for a flight not scheduled yet costs one query as before.
+ */
+export async function resolveFlightNumbers(ctx: DataContext, lookups: FlightNumberLookup[], windowHours = 36): Promise<(Flight | null)[][]> {
+  const window = windowHours * 3600_000;
+  const candidates = lookups.map(({ carrier, number, ats }) => {
+    const times = ats.map((a) => a.getTime());
+    const first = Math.floor((Math.min(...times) - window) / DAY) - 1;
+    const last = Math.floor((Math.max(...times) + window) / DAY) + 1;
+    if (!Number.isFinite(first) || !Number.isFinite(last) || last - first + 1 > MAX_CANDIDATE_DATES) return null;
+    return Array.from({ length: last - first + 1 }, (_, i) => flightInstanceId(carrier, number, new Date((first + i) * DAY).toISOString().slice(0, 10)));
+  });
+  const rows = await batchGet(ctx, candidates.flatMap((ids) => (ids ?? []).map((id) => keys.flight(id))));
+  const byId = new Map(rows.map((row) => FlightSchema.parse(stripKeys(row))).map((f) => [f.id, f]));
+  return Promise.all(
+    lookups.map(async ({ carrier, number, ats }, i) => {
+      const ids = candidates[i];
+      if (ids) {
+        const found = nearestInstances(ids.flatMap((id) => byId.get(id) ?? []), ats.map((a) => a.getTime()), window);
+        if (found.every((f) => f !== null)) return found;
+      }
+      return resolveFlightInstances(ctx, carrier, number, ats, windowHours);
+    }),
+  );
 }

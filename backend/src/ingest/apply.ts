@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import { countEvent } from '../observability/metrics.js';
 import { DisruptionSchema, FlightSchema, disruptionId as disruptionIdOf, type Flight } from '../../../src/shared/domain/index.js';
 import { ConditionFailedError, commitManyWithLog, putChange, type LoggedWrite, type TransactItem } from '../data/changelog.js';
@@ -232,9 +233,9 @@ async function applyRound(deps: IngestDeps, groups: Group[], out: Map<number, Ba
 
   const [results] = await Promise.all([
     commitManyWithLog(ctx, writes),
-    forEachLimit(redelivered, SIDE_CONCURRENCY, async ({ r, marker }) => {
+    pMap(redelivered, async ({ r, marker }) => {
       out.set(r.index, await settle(() => duplicate(deps, r.meta, r.value, r.event, marker)));
-    }),
+    }, { concurrency: SIDE_CONCURRENCY }),
   ]);
 
   const starts: { r: ReadyEvent; dId: string }[] = [];
@@ -273,7 +274,7 @@ async function applyRound(deps: IngestDeps, groups: Group[], out: Map<number, Ba
   // The workflows. Nothing more is written: the marker's `runWorkflow` already says this event has
   // one, and a redelivery always asks the starter again (which re-runs only a failed execution),
   // so a crash before the start loses nothing. A failed start leaves the record unsettled.
-  await forEachLimit(starts, SIDE_CONCURRENCY, async ({ r, dId }) => {
+  await pMap(starts, async ({ r, dId }) => {
     const input = { flightId: r.flightId, disruptionId: dId, eventId: r.event.eventId };
     try {
       await deps.workflows.startDisruption(input, executionName(input));
@@ -281,7 +282,7 @@ async function applyRound(deps: IngestDeps, groups: Group[], out: Map<number, Ba
     } catch (err) {
       out.set(r.index, { outcome: 'failed', error: err as Error });
     }
-  });
+  }, { concurrency: SIDE_CONCURRENCY });
   return raced;
 }
 
@@ -292,15 +293,6 @@ async function settle(fn: () => Promise<BatchOutcome>): Promise<BatchOutcome> {
   } catch (err) {
     return { outcome: 'failed', error: err as Error };
   }
-}
-
-/** Run `fn` over `work`, at most `limit` at a time. */
-export async function forEachLimit<T>(work: readonly T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
-  const queue = [...work];
-  const worker = async (): Promise<void> => {
-    for (let t = queue.shift(); t !== undefined; t = queue.shift()) await fn(t);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,15 +1,16 @@
 import { countDeadLetter } from '../observability/metrics.js';
 import type { FlightNoticeHook } from '../notify/changes.js';
+import pMap from 'p-map';
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { FlightSchema, type Flight } from '../../../src/shared/domain/index.js';
 import type { DataContext } from '../data/client.js';
 import { keys, stripKeys } from '../data/keys.js';
-import { batchGet, resolveFlightInstances } from '../data/repositories.js';
+import { batchGet, resolveFlightNumbers } from '../data/repositories.js';
 import type { WorkflowStarter } from '../workflows/starter.js';
 import { executionName } from '../workflows/starter.js';
-import { applyEvents, forEachLimit, type ReadyEvent } from './apply.js';
+import { applyEvents, type ReadyEvent } from './apply.js';
 import { parseOpsEvent, type OpsEvent, type ParseOutcome } from './events.js';
 
 /** Where a record came from (for the dead-letter message). */
@@ -100,7 +101,7 @@ export async function ingestBatch(deps: IngestDeps, records: readonly IngestInpu
   const parsed = records.map((r) => parseOpsEvent(r.value));
   const flights = await resolveAll(deps.ctx, parsed);
   const ready: ReadyEvent[] = [];
-  await forEachLimit([...records.keys()], PREPARE_CONCURRENCY, async (i) => {
+  await pMap(records.keys(), async (i) => {
     const { value, meta } = records[i]!;
     const p = parsed[i]!;
     try {
@@ -116,7 +117,7 @@ export async function ingestBatch(deps: IngestDeps, records: readonly IngestInpu
     } catch (err) {
       out[i] = { outcome: 'failed', error: err as Error };
     }
-  });
+  }, { concurrency: PREPARE_CONCURRENCY });
   // Per flight in batch order (the pool above may have finished them in another).
   ready.sort((a, b) => a.index - b.index);
   for (const [i, o] of await applyEvents(deps, ready)) out[i] = o;
@@ -135,13 +136,11 @@ async function flightNotFound(deps: IngestDeps, e: OpsEvent, value: Buffer | str
   return { outcome: 'dead-lettered', reason: 'FLIGHT_NOT_FOUND' };
 }
 
-/** Flight numbers resolved this many at a time (one GSI1 query each). */
-const RESOLVE_CONCURRENCY = 8;
-
 /**
  * The flight of each parsed record (null when none is scheduled near it; an Error when the lookup
- * failed): Jetway events name their instance (one BatchGetItem for all); FlightPulse's `SW1234` is
- * resolved to the departure nearest the event, with one query per flight number for the batch.
+ * failed): Jetway events name their instance, FlightPulse's `SW1234` is resolved to the departure
+ * nearest the event (resolveFlightNumbers: the candidate instances of every number of the batch
+ * read by key). Both kinds are read with BatchGetItem, 100 keys a request.
  */
 async function resolveAll(ctx: DataContext, parsed: ParseOutcome[]): Promise<(Flight | null | Error)[]> {
   const out: (Flight | null | Error)[] = parsed.map(() => null);
@@ -166,18 +165,19 @@ async function resolveAll(ctx: DataContext, parsed: ParseOutcome[]): Promise<(Fl
       ),
     );
   }
-  lookups.push(
-    forEachLimit([...byNumber], RESOLVE_CONCURRENCY, async ([k, idx]) => {
-      const [carrier, number] = k.split('\u0000') as [string, string];
-      const at = idx.map((i) => new Date((parsed[i] as Extract<ParseOutcome, { ok: true }>).event.timestamp));
-      try {
-        const found = await resolveFlightInstances(ctx, carrier, number, at);
-        idx.forEach((i, j) => (out[i] = found[j] ?? null));
-      } catch (err) {
-        fail(idx, err);
-      }
-    }),
-  );
+  if (byNumber.size > 0) {
+    const numbers = [...byNumber];
+    const at = (i: number) => new Date((parsed[i] as Extract<ParseOutcome, { ok: true }>).event.timestamp);
+    lookups.push(
+      resolveFlightNumbers(ctx, numbers.map(([k, idx]) => {
+        const [carrier, number] = k.split('\u0000') as [string, string];
+        return { carrier, number, ats: idx.map(at) };
+      })).then(
+        (found) => numbers.forEach(([, idx], n) => idx.forEach((i, j) => (out[i] = found[n]![j] ?? null))),
+        (err: unknown) => fail(numbers.flatMap(([, idx]) => idx), err),
+      ),
+    );
+  }
   await Promise.all(lookups);
   return out;
 }
