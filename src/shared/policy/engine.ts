@@ -709,22 +709,22 @@ function rowMatches(ctx: Ctx, r: CompiledRowBase, band: CompiledBand | null): bo
 
 // ─────────── rendering of reasons and inputs ───────────
 
-/** Texts of minute counts already rendered (delays repeat: a flight's passengers share them); bounded. */
-const minuteTexts = new Map<number, string>();
-const MAX_MINUTE_TEXTS = 4096;
+/** Texts of minute counts from -1 day to 1 week (delays repeat: a flight's passengers share them), by minute. */
+const MINUTE_TEXT_MIN = -1440;
+const minuteTexts: (string | undefined)[] = new Array<string | undefined>(1440 + 10080).fill(undefined);
 
 /** 65 → `1 h 05 min`, -65 → `-1 h 05 min` (reasons and explanations). */
 export function minutesText(v: number): string {
-  let s = minuteTexts.get(v);
-  if (s === undefined) {
-    const a = Math.abs(v);
-    const h = Math.floor(a / 60);
-    const mm = a % 60;
-    s = `${v < 0 ? '-' : ''}${h} h ${mm < 10 ? '0' : ''}${mm} min`;
-    if (minuteTexts.size >= MAX_MINUTE_TEXTS) minuteTexts.clear();
-    minuteTexts.set(v, s);
-  }
-  return s;
+  const i = v - MINUTE_TEXT_MIN;
+  if (i >= 0 && i < minuteTexts.length && (i | 0) === i) return (minuteTexts[i] ??= minutesTextOf(v));
+  return minutesTextOf(v);
+}
+
+function minutesTextOf(v: number): string {
+  const a = Math.abs(v);
+  const h = Math.floor(a / 60);
+  const mm = a % 60;
+  return `${v < 0 ? '-' : ''}${h} h ${mm < 10 ? '0' : ''}${mm} min`;
 }
 
 function fmtMinutes(v: number): string {
@@ -738,16 +738,13 @@ function fmtNotice(v: number): string {
   return d > 0 ? `${d} days ${fmtMinutes(rest)}` : fmtMinutes(v);
 }
 
-/** The last number thousands() rendered, and its text (the engine and the explanation render the same distance). */
-let lastThousands = NaN;
-let lastThousandsText = '';
+/** Texts of distances (km) up to half the Earth's circumference, by km: routes repeat (a flight's passengers). */
+const kmTexts: (string | undefined)[] = new Array<string | undefined>(20_100).fill(undefined);
 
 /** 12345 → "12,345" (toLocaleString is ~50× slower and this runs on every evaluation). */
 export function thousands(v: number): string {
-  if (v === lastThousands) return lastThousandsText;
-  lastThousandsText = thousandsOf(v);
-  lastThousands = v;
-  return lastThousandsText;
+  if (v >= 0 && v < kmTexts.length && (v | 0) === v) return (kmTexts[v] ??= thousandsOf(v));
+  return thousandsOf(v);
 }
 
 function thousandsOf(v: number): string {

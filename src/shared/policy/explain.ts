@@ -51,10 +51,7 @@ export function explainDecision(d: Decision): string {
   const f = d.facts;
   let o = d.caseId ? 'Decision for case ' + d.caseId + ' — policy ' : 'Decision — policy ';
   o = o + d.policyVersion + ' (in force on ' + d.policyDate + ')\nJourney ' + f.origin + ' → ' + f.destination;
-  o =
-    f.distanceKm === null
-      ? o + ', distance unknown, carrier '
-      : o + ', ' + thousands(f.distanceKm) + ' km, carrier ';
+  o = f.distanceKm === null ? o + ', distance unknown, carrier ' : o + ', ' + thousands(f.distanceKm) + ' km, carrier ';
   o =
     o +
     f.liableCarrier +
