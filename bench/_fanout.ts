@@ -236,6 +236,7 @@ export async function fanOutBench(opts: FanOutOptions): Promise<FanOutResult> {
       itemsPerSecond: counter.items() / seconds,
       failedExecutions: failed.length,
     };
+    if (process.env.BENCH_VERBOSE) log(`requests: ${JSON.stringify(counter.requests(), (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
     log(`${r.passengers} passengers: persisted in ${evaluateSeconds.toFixed(2)} s (${r.evaluatedPerSecond.toFixed(0)} passengers/s), workflows done in ${seconds.toFixed(2)} s (${r.passengersPerSecond.toFixed(0)} passengers/s), ${r.cases} cases, ${r.itemsWritten} items (${r.itemsPerSecond.toFixed(0)}/s), notices ${sent}`);
     ctx.doc.destroy();
     return r;

@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import pMap from 'p-map';
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Change } from '../../../src/shared/sync/protocol.js';
 import { readHead, readLog } from './changelog.js';
@@ -126,22 +127,6 @@ export async function discoverStations(ctx: DataContext): Promise<string[]> {
   return found.sort();
 }
 
-/** Runs `fn` over `items` with at most `n` in flight. */
-async function pool<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= items.length) return;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return out;
-}
-
 /** Version-conditioned put of one entity's state: 'created' | 'updated' | 'skipped' (already as new). */
 async function putSnapshotItem(ctx: DataContext, station: string, seq: number, c: Change): Promise<'created' | 'updated' | 'skipped'> {
   try {
@@ -219,7 +204,7 @@ async function fold(ctx: DataContext, station: string, state: SnapshotState, o: 
         if (!seen || c.version >= seen.change.version) newest.set(k, { seq: e.seq, change: c });
       }
     }
-    const results = await pool([...newest.values()], o.concurrency, (x) => putSnapshotItem(ctx, station, x.seq, x.change));
+    const results = await pMap(newest.values(), (x) => putSnapshotItem(ctx, station, x.seq, x.change), { concurrency: o.concurrency });
     const created = results.filter((r) => r === 'created').length;
     written += results.filter((r) => r !== 'skipped').length;
     skipped += results.filter((r) => r === 'skipped').length;

@@ -2,6 +2,7 @@ import './promise-polyfill.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
+import pLimit from 'p-limit';
 import type { WorkflowDeps } from './deps.js';
 import { idsOf, scopedLog } from '../observability/logger.js';
 import { DisruptionWorkflowInputSchema, type DisruptionWorkflowInput, type WorkflowStarter } from './starter.js';
@@ -88,25 +89,6 @@ export function localWorkflowConcurrency(): number {
   return Math.max(1, Number(process.env.JETWAY_LOCAL_WORKFLOW_CONCURRENCY) || 8);
 }
 
-function executionSlots(n: number): { take(): Promise<void>; give(): void } {
-  let free = n;
-  const waiting: (() => void)[] = [];
-  return {
-    take: () => {
-      if (free > 0) {
-        free--;
-        return Promise.resolve();
-      }
-      return new Promise<void>((r) => waiting.push(r));
-    },
-    give: () => {
-      const next = waiting.shift();
-      if (next) next();
-      else free++;
-    },
-  };
-}
-
 /**
  * Runs statemachines/disruption.asl.json with aws-local-stepfunctions, unchanged but for the
  * Distributed Map run inline; Task states are bound by state name to the handler functions. Executions run in the background (like
@@ -119,7 +101,8 @@ export function createLocalWorkflowRunner(deps: WorkflowDeps): LocalWorkflowRunn
   const running = new Set<Promise<unknown>>();
   const history = new Map<string, { name: string; status: 'RUNNING' | 'SUCCEEDED' | 'FAILED'; error?: string }>();
   const aborts = new Set<() => void>();
-  const slots = executionSlots(localWorkflowConcurrency());
+  // Executions running at once; the rest wait their turn, in order.
+  const slots = pLimit(localWorkflowConcurrency());
   let stopped = false;
   return {
     async startDisruption(input: DisruptionWorkflowInput, name: string) {
@@ -129,14 +112,12 @@ export function createLocalWorkflowRunner(deps: WorkflowDeps): LocalWorkflowRunn
       if (prev && prev.status !== 'FAILED') return;
       const rec = { name, status: 'RUNNING' as 'RUNNING' | 'SUCCEEDED' | 'FAILED', error: undefined as string | undefined };
       history.set(name, rec);
-      const p = slots
-        .take()
-        .then(() => {
-          if (stopped) throw new Error('workflow runner stopped');
-          const exec = machine.run(parsed, { overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: {} }, noThrowOnAbort: true });
-          aborts.add(exec.abort);
-          return exec.result.finally(() => aborts.delete(exec.abort));
-        })
+      const p = slots(async () => {
+        if (stopped) throw new Error('workflow runner stopped');
+        const exec = machine.run(parsed, { overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: {} }, noThrowOnAbort: true });
+        aborts.add(exec.abort);
+        return exec.result.finally(() => aborts.delete(exec.abort));
+      })
         .then(() => {
           rec.status = 'SUCCEEDED';
         })
@@ -145,10 +126,7 @@ export function createLocalWorkflowRunner(deps: WorkflowDeps): LocalWorkflowRunn
           rec.error = (err as Error).message;
           deps.log?.warn('local workflow execution failed', { name, error: rec.error });
         })
-        .finally(() => {
-          slots.give();
-          running.delete(p);
-        });
+        .finally(() => running.delete(p));
       running.add(p);
     },
     async idle() {
