@@ -1,4 +1,5 @@
 import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import DataLoader from 'dataloader';
 import pMap from 'p-map';
 import {
   ApprovalSchema,
@@ -227,6 +228,38 @@ export async function batchGet(
 
 /** BatchGetItem requests of one batchGet call in flight at once. */
 const BATCH_GET_CONCURRENCY = 4;
+
+const loaders = new WeakMap<DataContext, DataLoader<string, Record<string, unknown> | null>>();
+const keyString = (k: { PK: string; SK: string }) => `${k.PK}\u0000${k.SK}`;
+
+/**
+ * batchGet for many small concurrent callers (each passenger notice reads its case and audit
+ * head): the keys asked for within the same 2 ms by any caller of this data context go out
+ * together, 100 a request (DataLoader, not caching: every read is a new consistent read). Returns
+ * the rows found, as batchGet does.
+ */
+export async function batchGetCoalesced(ctx: DataContext, keys_: { PK: string; SK: string }[]): Promise<Record<string, unknown>[]> {
+  let loader = loaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader<string, Record<string, unknown> | null>(
+      async (wanted) => {
+        const rows = await batchGet(ctx, wanted.map((k) => {
+          const [PK, SK] = k.split('\u0000') as [string, string];
+          return { PK, SK };
+        }));
+        const byKey = new Map(rows.map((r) => [keyString(r as { PK: string; SK: string }), r]));
+        return wanted.map((k) => byKey.get(k) ?? null);
+      },
+      { cache: false, maxBatchSize: 100, batchScheduleFn: (run) => setTimeout(run, 2) },
+    );
+    loaders.set(ctx, loader);
+  }
+  const rows = await loader.loadMany(keys_.map(keyString));
+  return rows.filter((r): r is Record<string, unknown> => {
+    if (r instanceof Error) throw r;
+    return r !== null;
+  });
+}
 
 /** Split FlightPulse's `SW1234` into carrier and number. */
 export function splitFlightNumber(flightNumber: string): { carrier: string; number: string } | null {

@@ -3,7 +3,7 @@ import { auditAppend, auditHeadOf } from '../data/audit.js';
 import { ConditionFailedError, commitManyWithLog } from '../data/changelog.js';
 import type { DataContext } from '../data/client.js';
 import { keys, stripKeys } from '../data/keys.js';
-import { batchGet } from '../data/repositories.js';
+import { batchGetCoalesced } from '../data/repositories.js';
 
 const MAX_ATTEMPTS = 5;
 
@@ -44,10 +44,10 @@ export async function recordNotification(
   log?: { warn(msg: string, extra?: Record<string, unknown>): void },
 ): Promise<boolean> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    // The case (its stations) and its audit head: one consistent read of both items of the partition.
+    // The case (its stations) and its audit head: one consistent read of both, shared with concurrent notices.
     const caseKey = keys.case(caseId);
     const headKey = keys.auditHead(caseId);
-    const rows = await batchGet(ctx, [caseKey, headKey]);
+    const rows = await batchGetCoalesced(ctx, [caseKey, headKey]);
     const caseRow = rows.find((r) => r.SK === caseKey.SK);
     if (!caseRow) return false;
     const kase = CaseSchema.parse(stripKeys(caseRow));
