@@ -30,10 +30,14 @@ function formatMoney(m: Money): string {
 
 /** `\n  • EU261 cash: ` per regime and entitlement type (policy data: a few dozen), built once. */
 const entitlementHeads = new Map<string, Map<string, string>>();
+const MAX_HEADS = 256;
 
 function entitlementHead(regime: string, type: string): string {
   let byType = entitlementHeads.get(regime);
-  if (!byType) entitlementHeads.set(regime, (byType = new Map()));
+  if (!byType) {
+    if (entitlementHeads.size >= MAX_HEADS) entitlementHeads.clear();
+    entitlementHeads.set(regime, (byType = new Map()));
+  } else if (byType.size >= MAX_HEADS) byType.clear();
   let s = byType.get(type);
   if (s === undefined) byType.set(type, (s = '\n  • ' + regime + ' ' + type + ': '));
   return s;
