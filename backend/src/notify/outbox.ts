@@ -1,11 +1,13 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
+import pMap from 'p-map';
 import { z } from 'zod';
+import { commitManyWithLog, ConditionFailedError, type TransactItem } from '../data/changelog.js';
 import type { DataContext } from '../data/client.js';
 import { keys, OUTBOX_DUE_PREFIX, OUTBOX_DUE_SHARDS, stripKeys } from '../data/keys.js';
 import { METRIC, countMetric } from '../observability/metrics.js';
 import { idempotentSend, type IdempotentSendOptions, type SendRequest } from './idempotency.js';
-import { maskAddress, recordNotification } from './record.js';
+import { maskAddress, recordNotification, type RecordOutcome } from './record.js';
 import { E164 } from './sns.js';
 import { isPermanent, PermanentSendError, type EmailTransport, type SmsTransport } from './transports.js';
 
@@ -136,25 +138,32 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     const input = OutboxInputSchema.parse(raw);
     const t = now();
     const item: OutboxItem = { ...input, status: 'PENDING', attempts: 0, createdAt: new Date(t).toISOString(), nextAttemptAt: t + (o.dueInMs ?? grace), lastError: null, messageId: null, sentAt: null };
-    try {
-      await ctx.doc.send(
-        new PutCommand({
-          TableName: ctx.table,
-          Item: { ...keys.outbox(input.id), ...keys.outboxDueGsi1(shardOf(input.id), item.nextAttemptAt, input.id), entityType: 'outbox', ...item },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return item;
-    } catch (err) {
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
-      const cur = await get(input.id);
-      if (!cur) throw new Error(`outbox item ${input.id} vanished`);
-      return cur;
-    }
+    // Through the group committer (no log entry): the items of concurrent enqueues (a flight's
+    // passengers) share transactions instead of one PutItem each.
+    const [r] = await commitManyWithLog(ctx, [
+      {
+        items: [
+          {
+            Put: {
+              TableName: ctx.table,
+              Item: { ...keys.outbox(input.id), ...keys.outboxDueGsi1(shardOf(input.id), item.nextAttemptAt, input.id), entityType: 'outbox', ...item },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+        ],
+        changes: [],
+        stations: [],
+      },
+    ]);
+    if (r!.ok) return item;
+    if (!(r!.error instanceof ConditionFailedError)) throw r!.error;
+    const cur = await get(input.id);
+    if (!cur) throw new Error(`outbox item ${input.id} vanished`);
+    return cur;
   }
 
-  /** A conditional transition of a PENDING item that was at `attempts`; false when another worker moved it first. */
-  async function transition(id: string, prevAttempts: number, set: Record<string, unknown>, due: number | null): Promise<boolean> {
+  /** The conditional update moving a PENDING item that was at `prevAttempts` (as an UpdateItem or a transaction item). */
+  function transitionUpdate(id: string, prevAttempts: number, set: Record<string, unknown>, due: number | null) {
     const names: Record<string, string> = { '#s': 'status', '#a': 'attempts' };
     const values: Record<string, unknown> = { ':pending': 'PENDING', ':prev': prevAttempts };
     const sets: string[] = [];
@@ -170,17 +179,20 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       values[':gsk'] = g.GSI1SK;
       expr += ', GSI1PK = :gpk, GSI1SK = :gsk';
     } else expr += ' REMOVE GSI1PK, GSI1SK';
+    return {
+      TableName: ctx.table,
+      Key: keys.outbox(id),
+      UpdateExpression: expr,
+      ConditionExpression: '#s = :pending AND #a = :prev',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+  }
+
+  /** A conditional transition of a PENDING item that was at `attempts`; false when another worker moved it first. */
+  async function transition(id: string, prevAttempts: number, set: Record<string, unknown>, due: number | null): Promise<boolean> {
     try {
-      await ctx.doc.send(
-        new UpdateCommand({
-          TableName: ctx.table,
-          Key: keys.outbox(id),
-          UpdateExpression: expr,
-          ConditionExpression: '#s = :pending AND #a = :prev',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      await ctx.doc.send(new UpdateCommand(transitionUpdate(id, prevAttempts, set, due)));
       return true;
     } catch (err) {
       if ((err as Error).name === 'ConditionalCheckFailedException') return false;
@@ -188,9 +200,13 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     }
   }
 
-  async function record(item: OutboxItem, status: 'sent' | 'failed', extra: { messageId?: string; error?: string; attempts: number }) {
-    if (!item.caseId || item.kind !== 'message') return;
-    await recordNotification(
+  /**
+   * The case trail's entry for the final outcome of `item`. `alongside` (the item's own transition)
+   * is committed in the same transaction, all or nothing: see recordNotification.
+   */
+  async function record(item: OutboxItem, status: 'sent' | 'failed', extra: { messageId?: string; error?: string; attempts: number }, alongside?: TransactItem): Promise<RecordOutcome> {
+    if (!item.caseId || item.kind !== 'message') return 'not-recorded';
+    return recordNotification(
       ctx,
       item.caseId,
       {
@@ -204,6 +220,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         ...(extra.error ? { error: extra.error } : {}),
       },
       opts.log,
+      alongside,
     );
   }
 
@@ -232,10 +249,13 @@ export function createOutbox(opts: OutboxOptions): Outbox {
         ({ messageId } = await sendOnce({ key: id, channel: item.channel as 'email' | 'sms', to: item.to, text: item.text, ...(item.subject !== undefined ? { subject: item.subject } : {}), ...(item.html ? { html: item.html } : {}) }));
       }
       const t = now();
-      const moved = await transition(id, item.attempts, { status: 'SENT', attempts, messageId, sentAt: new Date(t).toISOString(), expiresAt: ttl(t, SENT_TTL_DAYS) }, null);
-      if (!moved) return { outcome: 'already-sent' };
+      const sent = { status: 'SENT', attempts, messageId, sentAt: new Date(t).toISOString(), expiresAt: ttl(t, SENT_TTL_DAYS) };
+      // SENT and the case trail's `notified` entry in one transaction (shared with concurrent
+      // notices by the group committer); without a case, or if the entry cannot be written, SENT alone.
+      const recorded = await record(item, 'sent', { messageId, attempts }, { Update: transitionUpdate(id, item.attempts, sent, null) });
+      if (recorded === 'alongside-refused') return { outcome: 'already-sent' };
+      if (recorded === 'not-recorded' && !(await transition(id, item.attempts, sent, null))) return { outcome: 'already-sent' };
       if (item.kind === 'message') countMetric(METRIC.notificationsSent, 1, { channel: item.channel });
-      await record(item, 'sent', { messageId, attempts });
       return { outcome: 'sent' };
     } catch (err) {
       if (err instanceof IdempotencyAlreadyInProgressError) return { outcome: 'in-progress' };
@@ -292,19 +312,16 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     },
     async drain(o = {}) {
       const counts: Record<Delivery, number> = { sent: 0, 'already-sent': 0, 'in-progress': 0, retry: 0, dead: 0 };
-      const ids = await dueIds(o.limit ?? 500);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(8, ids.length) }, async () => {
-          while (next < ids.length) {
-            const id = ids[next++]!;
-            try {
-              counts[(await deliver(id)).outcome]++;
-            } catch (err) {
-              opts.log?.warn('outbox delivery failed', { notificationId: id, error: errorText(err) });
-            }
+      await pMap(
+        await dueIds(o.limit ?? 500),
+        async (id) => {
+          try {
+            counts[(await deliver(id)).outcome]++;
+          } catch (err) {
+            opts.log?.warn('outbox delivery failed', { notificationId: id, error: errorText(err) });
           }
-        }),
+        },
+        { concurrency: 8 },
       );
       return counts;
     },

@@ -182,3 +182,42 @@ describe('notification outbox', () => {
     expect(gx1.map((a) => a.details.topic)).toEqual(['disruption:CANCELLATION']);
   });
 });
+
+describe('recordNotification with the outbox transition alongside', () => {
+  it('writes the trail entry and the transition together, or neither when the transition is refused', async () => {
+    const { ctx } = await s.newTables();
+    const { PutCommand, GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { items } = await import('../../src/data/repositories.js');
+    const { keys } = await import('../../src/data/keys.js');
+    const { recordNotification } = await import('../../src/notify/record.js');
+    const id = 'CASE-rec-1';
+    await ctx.doc.send(new PutCommand({
+      TableName: ctx.table,
+      Item: items.case({ id, flightId: 'SW1-2026-12-03', disruptionId: 'DIS-SW1-2026-12-03', passengerId: 'P1', bookingId: 'B1', status: 'OPEN', policyVersion: null, primaryRegime: null, needsReview: [], stations: ['PHX'], assignee: null, openedAt: null, statusSince: null, version: 1 }),
+    }));
+    await ctx.doc.send(new PutCommand({ TableName: ctx.table, Item: { ...keys.outbox('n-1'), status: 'PENDING', attempts: 0 } }));
+    const toSent = (prev: number) => ({
+      Update: {
+        TableName: ctx.table,
+        Key: keys.outbox('n-1'),
+        UpdateExpression: 'SET #s = :sent',
+        ConditionExpression: '#s = :pending AND attempts = :prev',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':sent': 'SENT', ':pending': 'PENDING', ':prev': prev },
+      },
+    });
+    const rec = { channel: 'email' as const, topic: 'disruption:CANCELLATION', to: 'j***@example.com', status: 'sent' as const, attempts: 1 };
+    const notified = async () => (await readAuditTrail(ctx, id)).filter((a) => a.action === 'notified').length;
+
+    // Refused (the item was at another attempt count: another worker moved it): nothing written.
+    expect(await recordNotification(ctx, id, rec, undefined, toSent(3))).toBe('alongside-refused');
+    expect(await notified()).toBe(0);
+    expect((await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.outbox('n-1') }))).Item?.status).toBe('PENDING');
+    // Accepted: both.
+    expect(await recordNotification(ctx, id, rec, undefined, toSent(0))).toBe('recorded');
+    expect(await notified()).toBe(1);
+    expect((await ctx.doc.send(new GetCommand({ TableName: ctx.table, Key: keys.outbox('n-1') }))).Item?.status).toBe('SENT');
+    // No case: neither (the outbox then makes the transition alone).
+    expect(await recordNotification(ctx, 'CASE-none', rec, undefined, toSent(0))).toBe('not-recorded');
+  });
+});
