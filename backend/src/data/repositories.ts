@@ -212,17 +212,21 @@ export async function batchGet(
   for (let i = 0; i < keyList.length; i += 100) chunks.push(keyList.slice(i, i + 100));
   const out: Record<string, unknown>[] = [];
   // Requests of 100 keys, BATCH_GET_CONCURRENCY at a time (a big ingest round reads thousands).
-  await pMap(chunks, async (chunk) => {
-    let pending: Record<string, unknown>[] | undefined = chunk;
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      const res = await ctx.doc.send(
-        new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: pending, ConsistentRead: true } } }),
-      );
-      out.push(...(res.Responses?.[ctx.table] ?? []));
-      pending = res.UnprocessedKeys?.[ctx.table]?.Keys as Record<string, unknown>[] | undefined;
-      if (pending?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-    }
-  }, { concurrency: BATCH_GET_CONCURRENCY });
+  await pMap(
+    chunks,
+    async (chunk) => {
+      let pending: Record<string, unknown>[] | undefined = chunk;
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        const res = await ctx.doc.send(
+          new BatchGetCommand({ RequestItems: { [ctx.table]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        out.push(...(res.Responses?.[ctx.table] ?? []));
+        pending = res.UnprocessedKeys?.[ctx.table]?.Keys as Record<string, unknown>[] | undefined;
+        if (pending?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      }
+    },
+    { concurrency: BATCH_GET_CONCURRENCY },
+  );
   return out;
 }
 
@@ -238,15 +242,21 @@ const keyString = (k: { PK: string; SK: string }) => `${k.PK}\u0000${k.SK}`;
  * together, 100 a request (DataLoader, not caching: every read is a new consistent read). Returns
  * the rows found, as batchGet does.
  */
-export async function batchGetCoalesced(ctx: DataContext, keys_: { PK: string; SK: string }[]): Promise<Record<string, unknown>[]> {
+export async function batchGetCoalesced(
+  ctx: DataContext,
+  keys_: { PK: string; SK: string }[],
+): Promise<Record<string, unknown>[]> {
   let loader = loaders.get(ctx);
   if (!loader) {
     loader = new DataLoader<string, Record<string, unknown> | null>(
       async (wanted) => {
-        const rows = await batchGet(ctx, wanted.map((k) => {
-          const [PK, SK] = k.split('\u0000') as [string, string];
-          return { PK, SK };
-        }));
+        const rows = await batchGet(
+          ctx,
+          wanted.map((k) => {
+            const [PK, SK] = k.split('\u0000') as [string, string];
+            return { PK, SK };
+          }),
+        );
         const byKey = new Map(rows.map((r) => [keyString(r as { PK: string; SK: string }), r]));
         return wanted.map((k) => byKey.get(k) ?? null);
       },
@@ -304,7 +314,11 @@ export async function resolveFlightInstances(
     KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
     ExpressionAttributeValues: { ':pk': flightNumberPartition(carrier, number), ':from': from, ':to': to },
   });
-  return nearestInstances(rows.map((row) => FlightSchema.parse(stripKeys(row))), times, window);
+  return nearestInstances(
+    rows.map((row) => FlightSchema.parse(stripKeys(row))),
+    times,
+    window,
+  );
 }
 
 /** For each instant, the flight departing nearest it within ±window ms (the earlier on a tie), or null. */
@@ -345,22 +359,35 @@ const DAY = 86_400_000;
  * nothing is asked of GSI1 as resolveFlightInstances does, so an instance stored under another id
  * is still found, and an event for a flight not scheduled yet costs one query as before.
  */
-export async function resolveFlightNumbers(ctx: DataContext, lookups: FlightNumberLookup[], windowHours = 36): Promise<(Flight | null)[][]> {
+export async function resolveFlightNumbers(
+  ctx: DataContext,
+  lookups: FlightNumberLookup[],
+  windowHours = 36,
+): Promise<(Flight | null)[][]> {
   const window = windowHours * 3600_000;
   const candidates = lookups.map(({ carrier, number, ats }) => {
     const times = ats.map((a) => a.getTime());
     const first = Math.floor((Math.min(...times) - window) / DAY) - 1;
     const last = Math.floor((Math.max(...times) + window) / DAY) + 1;
     if (!Number.isFinite(first) || !Number.isFinite(last) || last - first + 1 > MAX_CANDIDATE_DATES) return null;
-    return Array.from({ length: last - first + 1 }, (_, i) => flightInstanceId(carrier, number, new Date((first + i) * DAY).toISOString().slice(0, 10)));
+    return Array.from({ length: last - first + 1 }, (_, i) =>
+      flightInstanceId(carrier, number, new Date((first + i) * DAY).toISOString().slice(0, 10)),
+    );
   });
-  const rows = await batchGet(ctx, candidates.flatMap((ids) => (ids ?? []).map((id) => keys.flight(id))));
+  const rows = await batchGet(
+    ctx,
+    candidates.flatMap((ids) => (ids ?? []).map((id) => keys.flight(id))),
+  );
   const byId = new Map(rows.map((row) => FlightSchema.parse(stripKeys(row))).map((f) => [f.id, f]));
   return Promise.all(
     lookups.map(async ({ carrier, number, ats }, i) => {
       const ids = candidates[i];
       if (ids) {
-        const found = nearestInstances(ids.flatMap((id) => byId.get(id) ?? []), ats.map((a) => a.getTime()), window);
+        const found = nearestInstances(
+          ids.flatMap((id) => byId.get(id) ?? []),
+          ats.map((a) => a.getTime()),
+          window,
+        );
         if (found.every((f) => f !== null)) return found;
       }
       return resolveFlightInstances(ctx, carrier, number, ats, windowHours);

@@ -28,17 +28,32 @@ function flight(number: string, dep: number, localDateShift: -1 | 0 | 1, id?: st
   const local = new Date(Date.parse(`${utcDate}T00:00:00Z`) + localDateShift * 86_400_000).toISOString().slice(0, 10);
   return {
     id: id ?? flightInstanceId('SW', number, local),
-    carrier: 'SW', number, origin: 'PHX', destination: 'LAX',
+    carrier: 'SW',
+    number,
+    origin: 'PHX',
+    destination: 'LAX',
     scheduledDeparture: new Date(dep).toISOString(),
     scheduledArrival: new Date(dep + 2 * HOUR).toISOString(),
-    estimatedDeparture: null, estimatedArrival: null, actualDeparture: null, actualArrivalDoorOpen: null,
-    status: 'SCHEDULED', gate: null, terminal: null, aircraft: null, delayMinutes: 0, version: 1,
+    estimatedDeparture: null,
+    estimatedArrival: null,
+    actualDeparture: null,
+    actualArrivalDoorOpen: null,
+    status: 'SCHEDULED',
+    gate: null,
+    terminal: null,
+    aircraft: null,
+    delayMinutes: 0,
+    version: 1,
   };
 }
 
 async function store(flights: Flight[]): Promise<void> {
   for (let i = 0; i < flights.length; i += 25) {
-    await ctx.doc.send(new BatchWriteCommand({ RequestItems: { [ctx.table]: flights.slice(i, i + 25).map((f) => ({ PutRequest: { Item: items.flight(f) } })) } }));
+    await ctx.doc.send(
+      new BatchWriteCommand({
+        RequestItems: { [ctx.table]: flights.slice(i, i + 25).map((f) => ({ PutRequest: { Item: items.flight(f) } })) },
+      }),
+    );
   }
 }
 
@@ -48,15 +63,23 @@ describe('resolveFlightNumbers', () => {
     await fc.assert(
       fc.asyncProperty(
         // Instances of one number: departure offset (hours from BASE) and the local date's shift from the UTC date.
-        fc.uniqueArray(fc.record({ h: fc.integer({ min: 0, max: 24 * 4 }), shift: fc.constantFrom(-1 as const, 0 as const, 1 as const) }), {
-          maxLength: 8,
-          selector: (x) => x.h,
-        }),
+        fc.uniqueArray(
+          fc.record({
+            h: fc.integer({ min: 0, max: 24 * 4 }),
+            shift: fc.constantFrom(-1 as const, 0 as const, 1 as const),
+          }),
+          {
+            maxLength: 8,
+            selector: (x) => x.h,
+          },
+        ),
         fc.array(fc.integer({ min: -24, max: 24 * 5 }), { minLength: 1, maxLength: 4 }),
         async (instances, atHours) => {
           const number = String(1000 + run++);
           // One instance per local date (the id): a second one on a date already taken is dropped, as the feed would overwrite it.
-          const byId = new Map(instances.map(({ h, shift }) => flight(number, BASE + h * HOUR + 5 * 60_000, shift)).map((f) => [f.id, f]));
+          const byId = new Map(
+            instances.map(({ h, shift }) => flight(number, BASE + h * HOUR + 5 * 60_000, shift)).map((f) => [f.id, f]),
+          );
           await store([...byId.values()]);
           const ats = atHours.map((h) => new Date(BASE + h * HOUR));
           const [viaIds] = await resolveFlightNumbers(ctx, [{ carrier: 'SW', number, ats }]);
@@ -77,7 +100,12 @@ describe('resolveFlightNumbers', () => {
           await store([flight(number, at + hours * HOUR, shift)]);
           const [viaIds] = await resolveFlightNumbers(ctx, [{ carrier: 'SW', number, ats: [new Date(at)] }]);
           const [viaGsi] = await resolveFlightInstances(ctx, 'SW', number, [new Date(at)]);
-          expect({ shift, hours, at, id: viaIds![0]?.id ?? null }).toEqual({ shift, hours, at, id: viaGsi?.id ?? null });
+          expect({ shift, hours, at, id: viaIds![0]?.id ?? null }).toEqual({
+            shift,
+            hours,
+            at,
+            id: viaGsi?.id ?? null,
+          });
           expect(viaGsi === null).toBe(Math.abs(hours) > 36);
         }
       }
