@@ -221,3 +221,46 @@ describe('recordNotification with the outbox transition alongside', () => {
     expect(await recordNotification(ctx, 'CASE-none', rec, undefined, toSent(0))).toBe('not-recorded');
   });
 });
+
+describe('idempotentSend (Powertools Idempotency, claims and completions through the group committer)', () => {
+  it('sends once per key: a concurrent call is refused in progress, a repeat gets the stored answer, a failed send leaves no claim, an expired claim is taken over', async () => {
+    const { IdempotencyAlreadyInProgressError } = await import('@aws-lambda-powertools/idempotency');
+    const { ctx } = await s.newTables();
+    let calls = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let failNext = false;
+    const send = idempotentSend(ctx, async () => {
+      calls++;
+      if (failNext) {
+        failNext = false;
+        throw new Error('451 try again');
+      }
+      if (calls === 1) await gate;
+      return { messageId: `m-${calls}` };
+    });
+    const req = (key: string) => ({ key, channel: 'email' as const, to: 'x@example.com', text: 't' });
+
+    const first = send(req('k1'));
+    await sleep(50);
+    await expect(send(req('k1'))).rejects.toBeInstanceOf(IdempotencyAlreadyInProgressError);
+    release();
+    expect(await first).toEqual({ messageId: 'm-1' });
+    expect(await send(req('k1'))).toEqual({ messageId: 'm-1' });
+    expect(calls).toBe(1);
+
+    failNext = true;
+    await expect(send(req('k2'))).rejects.toThrow('451');
+    expect(await send(req('k2'))).toEqual({ messageId: 'm-3' });
+    expect(calls).toBe(3);
+
+    // A claim whose holder died: taken over once its in-progress time has passed.
+    const short = idempotentSend(ctx, async () => ({ messageId: `short-${++calls}` }), { inProgressSeconds: 1 });
+    const hung = idempotentSend(ctx, () => new Promise<{ messageId: string }>(() => undefined), { inProgressSeconds: 1 });
+    void hung(req('k3'));
+    await sleep(300);
+    await expect(short(req('k3'))).rejects.toBeInstanceOf(IdempotencyAlreadyInProgressError);
+    await sleep(1200);
+    expect(await short(req('k3'))).toEqual({ messageId: `short-${calls}` });
+  });
+});
