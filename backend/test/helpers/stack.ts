@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { DEFAULT_POLICY_DOCUMENTS, parsePolicySet, type PolicySet } from '../../../src/shared/policy/index.js';
@@ -59,6 +60,21 @@ export async function startServices(opts: { kafka?: boolean; cognito?: boolean }
       await Promise.allSettled([dynamo.stop(), kafka?.stop(), cognito?.stop(), smtp.stop()]);
     },
   };
+}
+
+/**
+ * A suite's services and one set of tables, started before its tests and stopped after them:
+ * `withSuiteServices((services, tables) => ([s, ctx] = [services, tables]))`.
+ */
+export function withSuiteServices(set: (s: Services, ctx: DataContext) => void, opts?: Parameters<typeof startServices>[0]): void {
+  let services: Services | undefined;
+  beforeAll(async () => {
+    services = await startServices(opts);
+    set(services, (await services.newTables()).ctx);
+  });
+  afterAll(async () => {
+    await services?.stop();
+  });
 }
 
 export async function startApp(

@@ -1,20 +1,13 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConditionFailedError, NO_EPOCH, commitManyWithLog, commitWithLog, getEpoch, readHead, readLog, rotateEpoch, type TransactItem } from '../../src/data/changelog.js';
 import type { DataContext } from '../../src/data/client.js';
 import { keys } from '../../src/data/keys.js';
-import { startServices, type Services } from '../helpers/stack.js';
+import { withSuiteServices, type Services } from '../helpers/stack.js';
 
 let s: Services;
 let ctx: DataContext;
-
-beforeAll(async () => {
-  s = await startServices();
-  ({ ctx } = await s.newTables());
-});
-afterAll(async () => {
-  await s?.stop();
-});
+withSuiteServices((services, tables) => ([s, ctx] = [services, tables]));
 
 const change = (id: string) => ({ kind: 'case' as const, id, version: 1, op: 'put' as const, data: { id } });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readHead, readLog } from '../../src/data/changelog.js';
 import type { DataContext } from '../../src/data/client.js';
 import { keys, logPartition } from '../../src/data/keys.js';
@@ -15,7 +15,7 @@ import { flightpulseData, fpInstance } from '../helpers/fixtures.js';
 import { dynamoItemSize } from '../helpers/item-size.js';
 import { fpLoad } from '../helpers/ops-load.js';
 import { repoRoot } from '../helpers/paths.js';
-import { startServices, type Services } from '../helpers/stack.js';
+import { withSuiteServices } from '../helpers/stack.js';
 
 /**
  * Every item ingest writes stays under the size bound documented in docs/ingest.md ("Item size
@@ -50,15 +50,8 @@ function documentedBounds(): Bound[] {
     });
 }
 
-let s: Services;
 let ctx: DataContext;
-beforeAll(async () => {
-  s = await startServices();
-  ({ ctx } = await s.newTables());
-});
-afterAll(async () => {
-  await s?.stop();
-});
+withSuiteServices((_services, tables) => (ctx = tables));
 
 async function scanAll(): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];

@@ -1,24 +1,17 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { flightInstanceId, type Flight } from '../../../src/shared/domain/index.js';
 import type { DataContext } from '../../src/data/client.js';
 import { items, resolveFlightInstances, resolveFlightNumbers } from '../../src/data/repositories.js';
-import { startServices, type Services } from '../helpers/stack.js';
+import { withSuiteServices } from '../helpers/stack.js';
 
 // resolveFlightNumbers reads candidate instances by id (carrier + number + local departure date)
 // where resolveFlightInstances queries GSI1: for any schedule the feed accepts (a local date within
 // a day of the UTC date of departure) both must name the same instance for every instant.
 
-let s: Services;
 let ctx: DataContext;
-beforeAll(async () => {
-  s = await startServices();
-  ({ ctx } = await s.newTables());
-});
-afterAll(async () => {
-  await s?.stop();
-});
+withSuiteServices((_services, tables) => (ctx = tables));
 
 const HOUR = 3600_000;
 const BASE = Date.parse('2026-12-10T00:00:00Z');

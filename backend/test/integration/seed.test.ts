@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readLog } from '../../src/data/changelog.js';
 import type { DataContext } from '../../src/data/client.js';
 import { getFlight, pageBookings, resolveFlightInstance } from '../../src/data/repositories.js';
 import { seedDemoData } from '../../src/data/seed.js';
 import { demoData } from '../../src/local/demo/index.js';
-import { startServices, type Services } from '../helpers/stack.js';
+import { withSuiteServices } from '../helpers/stack.js';
 
-let s: Services;
 let ctx: DataContext;
-beforeAll(async () => {
-  s = await startServices();
-  ({ ctx } = await s.newTables());
-});
-afterAll(async () => {
-  await s?.stop();
-});
+withSuiteServices((_services, tables) => (ctx = tables));
 
 describe('seedDemoData with the demo generator', () => {
   const data = demoData({ today: '2026-11-24', passengers: 1500 });
