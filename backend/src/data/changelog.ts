@@ -106,6 +106,24 @@ export async function commitWithLog(ctx: DataContext, write: LoggedWrite, opts: 
   return result!.seqs;
 }
 
+/** A write's changes as JSON, serialised once (checked for size, measured for packing, then stored). */
+const changesJsonCache = new WeakMap<LoggedWrite, string>();
+function changesJsonOf(w: LoggedWrite): string {
+  let json = changesJsonCache.get(w);
+  if (json === undefined) changesJsonCache.set(w, (json = JSON.stringify(w.changes)));
+  return json;
+}
+
+/**
+ * One conditional write that needs no log entry (an outbox item, an idempotency record), through
+ * the group committer: the items of concurrent callers share transactions instead of one request
+ * each. A failed condition is answered with a ConditionFailedError, as by commitManyWithLog.
+ */
+export async function commitUnlogged(ctx: DataContext, item: TransactItem): Promise<CommitResult> {
+  const [r] = await commitManyWithLog(ctx, [{ items: [item], changes: [], stations: [] }]);
+  return r!;
+}
+
 /** What happened to one write of commitManyWithLog. */
 export type CommitResult = { ok: true; seqs: Record<string, number> } | { ok: false; error: Error };
 
@@ -182,7 +200,7 @@ class GroupCommitter {
   constructor(private readonly ctx: DataContext) {}
 
   enqueue(write: LoggedWrite, opts: CommitOptions): Promise<CommitResult> {
-    const entryBytes = Buffer.byteLength(JSON.stringify(write.changes));
+    const entryBytes = Buffer.byteLength(changesJsonOf(write));
     return new Promise<CommitResult>((resolve, reject) => {
       this.queue.push({
         write,
@@ -296,7 +314,7 @@ function checkWrite(write: LoggedWrite): void {
   if (write.items.length + stations * 2 > MAX_TRANSACT_ITEMS) {
     throw new RangeError(`transaction too large: ${write.items.length} items + ${stations} stations`);
   }
-  const body = JSON.stringify(write.changes);
+  const body = changesJsonOf(write);
   if (body.length > MAX_LOG_ENTRY_BYTES) throw new RangeError(`log entry too large (${body.length} bytes); split the write`);
 }
 
@@ -410,7 +428,7 @@ async function commitPack(ctx: DataContext, writes: LoggedWrite[], opts: CommitO
     for (const st of drop) reserved.delete(st);
   };
   // Each write's changes as JSON, without the brackets: a station's entry joins those of its writes.
-  const changesJson = writes.map((w) => JSON.stringify(w.changes).slice(1, -1));
+  const changesJson = writes.map((w) => changesJsonOf(w).slice(1, -1));
   // Every writer makes sure the log has an epoch before its first entry (cached per process).
   await getEpoch(ctx);
   let committed = false;

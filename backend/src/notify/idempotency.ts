@@ -8,7 +8,7 @@ import {
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
-import { commitManyWithLog, ConditionFailedError } from '../data/changelog.js';
+import { commitUnlogged, ConditionFailedError } from '../data/changelog.js';
 import type { DataContext } from '../data/client.js';
 import { keys } from '../data/keys.js';
 
@@ -44,26 +44,18 @@ export class SingleTablePersistenceLayer extends DynamoDBPersistenceLayer {
     const item: Record<string, unknown> = { ...keys.idempotency(record.idempotencyKey), expiresAt: record.expiryTimestamp, [ATTR.statusAttr]: record.getStatus() };
     if (record.inProgressExpiryTimestamp !== undefined) item[ATTR.inProgressExpiryAttr] = record.inProgressExpiryTimestamp;
     if (this.isPayloadValidationEnabled() && record.payloadHash !== undefined) item[ATTR.validationKeyAttr] = record.payloadHash;
-    const [r] = await commitManyWithLog(this.ctx, [
-      {
-        items: [
-          {
-            Put: {
-              TableName: this.ctx.table,
-              Item: item,
-              ConditionExpression: 'attribute_not_exists(#id) OR #expiry < :now OR (#status = :inprogress AND attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_in_millis)',
-              ExpressionAttributeNames: { '#id': 'PK', '#expiry': 'expiresAt', '#in_progress_expiry': ATTR.inProgressExpiryAttr, '#status': ATTR.statusAttr },
-              ExpressionAttributeValues: { ':now': now / 1000, ':now_in_millis': now, ':inprogress': IdempotencyRecordStatus.INPROGRESS },
-            },
-          },
-        ],
-        changes: [],
-        stations: [],
+    const r = await commitUnlogged(this.ctx, {
+      Put: {
+        TableName: this.ctx.table,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#id) OR #expiry < :now OR (#status = :inprogress AND attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_in_millis)',
+        ExpressionAttributeNames: { '#id': 'PK', '#expiry': 'expiresAt', '#in_progress_expiry': ATTR.inProgressExpiryAttr, '#status': ATTR.statusAttr },
+        ExpressionAttributeValues: { ':now': now / 1000, ':now_in_millis': now, ':inprogress': IdempotencyRecordStatus.INPROGRESS },
       },
-    ]);
-    if (r!.ok) return;
-    if (r!.error instanceof ConditionFailedError) throw new IdempotencyItemAlreadyExistsError(`Failed to put record for already existing idempotency key: ${record.idempotencyKey}`);
-    throw r!.error;
+    });
+    if (r.ok) return;
+    if (r.error instanceof ConditionFailedError) throw new IdempotencyItemAlreadyExistsError(`Failed to put record for already existing idempotency key: ${record.idempotencyKey}`);
+    throw r.error;
   }
 
   protected override async _updateRecord(record: IdempotencyRecord): Promise<void> {
@@ -81,8 +73,8 @@ export class SingleTablePersistenceLayer extends DynamoDBPersistenceLayer {
       values[':validation_key'] = record.payloadHash;
     }
     const update = { TableName: this.ctx.table, Key: keys.idempotency(record.idempotencyKey), UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
-    const [r] = await commitManyWithLog(this.ctx, [{ items: [{ Update: update }], changes: [], stations: [] }]);
-    if (!r!.ok) throw r!.error;
+    const r = await commitUnlogged(this.ctx, { Update: update });
+    if (!r.ok) throw r.error;
   }
 }
 

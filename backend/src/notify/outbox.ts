@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import pMap from 'p-map';
 import { z } from 'zod';
-import { commitManyWithLog, ConditionFailedError, type TransactItem } from '../data/changelog.js';
+import { commitUnlogged, ConditionFailedError, type TransactItem } from '../data/changelog.js';
 import type { DataContext } from '../data/client.js';
 import { keys, OUTBOX_DUE_PREFIX, OUTBOX_DUE_SHARDS, stripKeys } from '../data/keys.js';
 import { METRIC, countMetric } from '../observability/metrics.js';
@@ -140,23 +140,15 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     const item: OutboxItem = { ...input, status: 'PENDING', attempts: 0, createdAt: new Date(t).toISOString(), nextAttemptAt: t + (o.dueInMs ?? grace), lastError: null, messageId: null, sentAt: null };
     // Through the group committer (no log entry): the items of concurrent enqueues (a flight's
     // passengers) share transactions instead of one PutItem each.
-    const [r] = await commitManyWithLog(ctx, [
-      {
-        items: [
-          {
-            Put: {
-              TableName: ctx.table,
-              Item: { ...keys.outbox(input.id), ...keys.outboxDueGsi1(shardOf(input.id), item.nextAttemptAt, input.id), entityType: 'outbox', ...item },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-        ],
-        changes: [],
-        stations: [],
+    const r = await commitUnlogged(ctx, {
+      Put: {
+        TableName: ctx.table,
+        Item: { ...keys.outbox(input.id), ...keys.outboxDueGsi1(shardOf(input.id), item.nextAttemptAt, input.id), entityType: 'outbox', ...item },
+        ConditionExpression: 'attribute_not_exists(PK)',
       },
-    ]);
-    if (r!.ok) return item;
-    if (!(r!.error instanceof ConditionFailedError)) throw r!.error;
+    });
+    if (r.ok) return item;
+    if (!(r.error instanceof ConditionFailedError)) throw r.error;
     const cur = await get(input.id);
     if (!cur) throw new Error(`outbox item ${input.id} vanished`);
     return cur;
