@@ -51,9 +51,20 @@ export interface FanOutResult {
 }
 
 /** Counts the items of every successful write sent through `ctx.doc` (bench/backend.ts counts ingest's with it too). */
-export function countWrites(ctx: DataContext): { items: () => number; reset: () => void; requests: () => Record<string, { n: number; ms: number; kb: number }> } {
+export function countWrites(ctx: DataContext): {
+  items: () => number;
+  reset: () => void;
+  requests: () => Record<string, { n: number; ms: number; kb: number }>;
+  kinds: () => Record<string, number>;
+} {
   let n = 0;
   let requests: Record<string, { n: number; ms: number; kb: number }> = {};
+  let kinds: Record<string, number> = {};
+  // BENCH_VERBOSE: items written by operation and sort-key kind (the SK up to its first '#').
+  const kind = (op: string, x: Record<string, unknown>): void => {
+    const sk = String(((x.Item ?? x.Key) as Record<string, unknown> | undefined)?.SK ?? '?').split('#')[0];
+    kinds[`${op} ${sk}`] = (kinds[`${op} ${sk}`] ?? 0) + 1;
+  };
   const verbose = Boolean(process.env.BENCH_VERBOSE);
   ctx.doc.middlewareStack.add(
     (next, context) => async (args) => {
@@ -64,6 +75,9 @@ export function countWrites(ctx: DataContext): { items: () => number; reset: () 
       r.ms += performance.now() - t0;
       if (verbose) r.kb += JSON.stringify(args.input).length / 1024;
       const input = args.input as Record<string, unknown>;
+      if (verbose && context.commandName !== 'TransactWriteItemsCommand' && context.commandName !== 'BatchWriteItemCommand') kind(context.commandName ?? '?', input);
+      if (verbose && context.commandName === 'TransactWriteItemsCommand') for (const t of input.TransactItems as Record<string, Record<string, unknown>>[]) for (const [op, x] of Object.entries(t)) kind(`tx.${op}`, x);
+      if (verbose && context.commandName === 'BatchWriteItemCommand') for (const list of Object.values(input.RequestItems as Record<string, Record<string, Record<string, unknown>>[]>)) for (const w of list) for (const [op, x] of Object.entries(w)) kind(`batch.${op}`, x);
       switch (context.commandName) {
         case 'TransactWriteItemsCommand':
           n += (input.TransactItems as unknown[]).filter((t) => !(t as Record<string, unknown>).ConditionCheck).length;
@@ -89,9 +103,12 @@ export function countWrites(ctx: DataContext): { items: () => number; reset: () 
     reset: () => {
       n = 0;
       requests = {};
+      kinds = {};
     },
     /** Requests sent since the last reset, by command, with their summed latency and (BENCH_VERBOSE) request KB. */
     requests: () => requests,
+    /** BENCH_VERBOSE: items written since the last reset, by operation and sort-key kind. */
+    kinds: () => kinds,
   };
 }
 
@@ -237,6 +254,7 @@ export async function fanOutBench(opts: FanOutOptions): Promise<FanOutResult> {
       failedExecutions: failed.length,
     };
     if (process.env.BENCH_VERBOSE) log(`requests: ${JSON.stringify(counter.requests(), (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
+    if (process.env.BENCH_VERBOSE) log(`items by kind: ${JSON.stringify(counter.kinds())}`);
     log(`${r.passengers} passengers: persisted in ${evaluateSeconds.toFixed(2)} s (${r.evaluatedPerSecond.toFixed(0)} passengers/s), workflows done in ${seconds.toFixed(2)} s (${r.passengersPerSecond.toFixed(0)} passengers/s), ${r.cases} cases, ${r.itemsWritten} items (${r.itemsPerSecond.toFixed(0)}/s), notices ${sent}`);
     ctx.doc.destroy();
     return r;

@@ -6,6 +6,10 @@
  * a. backend.ddb_ceiling_items_per_second — the ceiling: DynamoDB Local's raw item-write rate on
  *    this machine, parallel BatchWriteItem (25 items a request) of items shaped like ours (case,
  *    entitlement, booking with its GSI1 keys). A few concurrency levels are tried; the best counts.
+ *    backend.ddb_transact_ceiling_items_per_second — the same items through TransactWriteItems (100
+ *    conditional puts a request, no reads): the write path money needs cannot beat it here, and
+ *    backend.ddb_transact_vs_ceiling says what that costs (DynamoDB Local serialises transactions:
+ *    …_busy_cores shows it keeping about one core busy where BatchWriteItem keeps more).
  * b. backend.ingest_events_per_second — FlightPulse events (the simulator's load mix: delays,
  *    cancellations, gate changes) over N flights (created through the schedule feed), produced to a
  *    real Kafka broker started here, consumed by the local ingest consumer (kafka-consumer.ts, the
@@ -23,7 +27,11 @@
  *    event), each paging the flight's bookings and then, for one booking after the other, reading
  *    the passenger (GetItem) and writing a case (PutItem), awaiting each. It does less per passenger
  *    than c (no policy evaluation, no entitlements, change log or notices), so the ratio is
- *    conservative. backend.fanout_vs_flightpulse — c over d.
+ *    conservative. backend.fanout_vs_flightpulse — c over d. backend.fanout_vs_flightpulse_bound —
+ *    what the ceiling allows: its item rate ÷ the fan-out's items per passenger ÷ d, the ratio of a
+ *    fan-out that wrote every item at the raw BatchWriteItem rate and read nothing.
+ *    Ingest and the fan-out also report their items over the transactional ceiling and DynamoDB
+ *    Local's busy cores (Linux /proc).
  * e. start.fresh_clone_to_board_seconds — `npm run start:web` on a fresh state dir (a temp
  *    `--data-dir`, a free `--port`; the renderer already built) until Chromium, already open, is
  *    signed in as agent.phx and shows a flight row on the board. Then Ctrl-C, and the whole process
@@ -40,7 +48,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BatchWriteCommand, GetCommand, PutCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DeleteTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { chromium, type Browser } from '@playwright/test';
 import type { Booking, Case, Entitlement, Flight } from '../src/shared/domain/index.js';
@@ -152,34 +160,86 @@ async function batchWriteAll(ctx: DataContext, list: Record<string, unknown>[]):
   }
 }
 
-async function ceiling(endpoint: string, total: number): Promise<number> {
-  // HTTP round trips, not the disk, bound DynamoDB Local: the rate climbs with requests in flight.
-  const levels = [4, 8, 16, 32, 64];
-  const { ctx } = await freshTables(endpoint, 'ceil');
+/** CPU seconds process `pid` has used so far (Linux /proc; null elsewhere or when it is gone). */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ, 100 a second on Linux)
+  } catch {
+    return null;
+  }
+}
+
+/** Cores process `pid` kept busy while `work` ran (null when /proc cannot tell). */
+async function busyCores<T>(pid: number | undefined, work: () => Promise<T>): Promise<{ result: T; cores: number | null }> {
+  const c0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  const result = await work();
+  const c1 = cpuSeconds(pid);
+  return { result, cores: c0 === null || c1 === null ? null : (c1 - c0) / ((performance.now() - t0) / 1000) };
+}
+
+interface WriteRate {
+  itemsPerSecond: number;
+  /** DynamoDB Local's busy cores at that rate (of the machine's). */
+  ddbCores: number | null;
+}
+
+/**
+ * The best item rate of `send` (one request of up to `per` items) over a few requests-in-flight
+ * levels, on fresh tables, items of the ceiling's shapes. HTTP round trips, not the disk, bound
+ * DynamoDB Local: the rate climbs with requests in flight until its CPU is spent.
+ */
+async function bestWriteRate(
+  endpoint: string,
+  ddbPid: number | undefined,
+  what: { name: string; tables: string; per: number; levels: number[]; total: number },
+  send: (ctx: DataContext, list: Record<string, unknown>[]) => Promise<void>,
+): Promise<WriteRate> {
+  const { ctx } = await freshTables(endpoint, what.tables);
   try {
     // Warm-up (JIT on both sides), not measured.
-    await batchWriteAll(ctx, Array.from({ length: 25 }, (_, i) => ceilingItem(10_000_000 + i)));
-    let best = 0;
+    await send(ctx, Array.from({ length: what.per }, (_, i) => ceilingItem(10_000_000 + i)));
+    let best: WriteRate = { itemsPerSecond: 0, ddbCores: null };
     let next = 0;
-    const per = Math.max(25 * 4, Math.floor(total / levels.length));
-    for (const concurrency of levels) {
+    const count = Math.max(what.per * 4, Math.floor(what.total / what.levels.length));
+    for (const concurrency of what.levels) {
       const batches: Record<string, unknown>[][] = [];
-      for (let i = 0; i < per; i += 25) batches.push(Array.from({ length: Math.min(25, per - i) }, () => ceilingItem(next++)));
+      for (let i = 0; i < count; i += what.per) batches.push(Array.from({ length: Math.min(what.per, count - i) }, () => ceilingItem(next++)));
       let k = 0;
       const t0 = performance.now();
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (k < batches.length) await batchWriteAll(ctx, batches[k++]!);
-        }),
+      const { cores } = await busyCores(ddbPid, () =>
+        Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (k < batches.length) await send(ctx, batches[k++]!);
+          }),
+        ),
       );
-      const rate = per / ((performance.now() - t0) / 1000);
-      log(`ceiling: ${per} items, ${concurrency} BatchWrites in flight: ${rate.toFixed(0)} items/s`);
-      best = Math.max(best, rate);
+      const rate = count / ((performance.now() - t0) / 1000);
+      log(`${what.name}: ${count} items, ${concurrency} requests of ${what.per} in flight: ${rate.toFixed(0)} items/s${cores === null ? '' : `, DynamoDB Local ${cores.toFixed(2)} cores busy`}`);
+      if (rate > best.itemsPerSecond) best = { itemsPerSecond: rate, ddbCores: cores };
     }
     return best;
   } finally {
     ctx.doc.destroy();
   }
+}
+
+/** a. The ceiling: parallel BatchWriteItem, 25 items a request. */
+function ceiling(endpoint: string, ddbPid: number | undefined, total: number): Promise<WriteRate> {
+  return bestWriteRate(endpoint, ddbPid, { name: 'ceiling', tables: 'ceil', per: 25, levels: [4, 8, 16, 32, 64], total }, batchWriteAll);
+}
+
+/**
+ * a'. The transactional ceiling: the same items through TransactWriteItems, 100 conditional puts
+ * a request (attribute_not_exists, as the fan-out's case and entitlement writes), no reads, no
+ * change log. The write path that money needs (all or nothing, never twice) cannot beat it here.
+ */
+function transactCeiling(endpoint: string, ddbPid: number | undefined, total: number): Promise<WriteRate> {
+  return bestWriteRate(endpoint, ddbPid, { name: 'transactional ceiling', tables: 'tceil', per: 100, levels: [2, 4, 8, 16], total }, async (ctx, list) => {
+    await ctx.doc.send(new TransactWriteCommand({ TransactItems: list.map((Item) => ({ Put: { TableName: ctx.table, Item, ConditionExpression: 'attribute_not_exists(PK)' } })) }));
+  });
 }
 
 // ─── b. ingest through Kafka ───────────────────────────────────────────────────────────────────
@@ -477,31 +537,56 @@ export default async function run(): Promise<Figures> {
     }
     const endpoint = dynamo?.endpoint ?? '';
 
+    const ddbPid = dynamo?.pid;
+    let tceil: number | null = null;
     if (want.has('ceiling')) {
-      ceil = await ceiling(endpoint, sizes.ceilingItems);
-      await dropTables(endpoint, (n) => n.startsWith('ceil'));
+      const c = await ceiling(endpoint, ddbPid, sizes.ceilingItems);
+      const t = await transactCeiling(endpoint, ddbPid, sizes.ceilingItems);
+      await dropTables(endpoint, (n) => n.startsWith('ceil') || n.startsWith('tceil'));
+      ceil = c.itemsPerSecond;
+      tceil = t.itemsPerSecond;
       figures['backend.ddb_ceiling_items_per_second'] = { value: round(ceil), unit: 'items/s', target: '-' };
+      figures['backend.ddb_transact_ceiling_items_per_second'] = { value: round(tceil), unit: 'items/s', target: '-' };
+      figures['backend.ddb_transact_vs_ceiling'] = { value: round(tceil / ceil, 2), unit: '×', target: '- (bounds ingest and fan-out: their writes must be transactions)' };
+      if (c.ddbCores !== null) figures['backend.ddb_ceiling_busy_cores'] = { value: round(c.ddbCores, 2), unit: 'cores', target: `- (of ${os.cpus().length})` };
+      if (t.ddbCores !== null) figures['backend.ddb_transact_ceiling_busy_cores'] = { value: round(t.ddbCores, 2), unit: 'cores', target: `- (of ${os.cpus().length})` };
     }
     if (want.has('ingest')) {
-      const r = await ingest(endpoint, kafka!, sizes.flights, sizes.events);
+      const { result: r, cores } = await busyCores(ddbPid, () => ingest(endpoint, kafka!, sizes.flights, sizes.events));
       await dropTables(endpoint, (n) => n.startsWith('ing'));
       figures['backend.ingest_events_per_second'] = { value: round(r.eventsPerSecond), unit: 'events/s', target: '-' };
+      figures['backend.ingest_items_per_event'] = { value: round(r.items / r.events, 2), unit: 'items', target: '-' };
       if (ceil) figures['backend.ingest_items_vs_ceiling'] = { value: round(r.itemsPerSecond / ceil, 2), unit: '×', target: '>= 0.5' };
+      if (tceil) figures['backend.ingest_items_vs_transact_ceiling'] = { value: round(r.itemsPerSecond / tceil, 2), unit: '×', target: '-' };
+      if (cores !== null) figures['backend.ingest_ddb_busy_cores'] = { value: round(cores, 2), unit: 'cores', target: `- (of ${os.cpus().length}; whole part, seeding included)` };
     }
+    let itemsPerPassenger: number | null = null;
     if (want.has('fanout')) {
-      const r = await fanOutBench({ flights: sizes.fanOutFlights, passengersPerFlight: sizes.passengers, endpoint, log: (l) => log(`fan-out: ${l}`) });
+      const { result: r, cores } = await busyCores(ddbPid, () =>
+        fanOutBench({ flights: sizes.fanOutFlights, passengersPerFlight: sizes.passengers, endpoint, log: (l) => log(`fan-out: ${l}`) }),
+      );
       await dropTables(endpoint, (n) => n.startsWith('fan'));
       if (r.failedExecutions || r.cases !== r.passengers) throw new Error(`fan-out: ${r.failedExecutions} executions failed, ${r.cases} cases for ${r.passengers} passengers`);
       fanOutRate = r.evaluatedPerSecond;
+      itemsPerPassenger = r.itemsWritten / r.passengers;
       figures['backend.fanout_passengers_per_second'] = { value: round(r.evaluatedPerSecond), unit: 'passengers/s', target: '-' };
       figures['backend.fanout_workflows_passengers_per_second'] = { value: round(r.passengersPerSecond), unit: 'passengers/s', target: '-' };
+      figures['backend.fanout_items_per_passenger'] = { value: round(itemsPerPassenger, 2), unit: 'items', target: '- (case, entitlements, booking, log, notice)' };
       if (ceil) figures['backend.fanout_items_vs_ceiling'] = { value: round(r.itemsPerSecond / ceil, 2), unit: '×', target: '>= 0.5' };
+      if (tceil) figures['backend.fanout_items_vs_transact_ceiling'] = { value: round(r.itemsPerSecond / tceil, 2), unit: '×', target: '-' };
+      if (cores !== null) figures['backend.fanout_ddb_busy_cores'] = { value: round(cores, 2), unit: 'cores', target: `- (of ${os.cpus().length}; whole part, seeding included)` };
     }
     if (want.has('baseline')) {
       const r = await flightPulseBaseline(endpoint, sizes.fanOutFlights, sizes.passengers, sizes.baselineConcurrency);
       await dropTables(endpoint, (n) => n.startsWith('fp'));
       figures['backend.flightpulse_baseline_passengers_per_second'] = { value: round(r.perSecond), unit: 'passengers/s', target: '-' };
       if (fanOutRate) figures['backend.fanout_vs_flightpulse'] = { value: round(fanOutRate / r.perSecond, 2), unit: '×', target: '>= 10' };
+      // What the ceiling allows: a fan-out writing this many items per passenger, every one at the raw
+      // BatchWriteItem rate with no read at all, over the baseline. Below 10, target d is out of reach
+      // on this emulator whatever the code does.
+      if (ceil && itemsPerPassenger) {
+        figures['backend.fanout_vs_flightpulse_bound'] = { value: round(ceil / itemsPerPassenger / r.perSecond, 2), unit: '×', target: '- (ceiling ÷ items per passenger ÷ baseline)' };
+      }
     }
   } finally {
     const t0 = performance.now();

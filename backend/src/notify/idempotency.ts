@@ -11,6 +11,7 @@ import type { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persi
 import { commitUnlogged, ConditionFailedError } from '../data/changelog.js';
 import type { DataContext } from '../data/client.js';
 import { keys } from '../data/keys.js';
+import { putCoalesced } from '../data/repositories.js';
 
 /**
  * Powertools' DynamoDB persistence layer on Jetway's single table. Powertools keeps records either
@@ -20,10 +21,11 @@ import { keys } from '../data/keys.js';
  * the table's TTL attribute (`expiresAt`) as the record expiry.
  *
  * The claim (`_putRecord`: IN_PROGRESS, on the same condition as Powertools': no record, or an expired
- * one, or an IN_PROGRESS one whose claim expired) and the completion (`_updateRecord`) go through the
- * process's group committer (commitManyWithLog, no log entry): a flight's concurrent notices share
- * transactions instead of one conditional request each (on DynamoDB Local a request costs about as
- * much as three items of a transaction). A claim refused by its condition is answered as Powertools'
+ * one, or an IN_PROGRESS one whose claim expired) goes through the process's group committer
+ * (commitManyWithLog, no log entry): a flight's concurrent notices share transactions instead of one
+ * conditional request each (on DynamoDB Local a request costs about as much as three items of a
+ * transaction). The completion (`_updateRecord`) has no condition and goes out in batched puts.
+ * A claim refused by its condition is answered as Powertools'
  * own layer answers it (IdempotencyItemAlreadyExistsError; Powertools then reads the record).
  * Reading, deleting and everything else (IN_PROGRESS expiry, COMPLETED with the stored result,
  * delete on failure) is Powertools' own code. Records on a transaction cost DynamoDB twice the write
@@ -58,23 +60,17 @@ export class SingleTablePersistenceLayer extends DynamoDBPersistenceLayer {
     throw r.error;
   }
 
+  /**
+   * The completion, as a whole record: Powertools' own update sets the status, expiry, result and
+   * hash without a condition, so a put of the same attributes is the same write (the claim's
+   * IN_PROGRESS expiry only counts while the status is IN_PROGRESS). Being unconditional, it goes
+   * out batched (putCoalesced), beside the transactions.
+   */
   protected override async _updateRecord(record: IdempotencyRecord): Promise<void> {
-    const names: Record<string, string> = { '#expiry': 'expiresAt', '#status': ATTR.statusAttr };
-    const values: Record<string, unknown> = { ':expiry': record.expiryTimestamp, ':status': record.getStatus() };
-    const sets = ['#expiry = :expiry', '#status = :status'];
-    if (record.responseData !== undefined) {
-      sets.push('#response_data = :response_data');
-      names['#response_data'] = ATTR.dataAttr;
-      values[':response_data'] = record.responseData;
-    }
-    if (this.isPayloadValidationEnabled()) {
-      sets.push('#validation_key = :validation_key');
-      names['#validation_key'] = ATTR.validationKeyAttr;
-      values[':validation_key'] = record.payloadHash;
-    }
-    const update = { TableName: this.ctx.table, Key: keys.idempotency(record.idempotencyKey), UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
-    const r = await commitUnlogged(this.ctx, { Update: update });
-    if (!r.ok) throw r.error;
+    const item: Record<string, unknown> = { ...keys.idempotency(record.idempotencyKey), expiresAt: record.expiryTimestamp, [ATTR.statusAttr]: record.getStatus() };
+    if (record.responseData !== undefined) item[ATTR.dataAttr] = record.responseData;
+    if (this.isPayloadValidationEnabled() && record.payloadHash !== undefined) item[ATTR.validationKeyAttr] = record.payloadHash;
+    await putCoalesced(this.ctx, item);
   }
 }
 
