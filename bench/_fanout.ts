@@ -13,6 +13,7 @@
  * `fanOutBench({ flights: 1, passengersPerFlight: 180 })` is what bench/backend.ts calls; run it
  * alone with `node --import tsx bench/_fanout.ts [flights] [passengersPerFlight]`.
  */
+import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Booking, Flight, Passenger } from '../src/shared/domain/index.js';
@@ -32,6 +33,8 @@ export interface FanOutOptions {
   passengersPerFlight: number;
   /** An existing DynamoDB Local endpoint (the caller's, same table configuration); else one is started. */
   endpoint?: string;
+  /** That DynamoDB Local's process id, to report the cores it kept busy. */
+  ddbPid?: number;
   log?: (line: string) => void;
 }
 
@@ -48,6 +51,43 @@ export interface FanOutResult {
   evaluatedPerSecond: number;
   itemsPerSecond: number;
   failedExecutions: number;
+  /** Cores busy from the first StartExecution to the last execution's end. */
+  cores: Cores;
+}
+
+/** Busy cores over a timed window: DynamoDB Local's (null where /proc cannot tell) and this process's. */
+export interface Cores {
+  ddb: number | null;
+  node: number;
+  /** The Kafka broker's (ingest only). */
+  kafka?: number | null;
+}
+
+/** CPU seconds process `pid` has used so far (Linux /proc; null elsewhere or when it is gone). */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ, 100 a second on Linux)
+  } catch {
+    return null;
+  }
+}
+
+/** Starts measuring; the function returned gives the cores busy since (DynamoDB Local's `ddbPid` and this process). */
+export function coreMeter(ddbPid: number | undefined, kafkaPid?: number | null): () => Cores {
+  const t0 = performance.now();
+  const d0 = cpuSeconds(ddbPid);
+  const k0 = cpuSeconds(kafkaPid ?? undefined);
+  const n0 = process.cpuUsage();
+  return () => {
+    const s = (performance.now() - t0) / 1000;
+    const [d1, k1] = [cpuSeconds(ddbPid), cpuSeconds(kafkaPid ?? undefined)];
+    const n = process.cpuUsage(n0);
+    const cores: Cores = { ddb: d0 === null || d1 === null ? null : (d1 - d0) / s, node: (n.user + n.system) / 1e6 / s };
+    if (kafkaPid !== undefined) cores.kafka = k0 === null || k1 === null ? null : (k1 - k0) / s;
+    return cores;
+  };
 }
 
 /** Counts the items of every successful write sent through `ctx.doc` (bench/backend.ts counts ingest's with it too). */
@@ -76,6 +116,11 @@ export function countWrites(ctx: DataContext): {
       if (verbose) r.kb += JSON.stringify(args.input).length / 1024;
       const input = args.input as Record<string, unknown>;
       if (verbose && context.commandName !== 'TransactWriteItemsCommand' && context.commandName !== 'BatchWriteItemCommand') kind(context.commandName ?? '?', input);
+      if (verbose && context.commandName === 'TransactWriteItemsCommand') {
+        const size = (input.TransactItems as unknown[]).length;
+        const bucket = `tx of ${Math.floor((size - 1) / 10) * 10 + 1}-${Math.floor((size - 1) / 10) * 10 + 10} items`;
+        kinds[bucket] = (kinds[bucket] ?? 0) + 1;
+      }
       if (verbose && context.commandName === 'TransactWriteItemsCommand') for (const t of input.TransactItems as Record<string, Record<string, unknown>>[]) for (const [op, x] of Object.entries(t)) kind(`tx.${op}`, x);
       if (verbose && context.commandName === 'BatchWriteItemCommand') for (const list of Object.values(input.RequestItems as Record<string, Record<string, Record<string, unknown>>[]>)) for (const w of list) for (const [op, x] of Object.entries(w)) kind(`batch.${op}`, x);
       switch (context.commandName) {
@@ -229,12 +274,14 @@ export async function fanOutBench(opts: FanOutOptions): Promise<FanOutResult> {
     };
     const runner = createLocalWorkflowRunner({ ctx, policy: () => (policy ??= defaultPolicySet()), notifier, log: wfLog });
     start = Date.now();
+    const meter = coreMeter(dynamo?.pid ?? opts.ddbPid);
     for (const f of data.flights) {
       const input = { flightId: f.id, disruptionId: disruptionIdOf(f.id), eventId: `bench-${f.id}` };
       await runner.startDisruption(input, executionName(input));
     }
     await runner.idle();
     const seconds = (Date.now() - start) / 1000;
+    const cores = meter();
     const evaluateSeconds = (evaluatedAt - start) / 1000;
     const failed = runner.executions().filter((e) => e.status !== 'SUCCEEDED');
     for (const e of failed) log(`execution ${e.name} ${e.status}: ${e.error ?? ''}`);
@@ -252,10 +299,11 @@ export async function fanOutBench(opts: FanOutOptions): Promise<FanOutResult> {
       evaluatedPerSecond: cases / evaluateSeconds,
       itemsPerSecond: counter.items() / seconds,
       failedExecutions: failed.length,
+      cores,
     };
     if (process.env.BENCH_VERBOSE) log(`requests: ${JSON.stringify(counter.requests(), (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
     if (process.env.BENCH_VERBOSE) log(`items by kind: ${JSON.stringify(counter.kinds())}`);
-    log(`${r.passengers} passengers: persisted in ${evaluateSeconds.toFixed(2)} s (${r.evaluatedPerSecond.toFixed(0)} passengers/s), workflows done in ${seconds.toFixed(2)} s (${r.passengersPerSecond.toFixed(0)} passengers/s), ${r.cases} cases, ${r.itemsWritten} items (${r.itemsPerSecond.toFixed(0)}/s), notices ${sent}`);
+    log(`${r.passengers} passengers: persisted in ${evaluateSeconds.toFixed(2)} s (${r.evaluatedPerSecond.toFixed(0)} passengers/s), workflows done in ${seconds.toFixed(2)} s (${r.passengersPerSecond.toFixed(0)} passengers/s), ${r.cases} cases, ${r.itemsWritten} items (${r.itemsPerSecond.toFixed(0)}/s), notices ${sent}; busy cores: DynamoDB Local ${cores.ddb?.toFixed(2) ?? '?'}, Node ${cores.node.toFixed(2)}`);
     ctx.doc.destroy();
     return r;
   } finally {

@@ -63,7 +63,7 @@ import { startKafka, type LocalKafka } from '../backend/src/local/services/kafka
 import { freePort } from '../backend/src/local/services/ports.js';
 import { loadEventGenerator } from '../backend/src/simulator/load.js';
 import type { WorkflowStarter } from '../backend/src/workflows/starter.js';
-import { countCases, countItems, countWrites, fanOutBench, fanOutData } from './_fanout.js';
+import { coreMeter, countCases, countItems, countWrites, fanOutBench, fanOutData, type Cores } from './_fanout.js';
 
 type Figures = Record<string, { value: number; unit: string; target: string }>;
 
@@ -160,26 +160,6 @@ async function batchWriteAll(ctx: DataContext, list: Record<string, unknown>[]):
   }
 }
 
-/** CPU seconds process `pid` has used so far (Linux /proc; null elsewhere or when it is gone). */
-function cpuSeconds(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ, 100 a second on Linux)
-  } catch {
-    return null;
-  }
-}
-
-/** Cores process `pid` kept busy while `work` ran (null when /proc cannot tell). */
-async function busyCores<T>(pid: number | undefined, work: () => Promise<T>): Promise<{ result: T; cores: number | null }> {
-  const c0 = cpuSeconds(pid);
-  const t0 = performance.now();
-  const result = await work();
-  const c1 = cpuSeconds(pid);
-  return { result, cores: c0 === null || c1 === null ? null : (c1 - c0) / ((performance.now() - t0) / 1000) };
-}
-
 interface WriteRate {
   itemsPerSecond: number;
   /** DynamoDB Local's busy cores at that rate (of the machine's). */
@@ -209,13 +189,13 @@ async function bestWriteRate(
       for (let i = 0; i < count; i += what.per) batches.push(Array.from({ length: Math.min(what.per, count - i) }, () => ceilingItem(next++)));
       let k = 0;
       const t0 = performance.now();
-      const { cores } = await busyCores(ddbPid, () =>
-        Promise.all(
-          Array.from({ length: concurrency }, async () => {
-            while (k < batches.length) await send(ctx, batches[k++]!);
-          }),
-        ),
+      const meter = coreMeter(ddbPid);
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (k < batches.length) await send(ctx, batches[k++]!);
+        }),
       );
+      const cores = meter().ddb;
       const rate = count / ((performance.now() - t0) / 1000);
       log(`${what.name}: ${count} items, ${concurrency} requests of ${what.per} in flight: ${rate.toFixed(0)} items/s${cores === null ? '' : `, DynamoDB Local ${cores.toFixed(2)} cores busy`}`);
       if (rate > best.itemsPerSecond) best = { itemsPerSecond: rate, ddbCores: cores };
@@ -274,9 +254,10 @@ interface IngestFigures {
   items: number;
   itemsPerSecond: number;
   workflowsAsked: number;
+  cores: Cores;
 }
 
-async function ingest(endpoint: string, kafka: LocalKafka, flightCount: number, eventCount: number): Promise<IngestFigures> {
+async function ingest(endpoint: string, ddbPid: number | undefined, kafka: LocalKafka, flightCount: number, eventCount: number): Promise<IngestFigures> {
   const { ctx, prefix } = await freshTables(endpoint, 'ing');
   const flights = ingestFlights(flightCount);
   const t0 = performance.now();
@@ -302,6 +283,7 @@ async function ingest(endpoint: string, kafka: LocalKafka, flightCount: number, 
     counter.reset();
     workflowsAsked = 0;
     const start = performance.now();
+    const meter = coreMeter(ddbPid, kafka.pid);
     for (let i = 0; i < events.length; i += 500) {
       await consumer.producer.send({ topic, messages: events.slice(i, i + 500).map((e) => ({ value: e.value })) });
     }
@@ -320,12 +302,14 @@ async function ingest(endpoint: string, kafka: LocalKafka, flightCount: number, 
     );
     await consumer.idle();
     const seconds = (performance.now() - start) / 1000;
+    const cores = meter();
     const outcomes = consumer.outcomes();
     if ((outcomes.applied ?? 0) !== want) throw new Error(`ingest: expected ${want} events applied, got ${JSON.stringify(outcomes)}`);
     const disruptions = await countItems(ctx, 'begins_with(SK, :s)', { ':s': 'DISRUPTION#' });
-    const r: IngestFigures = { events: events.length, seconds, eventsPerSecond: events.length / seconds, items: counter.items(), itemsPerSecond: counter.items() / seconds, workflowsAsked };
+    const r: IngestFigures = { events: events.length, seconds, eventsPerSecond: events.length / seconds, items: counter.items(), itemsPerSecond: counter.items() / seconds, workflowsAsked, cores };
     if (process.env.BENCH_VERBOSE) log(`ingest requests: ${JSON.stringify(counter.requests(), (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
-    log(`ingest: ${r.events} events applied in ${seconds.toFixed(2)} s (${r.eventsPerSecond.toFixed(0)} events/s), ${r.items} items written (${r.itemsPerSecond.toFixed(0)}/s), ${disruptions} disruptions, ${workflowsAsked} workflows asked for`);
+    if (process.env.BENCH_VERBOSE) log(`ingest items by kind: ${JSON.stringify(counter.kinds())}`);
+    log(`ingest: ${r.events} events applied in ${seconds.toFixed(2)} s (${r.eventsPerSecond.toFixed(0)} events/s), ${r.items} items written (${r.itemsPerSecond.toFixed(0)}/s), ${disruptions} disruptions, ${workflowsAsked} workflows asked for; busy cores: DynamoDB Local ${r.cores.ddb?.toFixed(2) ?? '?'}, Node ${r.cores.node.toFixed(2)}, Kafka ${r.cores.kafka?.toFixed(2) ?? '?'}`);
     return r;
   } finally {
     await consumer.stop();
@@ -522,6 +506,12 @@ export default async function run(): Promise<Figures> {
   const figures: Figures = {};
   let ceil: number | null = null;
   let fanOutRate: number | null = null;
+  const busy = (part: string, cores: Cores): void => {
+    const of = `- (of ${os.cpus().length}, while timed)`;
+    if (cores.ddb !== null) figures[`backend.${part}_ddb_busy_cores`] = { value: round(cores.ddb, 2), unit: 'cores', target: of };
+    figures[`backend.${part}_node_busy_cores`] = { value: round(cores.node, 2), unit: 'cores', target: of };
+    if (cores.kafka !== undefined && cores.kafka !== null) figures[`backend.${part}_kafka_busy_cores`] = { value: round(cores.kafka, 2), unit: 'cores', target: of };
+  };
 
   const needServices = want.has('ceiling') || want.has('ingest') || want.has('fanout') || want.has('baseline');
   let dynamo: DynamoDbLocal | null = null;
@@ -552,19 +542,17 @@ export default async function run(): Promise<Figures> {
       if (t.ddbCores !== null) figures['backend.ddb_transact_ceiling_busy_cores'] = { value: round(t.ddbCores, 2), unit: 'cores', target: `- (of ${os.cpus().length})` };
     }
     if (want.has('ingest')) {
-      const { result: r, cores } = await busyCores(ddbPid, () => ingest(endpoint, kafka!, sizes.flights, sizes.events));
+      const r = await ingest(endpoint, ddbPid, kafka!, sizes.flights, sizes.events);
       await dropTables(endpoint, (n) => n.startsWith('ing'));
       figures['backend.ingest_events_per_second'] = { value: round(r.eventsPerSecond), unit: 'events/s', target: '-' };
       figures['backend.ingest_items_per_event'] = { value: round(r.items / r.events, 2), unit: 'items', target: '-' };
       if (ceil) figures['backend.ingest_items_vs_ceiling'] = { value: round(r.itemsPerSecond / ceil, 2), unit: '×', target: '>= 0.5' };
       if (tceil) figures['backend.ingest_items_vs_transact_ceiling'] = { value: round(r.itemsPerSecond / tceil, 2), unit: '×', target: '-' };
-      if (cores !== null) figures['backend.ingest_ddb_busy_cores'] = { value: round(cores, 2), unit: 'cores', target: `- (of ${os.cpus().length}; whole part, seeding included)` };
+      busy('ingest', r.cores);
     }
     let itemsPerPassenger: number | null = null;
     if (want.has('fanout')) {
-      const { result: r, cores } = await busyCores(ddbPid, () =>
-        fanOutBench({ flights: sizes.fanOutFlights, passengersPerFlight: sizes.passengers, endpoint, log: (l) => log(`fan-out: ${l}`) }),
-      );
+      const r = await fanOutBench({ flights: sizes.fanOutFlights, passengersPerFlight: sizes.passengers, endpoint, ddbPid, log: (l) => log(`fan-out: ${l}`) });
       await dropTables(endpoint, (n) => n.startsWith('fan'));
       if (r.failedExecutions || r.cases !== r.passengers) throw new Error(`fan-out: ${r.failedExecutions} executions failed, ${r.cases} cases for ${r.passengers} passengers`);
       fanOutRate = r.evaluatedPerSecond;
@@ -574,7 +562,7 @@ export default async function run(): Promise<Figures> {
       figures['backend.fanout_items_per_passenger'] = { value: round(itemsPerPassenger, 2), unit: 'items', target: '- (case, entitlements, booking, log, notice)' };
       if (ceil) figures['backend.fanout_items_vs_ceiling'] = { value: round(r.itemsPerSecond / ceil, 2), unit: '×', target: '>= 0.5' };
       if (tceil) figures['backend.fanout_items_vs_transact_ceiling'] = { value: round(r.itemsPerSecond / tceil, 2), unit: '×', target: '-' };
-      if (cores !== null) figures['backend.fanout_ddb_busy_cores'] = { value: round(cores, 2), unit: 'cores', target: `- (of ${os.cpus().length}; whole part, seeding included)` };
+      busy('fanout', r.cores);
     }
     if (want.has('baseline')) {
       const r = await flightPulseBaseline(endpoint, sizes.fanOutFlights, sizes.passengers, sizes.baselineConcurrency);
