@@ -35,7 +35,8 @@
  * e. start.fresh_clone_to_board_seconds — `npm run start:web` on a fresh state dir (a temp
  *    `--data-dir`, a free `--port`; the renderer already built) until Chromium, already open, is
  *    signed in as agent.phx and shows a flight row on the board. Then Ctrl-C, and the whole process
- *    tree is killed if it has not exited.
+ *    tree is killed if it has not exited. It first waits (at most 60 s) for the machine to be mostly
+ *    idle: the parts before leave DynamoDB Local's 3 GB heap being torn down.
  *
  * Sizes (defaults = the issue's): BENCH_BACKEND_CEILING_ITEMS (24000), BENCH_BACKEND_FLIGHTS (2000),
  * BENCH_BACKEND_EVENTS (1.5 × flights), BENCH_BACKEND_FANOUT_FLIGHTS (100),
@@ -388,7 +389,40 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The machine's idle cores over the next `ms` (Linux /proc/stat; null elsewhere). */
+async function idleCores(ms: number): Promise<number | null> {
+  const read = (): number[] | null => {
+    try {
+      return fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    } catch {
+      return null;
+    }
+  };
+  const a = read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = read();
+  if (!a || !b) return null;
+  const idle = b[3]! + (b[4] ?? 0) - a[3]! - (a[4] ?? 0); // idle + iowait, in USER_HZ ticks
+  return idle / 100 / (ms / 1000);
+}
+
+/**
+ * Waits (up to 60 s) until most of the machine is idle again: the parts before leave a JVM with a
+ * 3 GB heap going away and the kernel reclaiming it, which a newcomer's first start does not meet.
+ */
+async function settle(): Promise<void> {
+  const want = Math.max(1, os.cpus().length - 0.5);
+  const t0 = performance.now();
+  let idle: number | null = null;
+  while (performance.now() - t0 < 60_000) {
+    idle = await idleCores(1000);
+    if (idle === null || idle >= want) break;
+  }
+  log(`start: machine idle (${idle === null ? '?' : idle.toFixed(2)} of ${os.cpus().length} cores) after ${secs(performance.now() - t0)}; load average ${os.loadavg()[0]!.toFixed(1)}`);
+}
+
 async function freshStartToBoard(): Promise<number> {
+  await settle();
   const port = await freePort();
   // The browser is open before the newcomer types the command: not part of the wait.
   const browser = await chromium.launch({

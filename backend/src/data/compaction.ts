@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import pMap from 'p-map';
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Change } from '../../../src/shared/sync/protocol.js';
 import { readHead, readLog } from './changelog.js';
 import type { DataContext } from './client.js';
 import { queryAll } from './query-all.js';
 import { STATIONS_PARTITION, keys, logPartition, seqSortKey } from './keys.js';
+import { batchWrite } from './repositories.js';
 import { packStation, packTrimFloor, readPackHead, type PackOptions, type PackResult } from './snapshot-pack.js';
 
 /**
@@ -270,17 +271,7 @@ async function trim(ctx: DataContext, station: string, state: SnapshotState, upT
       if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
     });
   }
-  for (let i = 0; i < doomed.length; i += 25) {
-    let requests: Record<string, unknown>[] | undefined = doomed
-      .slice(i, i + 25)
-      .map((seq) => ({ DeleteRequest: { Key: keys.logEntry(station, seq) } }));
-    for (let attempt = 0; requests && requests.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      if (attempt > 8) throw new Error(`trim of ${station}: deletes still unprocessed after ${attempt} attempts`);
-      const res = await ctx.doc.send(new BatchWriteCommand({ RequestItems: { [ctx.table]: requests as never } }));
-      requests = res.UnprocessedItems?.[ctx.table] as Record<string, unknown>[] | undefined;
-    }
-  }
+  await batchWrite(ctx, doomed.map((seq) => ({ DeleteRequest: { Key: keys.logEntry(station, seq) } })), `trim of ${station}`, 1);
   return { trimmedSeq: floor, trimmed: doomed.length };
 }
 

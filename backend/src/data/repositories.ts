@@ -272,22 +272,27 @@ export async function batchGetCoalesced(
 }
 
 /** One request of a BatchWriteItem. */
-export type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
+export type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: { PK: string; SK: string } } };
+
+/** Rounds of BatchWriteItem for one chunk before its unprocessed items are an error. */
+const BATCH_WRITE_ATTEMPTS = 10;
 
 /**
  * BatchWriteItem of `requests` (no conditions, not atomic: each item on its own), 25 a request,
- * `concurrency` requests in flight, unprocessed items retried with backoff until written.
+ * `concurrency` requests in flight; unprocessed items are sent again with backoff, and still
+ * unprocessed after BATCH_WRITE_ATTEMPTS rounds they are an error (`what` names the work).
  */
-export async function batchWrite(ctx: DataContext, requests: WriteRequest[], concurrency = 8): Promise<void> {
+export async function batchWrite(ctx: DataContext, requests: WriteRequest[], what = 'batch write', concurrency = 8): Promise<void> {
   const chunks: WriteRequest[][] = [];
   for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
   await pMap(
     chunks,
     async (chunk) => {
       let pending: WriteRequest[] = chunk;
-      for (let attempt = 0; pending.length > 0; attempt++) {
+      for (let attempt = 1; pending.length > 0; attempt++) {
         const res = await ctx.doc.send(new BatchWriteCommand({ RequestItems: { [ctx.table]: pending } }));
         pending = (res.UnprocessedItems?.[ctx.table] ?? []) as WriteRequest[];
+        if (pending.length && attempt >= BATCH_WRITE_ATTEMPTS) throw new Error(`${what}: ${pending.length} items still unprocessed after ${attempt} attempts`);
         if (pending.length) await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** attempt)));
       }
     },
@@ -311,7 +316,7 @@ export async function putCoalesced(ctx: DataContext, item: Record<string, unknow
       async (puts) => {
         const last = new Map<string, Record<string, unknown>>();
         for (const Item of puts) last.set(keyString(Item as { PK: string; SK: string }), Item);
-        await batchWrite(ctx, [...last.values()].map((Item) => ({ PutRequest: { Item } })));
+        await batchWrite(ctx, [...last.values()].map((Item) => ({ PutRequest: { Item } })), 'coalesced puts');
         return puts.map(() => true as const);
       },
       { cache: false, maxBatchSize: 25, batchScheduleFn: (run) => setTimeout(run, 2) },

@@ -1,10 +1,10 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import pMap from 'p-map';
 import type { Booking, Flight, Passenger } from '../../../src/shared/domain/index.js';
 import type { Change } from '../../../src/shared/sync/protocol.js';
 import type { DataContext } from './client.js';
 import { MAX_LOG_ENTRY_BYTES, commitWithLog, putChange } from './changelog.js';
 import { keys } from './keys.js';
-import { batchGet, items } from './repositories.js';
+import { batchGet, batchWrite, items } from './repositories.js';
 import { applyFeedBatch, type FeedDeps, type FeedRecord } from '../feeds/apply.js';
 import { manifestMessages, scheduleMessage } from '../feeds/messages.js';
 import { MANIFEST_TOPIC, SCHEDULE_TOPIC } from '../ingest/topics.js';
@@ -116,16 +116,16 @@ export async function seedDemoData(ctx: DataContext, data: SeedData, opts: { con
   const existing = new Set<string>();
   const keyChunks: { PK: string; SK: string }[][] = [];
   for (let i = 0; i < all.length; i += 100) keyChunks.push(all.slice(i, i + 100).map((a) => a.key));
-  await runPool(keyChunks, opts.concurrency ?? 8, async (chunk) => {
+  await pMap(keyChunks, async (chunk) => {
     for (const r of await batchGet(ctx, chunk)) existing.add(`${String(r.PK)}|${String(r.SK)}`);
-  });
+  }, { concurrency: opts.concurrency ?? 8 });
   const missing = all.filter((a) => !existing.has(`${a.key.PK}|${a.key.SK}`));
 
   // 1. change-log entries per station, several changes per entry (bounded by size).
   const perStation = new Map<string, Change[]>();
   for (const m of missing) for (const s of m.stations) (perStation.get(s) ?? perStation.set(s, []).get(s)!).push(m.change);
   let logEntries = 0;
-  await runPool([...perStation.entries()], opts.concurrency ?? 8, async ([station, changes]) => {
+  await pMap([...perStation.entries()], async ([station, changes]) => {
     let chunk: Change[] = [];
     let size = 0;
     for (const c of changes) {
@@ -143,30 +143,10 @@ export async function seedDemoData(ctx: DataContext, data: SeedData, opts: { con
       await commitWithLog(ctx, { items: [], changes: chunk, stations: [station] });
       logEntries++;
     }
-  });
+  }, { concurrency: opts.concurrency ?? 8 });
 
   // 2. the items, BatchWrite in chunks of 25 with unprocessed-item retries.
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < missing.length; i += 25) batches.push(missing.slice(i, i + 25).map((m) => m.item));
-  await runPool(batches, opts.concurrency ?? 8, async (batch) => {
-    let pending: Record<string, unknown>[] = batch.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      const res = await ctx.doc.send(new BatchWriteCommand({ RequestItems: { [ctx.table]: pending as never } }));
-      pending = (res.UnprocessedItems?.[ctx.table] ?? []) as Record<string, unknown>[];
-      if (pending.length) await new Promise((r) => setTimeout(r, Math.min(2000, 25 * 2 ** attempt)));
-    }
-  });
+  await batchWrite(ctx, missing.map((m) => ({ PutRequest: { Item: m.item } })), 'seed', opts.concurrency ?? 8);
   return { written: missing.length, skipped: all.length - missing.length, logEntries };
 }
 
-async function runPool<T>(work: T[], concurrency: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, work.length) }, async () => {
-      while (next < work.length) {
-        const i = next++;
-        await fn(work[i]!);
-      }
-    }),
-  );
-}

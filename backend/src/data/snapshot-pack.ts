@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ChangeSchema, type Change } from '../../../src/shared/sync/protocol.js';
 import type { DataContext } from './client.js';
 import { keys, snapshotPackPartition, snapshotPartition } from './keys.js';
+import { batchWrite } from './repositories.js';
 
 /**
  * Packed snapshots (issue #10, "initial sync of a big station"): an immutable copy of a station's
@@ -190,15 +191,7 @@ async function deletePartition(ctx: DataContext, pk: string): Promise<number> {
     );
     const items = res.Items ?? [];
     if (items.length === 0) return n;
-    let requests: Record<string, unknown>[] | undefined = items.map((it) => ({
-      DeleteRequest: { Key: { PK: it.PK, SK: it.SK } },
-    }));
-    for (let attempt = 0; requests && requests.length > 0; attempt++) {
-      if (attempt > 8) throw new Error(`delete of ${pk}: still unprocessed after ${attempt} attempts`);
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      const out = await ctx.doc.send(new BatchWriteCommand({ RequestItems: { [ctx.table]: requests as never } }));
-      requests = out.UnprocessedItems?.[ctx.table] as Record<string, unknown>[] | undefined;
-    }
+    await batchWrite(ctx, items.map((it) => ({ DeleteRequest: { Key: { PK: it.PK, SK: it.SK } } })), `delete of ${pk}`);
     n += items.length;
   }
 }
