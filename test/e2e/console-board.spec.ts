@@ -51,7 +51,9 @@ test('board: arrivals at their arrival time here, station-time order, severity b
   const delays = page.getByTestId('chart-delays-img');
   await expect(delays).toHaveAttribute('role', 'img');
   await expect(delays).toHaveAttribute('aria-label', /flights on \d{4}-\d{2}-\d{2}/);
-  await expect(delays.locator('svg.recharts-surface')).toBeVisible();
+  await expect(delays.locator('.recharts-wrapper > svg.recharts-surface')).toBeVisible();
+  // The stacked bars say what their colours are.
+  for (const name of ['On time', 'Delayed', 'Cancelled']) await expect(delays.locator('.recharts-legend-wrapper')).toContainText(name);
   await expect(page.getByTestId('chart-cases-img').locator('svg.recharts-surface')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('chart-cases-img')).toHaveAttribute('aria-label', /\d+ cases: .*\bOpen \d+/);
   await expect(page.getByTestId('chart-cases-table')).toContainText('Open');
@@ -84,7 +86,7 @@ test('board: arrivals at their arrival time here, station-time order, severity b
   // 1024 px wide: the list keeps its space; the charts fold away and come back.
   await page.setViewportSize({ width: 1024, height: 768 });
   await page.getByTestId('board-filter').fill('');
-  await expect(page.getByTestId('chart-delays-img').locator('svg.recharts-surface')).toBeVisible();
+  await expect(page.getByTestId('chart-delays-img').locator('.recharts-wrapper > svg.recharts-surface')).toBeVisible();
   // The badges fit the narrow board (they wrap under the flight rather than being cut off).
   const boardBox = (await page.getByTestId('board').boundingBox())!;
   for (const id of ['flight-status', 'flight-owed']) {

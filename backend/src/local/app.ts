@@ -303,6 +303,8 @@ export async function startBackendApp(opts: BackendAppOptions): Promise<BackendA
       if (sweepTimer) clearInterval(sweepTimer);
       await compacting;
       await sweeping?.catch(() => undefined);
+      // Long polls answer now: they must not outlive the server and read tables being stopped.
+      changes.close();
       await closeServer(server);
       await feeds?.stop();
       await ingest?.stop();

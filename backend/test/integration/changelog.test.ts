@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConditionFailedError, NO_EPOCH, commitManyWithLog, commitWithLog, getEpoch, readHead, readLog, rotateEpoch, type TransactItem } from '../../src/data/changelog.js';
 import type { DataContext } from '../../src/data/client.js';
 import { keys } from '../../src/data/keys.js';
+import { createChangeWaiter } from '../../src/api/change-waiter.js';
 import { withSuiteServices, type Services } from '../helpers/stack.js';
 
 let s: Services;
@@ -161,5 +162,30 @@ describe('per-station change log (DynamoDB Local)', () => {
     const [a, b] = await Promise.all([getEpoch(ctx), getEpoch(ctx)]);
     expect(a).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     expect(b).toBe(a);
+  });
+});
+
+describe('long-poll change waiter (DynamoDB Local)', () => {
+  it('wakes on a commit past the cursor, and on close ends every wait at once, later ones without waiting', async () => {
+    // Prepare
+    const waiter = createChangeWaiter(50);
+    const head = await readHead(ctx, 'WTR');
+    // Act: a commit notified while waiting wakes the waiter with the new head.
+    const woken = waiter.waitFor(ctx, 'WTR', head, 10_000);
+    const seqs = await commitWithLog(ctx, { items: [], changes: [change('waiter-1')], stations: ['WTR'] });
+    waiter.notify(seqs);
+    // Assess
+    expect(await woken).toBe(head + 1);
+    // Act: a wait with nothing to come, then close.
+    const t0 = performance.now();
+    const waiting = waiter.waitFor(ctx, 'WTR', head + 1, 10_000);
+    await new Promise((r) => setTimeout(r, 200));
+    waiter.close();
+    // Assess: it answers now with the head it had, not after its 10 s.
+    expect(await waiting).toBe(head + 1);
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    const t1 = performance.now();
+    expect(await waiter.waitFor(ctx, 'WTR', head + 1, 10_000)).toBe(head + 1);
+    expect(performance.now() - t1).toBeLessThan(1_000);
   });
 });

@@ -278,19 +278,29 @@ describe('no orphans when the owning process goes away', () => {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const line = await new Promise<string>((resolve, reject) => {
-      let buf = '';
-      proc.stdout.on('data', (d: Buffer) => {
-        buf += d.toString();
-        const nl = buf.indexOf('\n');
-        if (nl >= 0) resolve(buf.slice(0, nl));
-      });
-      proc.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
+    // Its stdout, line by line.
+    const queue: string[] = [];
+    const waiting: ((line: string) => void)[] = [];
+    let buf = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        const w = waiting.shift();
+        if (w) w(line);
+        else queue.push(line);
+      }
     });
+    const lines = { next: () => (queue.length ? Promise.resolve(queue.shift()!) : new Promise<string>((r) => waiting.push(r))) };
+    const line = await Promise.race([
+      lines.next(),
+      new Promise<string>((_, reject) => proc.once('exit', (code) => reject(new Error(`child exited early (${code})`)))),
+    ]);
     const exited = new Promise<number | null>((r) =>
       proc.once('exit', (code, signal) => r(code ?? (signal ? -1 : null))),
     );
-    return { proc, pids: (JSON.parse(line) as { pids: number[] }).pids, exited };
+    return { proc, pids: (JSON.parse(line) as { pids: number[] }).pids, exited, lines };
   }
 
   it.each([
@@ -304,6 +314,17 @@ describe('no orphans when the owning process goes away', () => {
     expect(pids.every(isPidAlive)).toBe(true);
     if (how !== 'process.exit()') proc.kill(how);
     await exited;
+    expect(await waitForDeath(pids)).toEqual([]);
+  });
+
+  it('SIGINT with a graceful shutdown of the owner: the services are left to it, so the app stops before its database', async () => {
+    // Prepare
+    const { proc, pids, exited, lines } = await startChild(['--graceful']);
+    // Act
+    proc.kill('SIGINT');
+    // Assess: half a second later DynamoDB Local still answers; then the shutdown stops everything.
+    expect(JSON.parse(await lines.next())).toEqual({ answering: true });
+    expect(await exited).toBe(0);
     expect(await waitForDeath(pids)).toEqual([]);
   });
 });

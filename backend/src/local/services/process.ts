@@ -123,13 +123,16 @@ function installExitHandlers(): void {
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
+      // A graceful shutdown of the owner (the CLI's, start-web's) handles the signal too: it stops
+      // the app before the services, so nothing in flight meets a database already gone. The
+      // services are its to stop; whatever is left when the owner exits gets the 'exit' handler's
+      // SIGKILL, and an owner that dies the hard way, the reaper.
+      if (process.listenerCount(signal) > 1) return;
+      // Nobody else handles it: behave like the default handler and exit, after the children
+      // were told to stop.
       ownerExiting = true;
       for (const p of live) killGroup(p.pid, 'SIGTERM');
-      // If nobody else (e.g. the CLI's graceful shutdown) handles the signal, behave like the
-      // default handler would and exit — after the children were told to stop.
-      if (process.listenerCount(signal) === 1) {
-        setTimeout(() => process.exit(signal === 'SIGINT' ? 130 : 143), 200).unref();
-      }
+      setTimeout(() => process.exit(signal === 'SIGINT' ? 130 : 143), 200).unref();
     });
   }
 }

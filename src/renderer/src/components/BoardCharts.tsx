@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Bar, BarChart, CartesianGrid, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, LabelList, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { localTime, stationZone } from '../../../shared/board/station-movement.js';
 import type { BoardStats } from '../../../shared/rpc/board-stats.js';
 import { money, num } from '../format.js';
@@ -141,13 +141,15 @@ function DelaysChart({ stats }: { stats: BoardStats }) {
     <figure data-testid="chart-delays">
       <figcaption>{t('charts.delays', { day: stats.day, station: stats.station })}</figcaption>
       <div role="img" aria-label={summary} data-testid="chart-delays-img">
-        <ResponsiveContainer width="100%" height={130}>
+        <ResponsiveContainer width="100%" height={150}>
           <BarChart data={data} margin={{ top: 4, right: 4, bottom: 0, left: -24 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="label" interval={2} tick={{ fontSize: 10 }} />
             <YAxis allowDecimals={false} tick={{ fontSize: 10 }} />
             <Tooltip isAnimationActive={false} />
-            <Bar dataKey="onTime" name={t('charts.flights')} stackId="f" fill={COLORS.onTime} isAnimationActive={false} />
+            {/* The stack's colours say which flights were on time, delayed or cancelled. */}
+            <Legend iconSize={8} wrapperStyle={{ fontSize: 11 }} />
+            <Bar dataKey="onTime" name={t('charts.onTime')} stackId="f" fill={COLORS.onTime} isAnimationActive={false} />
             <Bar dataKey="delayed" name={t('charts.delayed')} stackId="f" fill={COLORS.delayed} isAnimationActive={false} />
             <Bar dataKey="cancelled" name={t('charts.cancelled')} stackId="f" fill={COLORS.cancelled} isAnimationActive={false} />
           </BarChart>
