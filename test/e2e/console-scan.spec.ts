@@ -160,7 +160,7 @@ test('search pages through every hit, Up/Down move, Enter opens', async ({ page,
   await page.goto(desk.url);
   await signIn(page, 'agent.phx');
   await expect(page.getByTestId('sync-online')).toHaveAttribute('data-online', 'true');
-  await expect(page.getByTestId('board').locator('li').first()).toBeVisible();
+  await expect(page.getByTestId('board').locator('li[data-flight-id]').first()).toBeVisible();
 
   // Prepare: a surname initial with more than two pages of passengers here (counted by the desk, not assumed).
   const board = await rpc<RpcResponse<'board:flights'>>(desk, 'board:flights', { station: 'PHX' });

@@ -98,7 +98,7 @@ test('shared PC: A works offline and signs out; B sees nothing of A; A signs bac
     await expect(page.getByTestId('waiting-toggle')).toHaveCount(0);
     // None of A's stations: every flight on B's board touches London; A's flight is not there.
     await expect(page.getByTestId('board')).toBeVisible();
-    await expect.poll(() => page.getByTestId('board').locator('li').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('board').locator('li[data-flight-id]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await expect(row).toHaveCount(0);
     const shownIds = await page
       .getByTestId('board')

@@ -116,7 +116,7 @@ test('keyboard: / focuses search, j/k + Enter open a flight, ? lists shortcuts',
   await expect(page.getByTestId('help')).toBeHidden();
   await page.keyboard.press('j');
   await page.keyboard.press('Enter');
-  const second = page.getByTestId('board').locator('li').nth(1);
+  const second = page.getByTestId('board').locator('li[data-flight-id]').nth(1);
   const fid = await second.getAttribute('data-flight-id');
   await expect(page.getByTestId('flight-view')).toBeVisible();
   await expect(second).toHaveClass(/open/);
