@@ -9,11 +9,10 @@
  * Standalone: `npx tsx bench/_policy-history.ts` (BENCH_HISTORY_CASES sets the number of cases).
  */
 import { pathToFileURL } from 'node:url';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DataContext } from '../backend/src/data/client.js';
 import { createDataContext } from '../backend/src/data/client.js';
 import { createDraft, editDraft, ensureSeeded } from '../backend/src/data/policy-store.js';
-import { items } from '../backend/src/data/repositories.js';
+import { batchWrite, items } from '../backend/src/data/repositories.js';
 import { createTables, localDynamoClient, startDynamoDbLocal } from '../backend/src/local/services/dynamodb.js';
 import { createSimulationJob, runSimulation } from '../backend/src/workflows/policy-simulation.js';
 import { caseId as caseIdOf, flightInstanceId, type Booking, type Case, type Disruption, type Flight, type Passenger } from '../src/shared/domain/index.js';
@@ -29,19 +28,8 @@ const ROUTES: [string, string, string][] = [
 ];
 
 async function writeAll(ctx: DataContext, rows: Record<string, unknown>[]): Promise<void> {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < rows.length; i += 25) chunks.push(rows.slice(i, i + 25));
   // A few writers at a time (DynamoDB Local is the bottleneck, not the client).
-  for (let i = 0; i < chunks.length; i += 8)
-    await Promise.all(
-      chunks.slice(i, i + 8).map(async (c) => {
-        let pending = c.map((Item) => ({ PutRequest: { Item } }));
-        while (pending.length) {
-          const res = await ctx.doc.send(new BatchWriteCommand({ RequestItems: { [ctx.table]: pending } }));
-          pending = (res.UnprocessedItems?.[ctx.table] ?? []) as typeof pending;
-        }
-      }),
-    );
+  await batchWrite(ctx, rows.map((Item) => ({ PutRequest: { Item } })), 'policy history', 8);
 }
 
 /** `cases` cases over cases/20 flights of the last 20 days: delays and cancellations, mixed tiers. */

@@ -49,13 +49,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DeleteTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { chromium, type Browser } from '@playwright/test';
 import type { Booking, Case, Entitlement, Flight } from '../src/shared/domain/index.js';
 import { caseId, disruptionId as disruptionIdOf, flightInstanceId } from '../src/shared/domain/index.js';
 import { createDataContext, type DataContext } from '../backend/src/data/client.js';
-import { items, pageBookings } from '../backend/src/data/repositories.js';
+import { batchWrite, items, pageBookings } from '../backend/src/data/repositories.js';
 import { keys } from '../backend/src/data/keys.js';
 import { seedDemoData, seedThroughFeeds } from '../backend/src/data/seed.js';
 import { startLocalIngest } from '../backend/src/ingest/kafka-consumer.js';
@@ -151,14 +151,9 @@ function ceilingItem(i: number): Record<string, unknown> {
   }
 }
 
-async function batchWriteAll(ctx: DataContext, list: Record<string, unknown>[]): Promise<void> {
-  let pending: BatchWriteCommandInput['RequestItems'] = { [ctx.table]: list.map((Item) => ({ PutRequest: { Item } })) };
-  for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt++) {
-    if (attempt > 10) throw new Error('BatchWrite: items still unprocessed after 10 retries');
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * attempt));
-    const out: { UnprocessedItems?: BatchWriteCommandInput['RequestItems'] } = await ctx.doc.send(new BatchWriteCommand({ RequestItems: pending }));
-    pending = out.UnprocessedItems;
-  }
+/** One BatchWriteItem of up to 25 puts (unprocessed ones retried): the ceiling's request. */
+function batchWriteAll(ctx: DataContext, list: Record<string, unknown>[]): Promise<void> {
+  return batchWrite(ctx, list.map((Item) => ({ PutRequest: { Item } })), 'ceiling', 1);
 }
 
 interface WriteRate {

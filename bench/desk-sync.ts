@@ -28,9 +28,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDataContext, type DataContext } from '../backend/src/data/client.js';
 import { keys } from '../backend/src/data/keys.js';
+import { batchWrite } from '../backend/src/data/repositories.js';
 import { packStation } from '../backend/src/data/snapshot-pack.js';
 import { startBackendApp } from '../backend/src/local/app.js';
 import { startCognitoLocal } from '../backend/src/local/services/cognito.js';
@@ -130,38 +131,25 @@ export function* entities(): Generator<Change> {
 /** SNAP#PHX items exactly as the compactor writes them, 25 per BatchWrite, 8 requests in flight. */
 export async function writeSnapshot(ctx: DataContext): Promise<number> {
   const all = [...entities()];
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < all.length; i += 25)
-    batches.push(
-      all.slice(i, i + 25).map((c, j) => ({
-        PutRequest: {
-          Item: {
-            ...keys.snapshotItem(STATION, c.kind, c.id),
-            entityType: 'snap',
-            station: STATION,
-            kind: c.kind,
-            id: c.id,
-            version: c.version,
-            op: c.op,
-            data: c.data,
-            seq: 1 + Math.floor(((i + j) / all.length) * (LOG_HEAD - 1)),
-          },
+  await batchWrite(
+    ctx,
+    all.map((c, i) => ({
+      PutRequest: {
+        Item: {
+          ...keys.snapshotItem(STATION, c.kind, c.id),
+          entityType: 'snap',
+          station: STATION,
+          kind: c.kind,
+          id: c.id,
+          version: c.version,
+          op: c.op,
+          data: c.data,
+          seq: 1 + Math.floor((i / all.length) * (LOG_HEAD - 1)),
         },
-      })),
-    );
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      for (;;) {
-        const b = batches[next++];
-        if (!b) return;
-        let req: Record<string, unknown>[] | undefined = b;
-        while (req && req.length > 0) {
-          const res = await ctx.doc.send(new BatchWriteCommand({ RequestItems: { [ctx.table]: req as never } }));
-          req = res.UnprocessedItems?.[ctx.table] as Record<string, unknown>[] | undefined;
-        }
-      }
-    }),
+      },
+    })),
+    'desk-sync setup',
+    8,
   );
   const at = new Date().toISOString();
   // The log was compacted to its head and trimmed: a new desk must bootstrap from the snapshot.
